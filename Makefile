@@ -1,0 +1,38 @@
+# The project's verbs. Every target sets up its own environment first: nothing depends on
+# what happens to be installed on the machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test generate check lint bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+generate: venv
+	$(PY) -m codegen generate
+
+check: venv
+	$(PY) -m codegen check
+
+lint: venv
+	$(PY) -m ruff check codegen runcomfy_runtime generated tests bench examples
+	$(PY) -m mypy --strict
+
+test: venv
+	$(PY) -m pytest -q
+
+demo: venv generate
+	$(PY) examples/demo.py
+
+bench: venv
+	$(PY) bench/bench_codegen.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

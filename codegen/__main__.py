@@ -1,0 +1,73 @@
+"""``python -m codegen generate | check | import PAGE...``"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from codegen.errors import SchemaFileError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from codegen.emit import build, write
+
+    diff = write(build(args.schemas), args.out)
+    changed = len(diff.missing) + len(diff.changed) + len(diff.extra)
+    print(f"generated {args.out}: {changed} file(s) written or removed")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from codegen.emit import build, compare
+
+    diff = compare(build(args.schemas), args.out)
+    if not diff:
+        print(f"{args.out} is up to date with {args.schemas}")
+        return 0
+    for label, names in (
+        ("missing", diff.missing),
+        ("extra", diff.extra),
+        ("changed", diff.changed),
+    ):
+        for name in names:
+            print(f"{label}: {args.out / name}")
+    print("generated code is out of date: run `make generate`", file=sys.stderr)
+    return 1
+
+
+def _import(args: argparse.Namespace) -> int:
+    from codegen.import_command import run_import
+
+    return run_import(args.pages, args.schemas, dry_run=args.dry_run, check=args.check)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m codegen")
+    parser.add_argument("--schemas", type=Path, default=ROOT / "schemas")
+    parser.add_argument("--out", type=Path, default=ROOT / "generated" / "runcomfy")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("generate", help="write generated/runcomfy from schemas/").set_defaults(
+        run=_generate
+    )
+    sub.add_parser("check", help="fail if generated/ differs from schemas/").set_defaults(
+        run=_check
+    )
+    imp = sub.add_parser("import", help="documentation page(s) -> schemas/<model id>.yaml")
+    imp.add_argument("pages", nargs="+", help="page files, or - for standard input")
+    imp.add_argument("--dry-run", action="store_true", help="print the YAML, write nothing")
+    imp.add_argument("--check", action="store_true", help="fail if a schema file differs")
+    imp.set_defaults(run=_import)
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except SchemaFileError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

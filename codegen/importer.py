@@ -1,0 +1,145 @@
+"""A RunComfy documentation page (saved as text, any language) -> the endpoint's schema file.
+
+It reads the page's structure, never its words: the endpoint comes from the curl URL
+(``.../v1/models/<model id>``), the example from the curl ``--data`` body, the input schema is
+the JSON object with ``"type": "object"`` and ``"properties"``, the output schema the object
+holding ``"output"``. The summary is the page's first prose line naming the model id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from codegen.errors import SchemaFileError
+
+_ENDPOINT = re.compile(
+    r"https?://[^\s\"'\\]+?/v1/models/([A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*)"
+)
+_CURL_DATA = re.compile(r"(?:--data(?:-raw|-binary)?|-d)\s+'((?:[^']|'\\'')*)'", re.S)
+_JSON_START = re.compile(r"\{\s*\"")
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    value: Any
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _json_objects(text: str) -> tuple[list[_Found], list[tuple[int, str]]]:
+    """Every top-level JSON object in the text, and the places where one failed to parse."""
+    decoder = json.JSONDecoder()
+    found: list[_Found] = []
+    broken: list[tuple[int, str]] = []
+    pos = 0
+    while (match := _JSON_START.search(text, pos)) is not None:
+        start = match.start()
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except json.JSONDecodeError as e:
+            broken.append((start, e.msg))
+            pos = start + 1
+            continue
+        if isinstance(value, dict):
+            found.append(_Found(start, value))
+        pos = end
+    return found, broken
+
+
+def _is_input_schema(obj: Any) -> bool:
+    return (
+        isinstance(obj, dict)
+        and obj.get("type") == "object"
+        and isinstance(obj.get("properties"), dict)
+    )
+
+
+def _is_output_schema(obj: Any) -> bool:
+    return isinstance(obj, dict) and list(obj) == ["output"] and _is_input_schema(obj["output"])
+
+
+def _summary(text: str, model_id: str) -> str | None:
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if model_id in line and not line.startswith(("curl", "--", "{", '"', "http")):
+            cut = line.find("curl ")  # compact pages glue the first curl block onto the line
+            return (line[:cut] if cut > 0 else line).strip() or None
+    return None
+
+
+def parse_page(text: str, source: str) -> dict[str, Any]:
+    """The schema-file document for one page; raises :class:`SchemaFileError` when unreadable."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    ids = sorted(set(_ENDPOINT.findall(text)))
+    if not ids:
+        raise SchemaFileError(source, "", "no endpoint URL (https://.../v1/models/<model id>)")
+    if len(ids) > 1:
+        raise SchemaFileError(source, "", f"more than one endpoint on one page: {', '.join(ids)}")
+    model_id = ids[0]
+
+    objects, broken = _json_objects(text)
+    inputs = _distinct(o.value for o in objects if _is_input_schema(o.value))
+    outputs = _distinct(o.value["output"] for o in objects if _is_output_schema(o.value))
+    for name, found in (("input schema", inputs), ("output schema", outputs)):
+        if len(found) > 1:
+            raise SchemaFileError(source, "", f"{len(found)} different {name}s on one page")
+        if not found:
+            reason = f'no {name} (a JSON object with "type": "object" and "properties")'
+            if broken:
+                at, msg = broken[0]
+                reason += f"; the JSON at line {_line_of(text, at)} does not parse: {msg}"
+            raise SchemaFileError(source, "", reason)
+
+    examples = _distinct(_examples(text, source))
+    doc: dict[str, Any] = {"id": model_id, "endpoint": f"/v1/models/{model_id}"}
+    summary = _summary(text, model_id)
+    if summary:
+        doc["summary"] = summary
+    doc["source"] = source
+    if examples:
+        doc["example"] = examples[0]
+    doc["input"] = inputs[0]
+    doc["output"] = outputs[0]
+    return doc
+
+
+def _examples(text: str, source: str) -> list[Any]:
+    bodies = []
+    for match in _CURL_DATA.finditer(text):
+        body = match.group(1).replace("'\\''", "'")
+        try:
+            bodies.append(json.loads(body))
+        except json.JSONDecodeError as e:
+            where = f"line {_line_of(text, match.start())}"
+            raise SchemaFileError(
+                source, where, f"the curl --data body does not parse: {e.msg}"
+            ) from None
+    return bodies
+
+
+def _distinct(values: Any) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def dump_schema_file(doc: dict[str, Any]) -> str:
+    """The YAML text of a schema file: key order kept, unicode kept, one value per line."""
+    header = "# Imported from a RunComfy documentation page by `python -m codegen import`.\n"
+    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=10_000)
+    return header + body
+
+
+def schema_path(root: Path, model_id: str) -> Path:
+    return root / f"{model_id}.yaml"

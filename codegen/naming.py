@@ -1,0 +1,71 @@
+"""The one place Python names come from: every (python name, wire name) pair is made here.
+
+A name is derived from the wire name alone (never from a position), so reordering an enum or a
+schema never renames anything; two wire names that land on one Python name stop generation.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+from codegen.errors import SchemaFileError
+
+# Keyword arguments every generated call takes besides the schema's fields.
+RESERVED_ARGUMENTS = frozenset({"self", "validate", "timeout", "on_status", "include_cost"})
+
+_NOT_WORD = re.compile(r"[^0-9a-zA-Z]+")
+
+
+def identifier(wire: str) -> str:
+    """``width×height`` -> ``width_height``; ``dreamina-4-0`` -> ``dreamina_4_0``.
+
+    Non-ASCII letters lose their accents, anything else that is not a letter or digit becomes
+    ``_``; a leading digit gains an ``n``; a Python keyword gains a trailing ``_``.
+    """
+    decomposed = unicodedata.normalize("NFKD", wire)
+    text = "".join(
+        c if c.isascii() else " "  # a symbol such as "×" separates words
+        for c in decomposed
+        if not unicodedata.combining(c)  # an accent goes, its letter stays
+    )
+    name = _NOT_WORD.sub("_", text).strip("_").lower()
+    if not name:
+        raise ValueError(f"{wire!r} has no letters or digits to make a Python name from")
+    if name[0].isdigit():
+        name = "n" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name += "_"
+    return name
+
+
+def argument_name(wire: str) -> str:
+    name = identifier(wire)
+    return name + "_" if name in RESERVED_ARGUMENTS else name
+
+
+def pascal(wire: str) -> str:
+    """``image-to-video`` -> ``ImageToVideo``; ``width×height`` -> ``WidthHeight``."""
+    words = identifier(wire).rstrip("_").split("_")
+    out = "".join(w[:1].upper() + w[1:] for w in words if w)
+    return out if out[:1].isalpha() else "N" + out
+
+
+class NameTable:
+    """Hands out names within one scope and fails loudly when two wire names collide."""
+
+    def __init__(self, file: str, scope: str) -> None:
+        self._file = file
+        self._scope = scope
+        self._owner: dict[str, str] = {}
+
+    def claim(self, python_name: str, wire: str) -> str:
+        owner = self._owner.setdefault(python_name, wire)
+        if owner != wire:
+            raise SchemaFileError(
+                self._file,
+                self._scope,
+                f"{wire!r} and {owner!r} both map to the Python name {python_name!r}",
+            )
+        return python_name

@@ -1,0 +1,131 @@
+"""Stage 4: the intermediate model -> Python source text, through the Jinja2 templates."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from codegen.model import EndpointModel, NamespaceModel, walk, wrap
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+ERROR_NAMES = (
+    "APIConnectionError",
+    "APIError",
+    "AmbiguousSubmitError",
+    "AuthenticationError",
+    "CancelRefused",
+    "ConfigurationError",
+    "InputRejectedError",
+    "InputValidationError",
+    "InsufficientBalanceError",
+    "JobCancelled",
+    "JobFailed",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "Problem",
+    "RateLimitError",
+    "RunComfyError",
+    "ServerError",
+    "UnknownModelError",
+    "WaitTimeout",
+)
+
+
+EXPORTED = sorted(
+    [
+        *ERROR_NAMES,
+        "RunComfy",
+        "AsyncRunComfy",
+        "MODULES",
+        "REGISTRY",
+        "AsyncJob",
+        "Job",
+        "Output",
+        "Result",
+        "Status",
+        "ImageFacts",
+        "validate",
+    ]
+)
+
+
+def py_literal(value: Any) -> str:
+    """A Python literal for a JSON value: ``repr`` does the escaping, never a hand-made quote."""
+    return repr(value)
+
+
+def doc_text(value: Any) -> str:
+    """Text safe inside a triple-quoted docstring, on one line."""
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # the output is Python; literals go through py_literal
+    )
+    env.filters["py"] = py_literal
+    env.filters["doc"] = doc_text
+    env.filters["wrap"] = lambda text, indent="": "\n".join(
+        wrap(" ".join(str(text).split()), 92, indent, hang="")
+    )
+    return env
+
+
+def _endpoint_file(ep: EndpointModel) -> str:
+    aliases = [f.alias for f in ep.fields if f.alias]
+    return (
+        environment()
+        .get_template("endpoint.py.jinja")
+        .render(
+            ep=ep,
+            aliases=aliases,
+            uses_rules=any(f.rules for f in ep.fields),
+        uses_sequence=any(f.type_hint.startswith("Sequence[") for f in ep.fields),
+            modes=[("", "Job", "", ""), ("Async", "AsyncJob", "async ", "await ")],
+        )
+    )
+
+
+def _package_inits(endpoints: list[EndpointModel]) -> dict[str, str]:
+    """An ``__init__.py`` for every folder that holds endpoint modules."""
+    folders = {"endpoints"}
+    for ep in endpoints:
+        parts = ep.file.split("/")[:-1]
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    text = '"""Generated endpoint modules; do not edit."""\n'
+    return {f"{folder}/__init__.py": text for folder in sorted(folders)}
+
+
+def render_package(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[str, str]:
+    """Every file of the generated package: relative path -> text (before formatting)."""
+    env = environment()
+    ordered = sorted(endpoints, key=lambda e: e.model_id)
+    first = ordered[0]
+    files = {
+        "__init__.py": env.get_template("package_init.py.jinja").render(
+            endpoints=ordered, first=first, errors=ERROR_NAMES, exported=EXPORTED
+        ),
+        "_registry.py": env.get_template("registry.py.jinja").render(endpoints=ordered),
+        "_client.py": env.get_template("client.py.jinja").render(
+            endpoints=ordered,
+            first=first,
+            root=root,
+            namespaces=walk(root)[1:],
+            modes=[("", "Client"), ("Async", "AsyncClient")],
+        ),
+        "py.typed": "",
+    }
+    files.update(_package_inits(ordered))
+    files.update({ep.file: _endpoint_file(ep) for ep in ordered})
+    return files

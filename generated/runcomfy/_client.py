@@ -1,0 +1,209 @@
+"""The typed clients: each endpoint is an attribute path, e.g.
+``client.bytedance.dreamina_3_0.pro.image_to_video``. Generated; do not edit.
+
+Namespaces are tiny objects; an endpoint's module is imported the first time it is reached.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from runcomfy._registry import REGISTRY
+from runcomfy_runtime.client import AsyncClient, Client
+
+if TYPE_CHECKING:
+    import runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video
+    import runcomfy.endpoints.bytedance.dreamina_4_0.edit
+    import runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image
+    import runcomfy.endpoints.bytedance.seedream_4_0.edit
+
+
+class RunComfy(Client):
+    """Synchronous RunComfy client with a typed method for every documented endpoint.
+
+    Token from ``api_token=``, else ``RUNCOMFY_API_TOKEN``, else ``YOUR_API_TOKEN``.
+    """
+
+    registry = REGISTRY
+
+    @cached_property
+    def bytedance(self) -> Bytedance:
+        return Bytedance(self)
+
+
+class Bytedance:
+    """``bytedance/...``"""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def dreamina_3_0(self) -> BytedanceDreamina30:
+        return BytedanceDreamina30(self._client)
+
+    @cached_property
+    def dreamina_4_0(self) -> BytedanceDreamina40:
+        return BytedanceDreamina40(self._client)
+
+    @cached_property
+    def seedream_4_0(self) -> BytedanceSeedream40:
+        return BytedanceSeedream40(self._client)
+
+
+class BytedanceDreamina30:
+    """``bytedance/dreamina-3-0/...``"""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def pro(self) -> BytedanceDreamina30Pro:
+        return BytedanceDreamina30Pro(self._client)
+
+
+class BytedanceDreamina30Pro:
+    """``bytedance/dreamina-3-0/pro/...``"""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def image_to_video(
+        self,
+    ) -> runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video.ImageToVideo:
+        """``bytedance/dreamina-3-0/pro/image-to-video``"""
+        from runcomfy.endpoints.bytedance.dreamina_3_0.pro import image_to_video
+
+        return image_to_video.ImageToVideo(self._client)
+
+
+class BytedanceDreamina40:
+    """``bytedance/dreamina-4-0/...``"""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.Edit:
+        """``bytedance/dreamina-4-0/edit``"""
+        from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
+
+        return edit.Edit(self._client)
+
+    @cached_property
+    def text_to_image(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.TextToImage:
+        """``bytedance/dreamina-4-0/text-to-image``"""
+        from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
+
+        return text_to_image.TextToImage(self._client)
+
+
+class BytedanceSeedream40:
+    """``bytedance/seedream-4-0/...``"""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.Edit:
+        """``bytedance/seedream-4-0/edit``"""
+        from runcomfy.endpoints.bytedance.seedream_4_0 import edit
+
+        return edit.Edit(self._client)
+
+
+class AsyncRunComfy(AsyncClient):
+    """Asynchronous RunComfy client with a typed method for every documented endpoint.
+
+    Token from ``api_token=``, else ``RUNCOMFY_API_TOKEN``, else ``YOUR_API_TOKEN``.
+    """
+
+    registry = REGISTRY
+
+    @cached_property
+    def bytedance(self) -> AsyncBytedance:
+        return AsyncBytedance(self)
+
+
+class AsyncBytedance:
+    """``bytedance/...``"""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def dreamina_3_0(self) -> AsyncBytedanceDreamina30:
+        return AsyncBytedanceDreamina30(self._client)
+
+    @cached_property
+    def dreamina_4_0(self) -> AsyncBytedanceDreamina40:
+        return AsyncBytedanceDreamina40(self._client)
+
+    @cached_property
+    def seedream_4_0(self) -> AsyncBytedanceSeedream40:
+        return AsyncBytedanceSeedream40(self._client)
+
+
+class AsyncBytedanceDreamina30:
+    """``bytedance/dreamina-3-0/...``"""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def pro(self) -> AsyncBytedanceDreamina30Pro:
+        return AsyncBytedanceDreamina30Pro(self._client)
+
+
+class AsyncBytedanceDreamina30Pro:
+    """``bytedance/dreamina-3-0/pro/...``"""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def image_to_video(
+        self,
+    ) -> runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video.AsyncImageToVideo:
+        """``bytedance/dreamina-3-0/pro/image-to-video``"""
+        from runcomfy.endpoints.bytedance.dreamina_3_0.pro import image_to_video
+
+        return image_to_video.AsyncImageToVideo(self._client)
+
+
+class AsyncBytedanceDreamina40:
+    """``bytedance/dreamina-4-0/...``"""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.AsyncEdit:
+        """``bytedance/dreamina-4-0/edit``"""
+        from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
+
+        return edit.AsyncEdit(self._client)
+
+    @cached_property
+    def text_to_image(
+        self,
+    ) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.AsyncTextToImage:
+        """``bytedance/dreamina-4-0/text-to-image``"""
+        from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
+
+        return text_to_image.AsyncTextToImage(self._client)
+
+
+class AsyncBytedanceSeedream40:
+    """``bytedance/seedream-4-0/...``"""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.AsyncEdit:
+        """``bytedance/seedream-4-0/edit``"""
+        from runcomfy.endpoints.bytedance.seedream_4_0 import edit
+
+        return edit.AsyncEdit(self._client)

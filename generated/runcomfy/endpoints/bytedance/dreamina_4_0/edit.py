@@ -1,0 +1,421 @@
+"""bytedance/dreamina-4-0/edit
+
+Usa la API de RunComfy para ejecutar bytedance/dreamina-4-0/edit. Para entradas y salidas
+admitidas, consulta el esquema.
+
+Generated from schemas/bytedance/dreamina-4-0/edit.yaml (source: 000_ebb40fefca647114.txt) by
+``python -m codegen generate``. Do not edit: change the schema or the template and regenerate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, TypeAlias
+
+from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
+
+WidthHeight: TypeAlias = Literal[
+    "1024x1024(1:1)",
+    "2048x2048(1:1)",
+    "2304x1728(4:3)",
+    "2496x1664(3:2)",
+    "2560x1440(16:9)",
+    "3024x1296(21:9)",
+    "4096x4096(1:1)",
+    "4694x3520(4:3)",
+    "4992x3328(3:2)",
+    "5404x3040(16:9)",
+    "6198x2656(21:9)",
+]
+
+SPEC = EndpointSpec(
+    model_id="bytedance/dreamina-4-0/edit",
+    endpoint="/v1/models/bytedance/dreamina-4-0/edit",
+    input_schema={
+        "type": "object",
+        "required": ["image_urls", "prompt"],
+        "properties": {
+            "image_urls": {
+                "title": "Images",
+                "description": "Only JPEG and PNG formats are supported; JPEG is recommended. Supports 1–10 images; larger or more images increase processing time. Recommended to use no more than 6 images; too many reference images may reduce quality.",
+                "type": "array",
+                "items": {"type": "string", "format": "image_uri"},
+                "maxItems": 10,
+                "minItems": 1,
+                "default": [
+                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
+                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg",
+                ],
+            },
+            "prompt": {
+                "title": "prompt",
+                "description": "",
+                "type": "string",
+                "maxLength": 800,
+                "default": "A beautiful girl is sitting on the boat",
+            },
+            "width×height": {
+                "title": "Aspect Ratio (W:H)",
+                "description": "",
+                "type": "string",
+                "enum": [
+                    "1024x1024(1:1)",
+                    "2048x2048(1:1)",
+                    "2304x1728(4:3)",
+                    "2496x1664(3:2)",
+                    "2560x1440(16:9)",
+                    "3024x1296(21:9)",
+                    "4096x4096(1:1)",
+                    "4694x3520(4:3)",
+                    "4992x3328(3:2)",
+                    "5404x3040(16:9)",
+                    "6198x2656(21:9)",
+                ],
+                "default": "2048x2048(1:1)",
+            },
+            "scale": {
+                "title": "Scale",
+                "description": "Controls how strongly the text prompt influences the result relative to input images. Higher values increase text influence.",
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "default": 0.5,
+            },
+            "force_single": {
+                "title": "Force Single Image",
+                "description": "Whether to force generation of a single image. More images per set increase latency; for stability, specify group count/resolution or pass width and height.",
+                "type": "boolean",
+                "default": False,
+            },
+        },
+        "additionalProperties": False,
+    },
+    fields=(
+        FieldSpec(
+            python_name="image_urls",
+            wire_name="image_urls",
+            required=True,
+            image=True,
+            many=True,
+            rules=(
+                Rule("file_size_mb", "<=", 15.0, "Each image file must be ≤ 15 MB."),
+                Rule("width_pixels", "<=", 4096.0, "Maximum resolution is 4096x4096."),
+                Rule("height_pixels", "<=", 4096.0, "Maximum resolution is 4096x4096."),
+                Rule(
+                    "width/height",
+                    ">=",
+                    0.33,
+                    "The input image aspect ratio must be within [1/3, 3].",
+                ),
+                Rule(
+                    "width/height",
+                    "<=",
+                    3.0,
+                    "The input image aspect ratio must be within [1/3, 3].",
+                ),
+            ),
+        ),
+        FieldSpec(
+            python_name="prompt",
+            wire_name="prompt",
+            required=True,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="width_height",
+            wire_name="width×height",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="scale",
+            wire_name="scale",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="force_single",
+            wire_name="force_single",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+    ),
+    example={
+        "image_urls": [
+            "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
+            "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg",
+        ],
+        "prompt": "A beautiful girl is sitting on the boat",
+    },
+    summary="Usa la API de RunComfy para ejecutar bytedance/dreamina-4-0/edit. Para entradas y salidas admitidas, consulta el esquema.",
+    title=None,
+    accepted_image_formats=("JPEG", "PNG"),
+)
+
+
+class Edit(SyncEndpoint):
+    """``bytedance/dreamina-4-0/edit``
+
+    Usa la API de RunComfy para ejecutar bytedance/dreamina-4-0/edit. Para entradas y
+    salidas admitidas, consulta el esquema.
+    """
+
+    spec = SPEC
+
+    def submit(
+        self,
+        *,
+        image_urls: Sequence[str],
+        prompt: str,
+        width_height: WidthHeight | None = None,
+        scale: float | None = None,
+        force_single: bool | None = None,
+        validate: ValidationLevel = "full",
+    ) -> Job:
+        """Validate the input, then queue a job and return its handle at once.
+
+        Args:
+            image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
+                1–10 images; larger or more images increase processing time. Recommended to use
+                no more than 6 images; too many reference images may reduce quality.
+                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Server default:
+                    ['https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg',
+                    'https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg'].
+                Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
+                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
+                Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
+            prompt: prompt.
+                Limits: at most 800 character(s).
+                Server default: 'A beautiful girl is sitting on the boat'.
+            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Server default: '2048x2048(1:1)'.
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Server default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Server default: False.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+
+        """
+        return self._submit(
+            {
+                "image_urls": image_urls,
+                "prompt": prompt,
+                "width×height": width_height,
+                "scale": scale,
+                "force_single": force_single,
+            },
+            validate,
+        )
+
+    def run(
+        self,
+        *,
+        image_urls: Sequence[str],
+        prompt: str,
+        width_height: WidthHeight | None = None,
+        scale: float | None = None,
+        force_single: bool | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        on_status: StatusCallback | None = None,
+        include_cost: bool = False,
+    ) -> Result:
+        """Validate, queue a job and wait for its result.
+
+        Args:
+            image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
+                1–10 images; larger or more images increase processing time. Recommended to use
+                no more than 6 images; too many reference images may reduce quality.
+                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Server default:
+                    ['https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg',
+                    'https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg'].
+                Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
+                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
+                Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
+            prompt: prompt.
+                Limits: at most 800 character(s).
+                Server default: 'A beautiful girl is sitting on the boat'.
+            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Server default: '2048x2048(1:1)'.
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Server default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Server default: False.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            timeout: seconds to wait; None takes the client's ``wait_timeout``.
+            on_status: called with each new status while waiting.
+            include_cost: ask the result for the job's cost in USD.
+
+        """
+        return self._run(
+            {
+                "image_urls": image_urls,
+                "prompt": prompt,
+                "width×height": width_height,
+                "scale": scale,
+                "force_single": force_single,
+            },
+            validate,
+            timeout=timeout,
+            on_status=on_status,
+            include_cost=include_cost,
+        )
+
+
+class AsyncEdit(AsyncEndpoint):
+    """``bytedance/dreamina-4-0/edit``
+
+    Usa la API de RunComfy para ejecutar bytedance/dreamina-4-0/edit. Para entradas y
+    salidas admitidas, consulta el esquema.
+    """
+
+    spec = SPEC
+
+    async def submit(
+        self,
+        *,
+        image_urls: Sequence[str],
+        prompt: str,
+        width_height: WidthHeight | None = None,
+        scale: float | None = None,
+        force_single: bool | None = None,
+        validate: ValidationLevel = "full",
+    ) -> AsyncJob:
+        """Validate the input, then queue a job and return its handle at once.
+
+        Args:
+            image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
+                1–10 images; larger or more images increase processing time. Recommended to use
+                no more than 6 images; too many reference images may reduce quality.
+                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Server default:
+                    ['https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg',
+                    'https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg'].
+                Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
+                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
+                Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
+            prompt: prompt.
+                Limits: at most 800 character(s).
+                Server default: 'A beautiful girl is sitting on the boat'.
+            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Server default: '2048x2048(1:1)'.
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Server default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Server default: False.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+
+        """
+        return await self._submit(
+            {
+                "image_urls": image_urls,
+                "prompt": prompt,
+                "width×height": width_height,
+                "scale": scale,
+                "force_single": force_single,
+            },
+            validate,
+        )
+
+    async def run(
+        self,
+        *,
+        image_urls: Sequence[str],
+        prompt: str,
+        width_height: WidthHeight | None = None,
+        scale: float | None = None,
+        force_single: bool | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        on_status: StatusCallback | None = None,
+        include_cost: bool = False,
+    ) -> Result:
+        """Validate, queue a job and wait for its result.
+
+        Args:
+            image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
+                1–10 images; larger or more images increase processing time. Recommended to use
+                no more than 6 images; too many reference images may reduce quality.
+                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Server default:
+                    ['https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg',
+                    'https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg'].
+                Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
+                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
+                Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
+            prompt: prompt.
+                Limits: at most 800 character(s).
+                Server default: 'A beautiful girl is sitting on the boat'.
+            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Server default: '2048x2048(1:1)'.
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Server default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Server default: False.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            timeout: seconds to wait; None takes the client's ``wait_timeout``.
+            on_status: called with each new status while waiting.
+            include_cost: ask the result for the job's cost in USD.
+
+        """
+        return await self._run(
+            {
+                "image_urls": image_urls,
+                "prompt": prompt,
+                "width×height": width_height,
+                "scale": scale,
+                "force_single": force_single,
+            },
+            validate,
+            timeout=timeout,
+            on_status=on_status,
+            include_cost=include_cost,
+        )

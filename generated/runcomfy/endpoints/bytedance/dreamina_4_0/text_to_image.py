@@ -1,0 +1,322 @@
+"""bytedance/dreamina-4-0/text-to-image
+
+Use a API RunComfy para executar bytedance/dreamina-4-0/text-to-image. Para entradas e
+saídas aceitas, consulte o esquema.
+
+Generated from schemas/bytedance/dreamina-4-0/text-to-image.yaml (source: 001_b04c7b00d86dbc8f.txt) by
+``python -m codegen generate``. Do not edit: change the schema or the template and regenerate.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec
+
+WidthHeight: TypeAlias = Literal[
+    "1024x1024(1:1)",
+    "2048x2048(1:1)",
+    "2304x1728(4:3)",
+    "2496x1664(3:2)",
+    "2560x1440(16:9)",
+    "3024x1296(21:9)",
+    "4096x4096(1:1)",
+    "4694x3520(4:3)",
+    "4992x3328(3:2)",
+    "5404x3040(16:9)",
+    "6198x2656(21:9)",
+]
+
+SPEC = EndpointSpec(
+    model_id="bytedance/dreamina-4-0/text-to-image",
+    endpoint="/v1/models/bytedance/dreamina-4-0/text-to-image",
+    input_schema={
+        "type": "object",
+        "required": ["prompt"],
+        "properties": {
+            "prompt": {
+                "title": "Prompt",
+                "description": "",
+                "type": "string",
+                "maxLength": 800,
+                "default": "A beautiful girl is walking on the street",
+            },
+            "width×height": {
+                "title": "Aspect Ratio (W:H)",
+                "description": "",
+                "type": "string",
+                "enum": [
+                    "1024x1024(1:1)",
+                    "2048x2048(1:1)",
+                    "2304x1728(4:3)",
+                    "2496x1664(3:2)",
+                    "2560x1440(16:9)",
+                    "3024x1296(21:9)",
+                    "4096x4096(1:1)",
+                    "4694x3520(4:3)",
+                    "4992x3328(3:2)",
+                    "5404x3040(16:9)",
+                    "6198x2656(21:9)",
+                ],
+                "default": "2048x2048(1:1)",
+            },
+            "scale": {
+                "title": "Scale",
+                "description": "Controls how strongly the text prompt influences the result relative to input images. Higher values increase text influence.",
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "default": 0.5,
+            },
+            "force_single": {
+                "title": "Force Single Image",
+                "description": "Whether to force generation of a single image. More images per set increase latency; for stability, specify group count/resolution or pass width and height.",
+                "type": "boolean",
+                "default": False,
+            },
+        },
+        "additionalProperties": False,
+    },
+    fields=(
+        FieldSpec(
+            python_name="prompt",
+            wire_name="prompt",
+            required=True,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="width_height",
+            wire_name="width×height",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="scale",
+            wire_name="scale",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="force_single",
+            wire_name="force_single",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+    ),
+    example={"prompt": "A beautiful girl is walking on the street"},
+    summary="Use a API RunComfy para executar bytedance/dreamina-4-0/text-to-image. Para entradas e saídas aceitas, consulte o esquema.",
+    title=None,
+    accepted_image_formats=(),
+)
+
+
+class TextToImage(SyncEndpoint):
+    """``bytedance/dreamina-4-0/text-to-image``
+
+    Use a API RunComfy para executar bytedance/dreamina-4-0/text-to-image. Para entradas e
+    saídas aceitas, consulte o esquema.
+    """
+
+    spec = SPEC
+
+    def submit(
+        self,
+        *,
+        prompt: str,
+        width_height: WidthHeight | None = None,
+        scale: float | None = None,
+        force_single: bool | None = None,
+        validate: ValidationLevel = "full",
+    ) -> Job:
+        """Validate the input, then queue a job and return its handle at once.
+
+        Args:
+            prompt: Prompt.
+                Limits: at most 800 character(s).
+                Server default: 'A beautiful girl is walking on the street'.
+            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Server default: '2048x2048(1:1)'.
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Server default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Server default: False.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+
+        """
+        return self._submit(
+            {
+                "prompt": prompt,
+                "width×height": width_height,
+                "scale": scale,
+                "force_single": force_single,
+            },
+            validate,
+        )
+
+    def run(
+        self,
+        *,
+        prompt: str,
+        width_height: WidthHeight | None = None,
+        scale: float | None = None,
+        force_single: bool | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        on_status: StatusCallback | None = None,
+        include_cost: bool = False,
+    ) -> Result:
+        """Validate, queue a job and wait for its result.
+
+        Args:
+            prompt: Prompt.
+                Limits: at most 800 character(s).
+                Server default: 'A beautiful girl is walking on the street'.
+            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Server default: '2048x2048(1:1)'.
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Server default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Server default: False.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            timeout: seconds to wait; None takes the client's ``wait_timeout``.
+            on_status: called with each new status while waiting.
+            include_cost: ask the result for the job's cost in USD.
+
+        """
+        return self._run(
+            {
+                "prompt": prompt,
+                "width×height": width_height,
+                "scale": scale,
+                "force_single": force_single,
+            },
+            validate,
+            timeout=timeout,
+            on_status=on_status,
+            include_cost=include_cost,
+        )
+
+
+class AsyncTextToImage(AsyncEndpoint):
+    """``bytedance/dreamina-4-0/text-to-image``
+
+    Use a API RunComfy para executar bytedance/dreamina-4-0/text-to-image. Para entradas e
+    saídas aceitas, consulte o esquema.
+    """
+
+    spec = SPEC
+
+    async def submit(
+        self,
+        *,
+        prompt: str,
+        width_height: WidthHeight | None = None,
+        scale: float | None = None,
+        force_single: bool | None = None,
+        validate: ValidationLevel = "full",
+    ) -> AsyncJob:
+        """Validate the input, then queue a job and return its handle at once.
+
+        Args:
+            prompt: Prompt.
+                Limits: at most 800 character(s).
+                Server default: 'A beautiful girl is walking on the street'.
+            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Server default: '2048x2048(1:1)'.
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Server default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Server default: False.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+
+        """
+        return await self._submit(
+            {
+                "prompt": prompt,
+                "width×height": width_height,
+                "scale": scale,
+                "force_single": force_single,
+            },
+            validate,
+        )
+
+    async def run(
+        self,
+        *,
+        prompt: str,
+        width_height: WidthHeight | None = None,
+        scale: float | None = None,
+        force_single: bool | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        on_status: StatusCallback | None = None,
+        include_cost: bool = False,
+    ) -> Result:
+        """Validate, queue a job and wait for its result.
+
+        Args:
+            prompt: Prompt.
+                Limits: at most 800 character(s).
+                Server default: 'A beautiful girl is walking on the street'.
+            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Server default: '2048x2048(1:1)'.
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Server default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Server default: False.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            timeout: seconds to wait; None takes the client's ``wait_timeout``.
+            on_status: called with each new status while waiting.
+            include_cost: ask the result for the job's cost in USD.
+
+        """
+        return await self._run(
+            {
+                "prompt": prompt,
+                "width×height": width_height,
+                "scale": scale,
+                "force_single": force_single,
+            },
+            validate,
+            timeout=timeout,
+            on_status=on_status,
+            include_cost=include_cost,
+        )

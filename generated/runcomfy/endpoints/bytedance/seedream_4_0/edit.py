@@ -1,0 +1,311 @@
+"""bytedance/seedream-4-0/edit
+
+Usa l'API RunComfy per eseguire bytedance/seedream-4-0/edit. Per input e output accettati,
+consulta lo schema.
+
+Generated from schemas/bytedance/seedream-4-0/edit.yaml (source: 004_5f3076a42a8befdc.txt) by
+``python -m codegen generate``. Do not edit: change the schema or the template and regenerate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, TypeAlias
+
+from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
+
+Resolution: TypeAlias = Literal[
+    "1K",
+    "2K",
+    "4K",
+    "2048x2048 (1:1)",
+    "2304x1728 (4:3)",
+    "1728x2304 (3:4)",
+    "2560x1440 (16:9)",
+    "1440x2560 (9:16)",
+    "2496x1664 (3:2)",
+    "1664x2496 (2:3)",
+    "3024x1296 (21:9)",
+]
+
+SPEC = EndpointSpec(
+    model_id="bytedance/seedream-4-0/edit",
+    endpoint="/v1/models/bytedance/seedream-4-0/edit",
+    input_schema={
+        "type": "object",
+        "required": ["prompt", "images"],
+        "properties": {
+            "prompt": {"title": "Prompt", "description": "", "type": "string", "maxLength": 600},
+            "images": {
+                "title": "Images",
+                "description": "Upload 1~10 images. The format must be jpeg or png",
+                "type": "array",
+                "items": {"type": "string", "format": "image_uri"},
+                "maxItems": 10,
+                "minItems": 1,
+            },
+            "resolution": {
+                "title": "Resolution",
+                "description": "",
+                "type": "string",
+                "enum": [
+                    "1K",
+                    "2K",
+                    "4K",
+                    "2048x2048 (1:1)",
+                    "2304x1728 (4:3)",
+                    "1728x2304 (3:4)",
+                    "2560x1440 (16:9)",
+                    "1440x2560 (9:16)",
+                    "2496x1664 (3:2)",
+                    "1664x2496 (2:3)",
+                    "3024x1296 (21:9)",
+                ],
+                "default": "2048x2048 (1:1)",
+            },
+        },
+        "additionalProperties": False,
+    },
+    fields=(
+        FieldSpec(
+            python_name="prompt",
+            wire_name="prompt",
+            required=True,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="images",
+            wire_name="images",
+            required=True,
+            image=True,
+            many=True,
+            rules=(
+                Rule("file_size_mb", "<", 10.0, "File size must be less than 10 MB."),
+                Rule("width/height", ">", 0.33, "The aspect ratio range should be 1:3 to 3:1."),
+                Rule("width/height", "<", 3.0, "The aspect ratio range should be 1:3 to 3:1."),
+                Rule(
+                    "width_pixels",
+                    ">",
+                    14.0,
+                    "The uploaded image width and height must exceed 14 pixels.",
+                ),
+                Rule(
+                    "height_pixels",
+                    ">",
+                    14.0,
+                    "The uploaded image width and height must exceed 14 pixels.",
+                ),
+            ),
+        ),
+        FieldSpec(
+            python_name="resolution",
+            wire_name="resolution",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+    ),
+    example={"prompt": "", "images": []},
+    summary="Usa l'API RunComfy per eseguire bytedance/seedream-4-0/edit. Per input e output accettati, consulta lo schema.",
+    title=None,
+    accepted_image_formats=("JPEG", "PNG"),
+)
+
+
+class Edit(SyncEndpoint):
+    """``bytedance/seedream-4-0/edit``
+
+    Usa l'API RunComfy per eseguire bytedance/seedream-4-0/edit. Per input e output
+    accettati, consulta lo schema.
+    """
+
+    spec = SPEC
+
+    def submit(
+        self,
+        *,
+        prompt: str,
+        images: Sequence[str],
+        resolution: Resolution | None = None,
+        validate: ValidationLevel = "full",
+    ) -> Job:
+        """Validate the input, then queue a job and return its handle at once.
+
+        Args:
+            prompt: Prompt.
+                Limits: at most 600 character(s).
+            images: Upload 1~10 images. The format must be jpeg or png
+                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Rule file_size_mb < 10: File size must be less than 10 MB.
+                Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
+                Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
+                Rule width_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+                Rule height_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+            resolution: Resolution.
+                One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
+                    (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
+                    '1664x2496 (2:3)', '3024x1296 (21:9)'.
+                Server default: '2048x2048 (1:1)'.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+
+        """
+        return self._submit(
+            {
+                "prompt": prompt,
+                "images": images,
+                "resolution": resolution,
+            },
+            validate,
+        )
+
+    def run(
+        self,
+        *,
+        prompt: str,
+        images: Sequence[str],
+        resolution: Resolution | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        on_status: StatusCallback | None = None,
+        include_cost: bool = False,
+    ) -> Result:
+        """Validate, queue a job and wait for its result.
+
+        Args:
+            prompt: Prompt.
+                Limits: at most 600 character(s).
+            images: Upload 1~10 images. The format must be jpeg or png
+                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Rule file_size_mb < 10: File size must be less than 10 MB.
+                Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
+                Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
+                Rule width_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+                Rule height_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+            resolution: Resolution.
+                One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
+                    (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
+                    '1664x2496 (2:3)', '3024x1296 (21:9)'.
+                Server default: '2048x2048 (1:1)'.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            timeout: seconds to wait; None takes the client's ``wait_timeout``.
+            on_status: called with each new status while waiting.
+            include_cost: ask the result for the job's cost in USD.
+
+        """
+        return self._run(
+            {
+                "prompt": prompt,
+                "images": images,
+                "resolution": resolution,
+            },
+            validate,
+            timeout=timeout,
+            on_status=on_status,
+            include_cost=include_cost,
+        )
+
+
+class AsyncEdit(AsyncEndpoint):
+    """``bytedance/seedream-4-0/edit``
+
+    Usa l'API RunComfy per eseguire bytedance/seedream-4-0/edit. Per input e output
+    accettati, consulta lo schema.
+    """
+
+    spec = SPEC
+
+    async def submit(
+        self,
+        *,
+        prompt: str,
+        images: Sequence[str],
+        resolution: Resolution | None = None,
+        validate: ValidationLevel = "full",
+    ) -> AsyncJob:
+        """Validate the input, then queue a job and return its handle at once.
+
+        Args:
+            prompt: Prompt.
+                Limits: at most 600 character(s).
+            images: Upload 1~10 images. The format must be jpeg or png
+                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Rule file_size_mb < 10: File size must be less than 10 MB.
+                Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
+                Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
+                Rule width_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+                Rule height_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+            resolution: Resolution.
+                One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
+                    (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
+                    '1664x2496 (2:3)', '3024x1296 (21:9)'.
+                Server default: '2048x2048 (1:1)'.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+
+        """
+        return await self._submit(
+            {
+                "prompt": prompt,
+                "images": images,
+                "resolution": resolution,
+            },
+            validate,
+        )
+
+    async def run(
+        self,
+        *,
+        prompt: str,
+        images: Sequence[str],
+        resolution: Resolution | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        on_status: StatusCallback | None = None,
+        include_cost: bool = False,
+    ) -> Result:
+        """Validate, queue a job and wait for its result.
+
+        Args:
+            prompt: Prompt.
+                Limits: at most 600 character(s).
+            images: Upload 1~10 images. The format must be jpeg or png
+                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Rule file_size_mb < 10: File size must be less than 10 MB.
+                Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
+                Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
+                Rule width_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+                Rule height_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+            resolution: Resolution.
+                One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
+                    (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
+                    '1664x2496 (2:3)', '3024x1296 (21:9)'.
+                Server default: '2048x2048 (1:1)'.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            timeout: seconds to wait; None takes the client's ``wait_timeout``.
+            on_status: called with each new status while waiting.
+            include_cost: ask the result for the job's cost in USD.
+
+        """
+        return await self._run(
+            {
+                "prompt": prompt,
+                "images": images,
+                "resolution": resolution,
+            },
+            validate,
+            timeout=timeout,
+            on_status=on_status,
+            include_cost=include_cost,
+        )

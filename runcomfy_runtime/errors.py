@@ -1,0 +1,197 @@
+"""Every error the client raises, one tree under :class:`RunComfyError`.
+
+RunComfyError
+├── ConfigurationError            no token, a bad base URL: nothing was sent
+├── InputValidationError          input broke the documented schema or rules: nothing was sent
+├── APIError                      the API answered with an error (status, error_code, message)
+│   ├── AuthenticationError       401, error_code 400004: missing, expired or revoked token
+│   ├── PermissionDeniedError     403, error_code 403001
+│   ├── InsufficientBalanceError  402, error_code 400002
+│   ├── NotFoundError             404, error_code 404001: unknown or expired request id
+│   │   └── UnknownModelError     error_code 400001
+│   ├── InputRejectedError        400/422: the server refused the input; ``details`` has its words
+│   ├── RateLimitError            429; ``retry_after`` in seconds when the server said
+│   └── ServerError               5xx
+├── APIConnectionError            the network failed; no answer was read
+├── AmbiguousSubmitError          a submit was sent but failed unclearly (lost answer, 5xx):
+│                                 the job may exist, so it is not retried
+├── WaitTimeout                   ``wait()`` reached its deadline; the job may still run
+├── JobFailed                     the job ended in failure; ``error`` holds the server's message
+├── JobCancelled                  the job was cancelled
+└── CancelRefused                 cancel answered ``not_cancellable`` (running or finished)
+
+Every error raised once a job exists carries its ``request_id``. No error ever holds the token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input: where (``image_urls[1]``), what, and the value."""
+
+    path: str
+    message: str
+    value: Any = None
+    fact: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "(input)"
+        shown = f" (got {_short(self.value)})" if self.value is not None else ""
+        measured = f" [{self.fact}]" if self.fact else ""
+        return f"{where}: {self.message}{shown}{measured}"
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class RunComfyError(Exception):
+    """Base class of every error this package raises."""
+
+    request_id: str | None = None
+
+
+class ConfigurationError(RunComfyError):
+    pass
+
+
+class InputValidationError(RunComfyError, ValueError):
+    """The input does not fit the endpoint's documented schema or rules. Nothing was sent."""
+
+    def __init__(self, model_id: str, problems: Sequence[Problem]) -> None:
+        self.model_id = model_id
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"invalid input for {model_id} ({count} {noun}):\n{lines}")
+
+
+class APIError(RunComfyError):
+    """The API answered with an error."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        error_code: int | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        self.message = message
+        self.status_code = status_code
+        self.error_code = error_code
+        self.request_id = request_id
+        self.body = body
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        facts = [f"HTTP {self.status_code}" if self.status_code is not None else None]
+        facts.append(f"error_code {self.error_code}" if self.error_code is not None else None)
+        facts.append(f"request_id {self.request_id}" if self.request_id else None)
+        shown = ", ".join(f for f in facts if f)
+        return f"{self.message} ({shown})" if shown else self.message
+
+
+class AuthenticationError(APIError):
+    pass
+
+
+class PermissionDeniedError(APIError):
+    pass
+
+
+class InsufficientBalanceError(APIError):
+    pass
+
+
+class NotFoundError(APIError):
+    pass
+
+
+class UnknownModelError(NotFoundError):
+    pass
+
+
+class InputRejectedError(APIError):
+    """The server refused the input. ``details`` holds what it said, as it said it."""
+
+    @property
+    def details(self) -> Any:
+        return self.body
+
+
+class RateLimitError(APIError):
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kw)
+
+
+class ServerError(APIError):
+    pass
+
+
+class APIConnectionError(RunComfyError):
+    """No answer was read: the connection failed or timed out."""
+
+    def __init__(self, message: str, *, request_id: str | None = None) -> None:
+        self.request_id = request_id
+        super().__init__(message)
+
+
+class AmbiguousSubmitError(RunComfyError):
+    """A submit was sent but its outcome is unknown (answer lost, read timeout, 5xx).
+
+    A job may have been created. The client does not retry it, so a flaky network never buys
+    two jobs: look for the job in your RunComfy dashboard before submitting again.
+    """
+
+    def __init__(self, model_id: str, cause: str, *, status_code: int | None = None) -> None:
+        self.model_id = model_id
+        self.cause = cause
+        self.status_code = status_code
+        super().__init__(
+            f"submit to {model_id} failed after the request was sent ({cause}): a job may "
+            "have been created; it was not retried, to avoid a second paid job"
+        )
+
+
+class WaitTimeout(RunComfyError, TimeoutError):
+    def __init__(self, request_id: str, waited: float, last_status: str | None) -> None:
+        self.request_id = request_id
+        self.waited = waited
+        self.last_status = last_status
+        super().__init__(
+            f"job {request_id} did not finish within {waited:.1f}s (last status: {last_status})"
+        )
+
+
+class JobFailed(RunComfyError):
+    def __init__(self, request_id: str, status: str, error: Any = None) -> None:
+        self.request_id = request_id
+        self.status = status
+        self.error = error
+        reason = f": {error}" if error not in (None, "", {}) else ""
+        super().__init__(f"job {request_id} ended with status {status!r}{reason}")
+
+
+class JobCancelled(RunComfyError):
+    def __init__(self, request_id: str) -> None:
+        self.request_id = request_id
+        super().__init__(f"job {request_id} was cancelled")
+
+
+class CancelRefused(RunComfyError):
+    def __init__(self, request_id: str, status: str | None) -> None:
+        self.request_id = request_id
+        self.status = status
+        super().__init__(
+            f"job {request_id} cannot be cancelled (status {status}): only queued jobs can"
+        )

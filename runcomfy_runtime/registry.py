@@ -1,0 +1,39 @@
+"""Model id -> endpoint spec, loading each endpoint's module only when it is first asked for.
+
+The generated package hands the runtime one :class:`Registry`; the runtime (client, CLI,
+emulator) never imports generated modules by name, so adding an endpoint touches no runtime code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+
+from runcomfy_runtime.spec import EndpointSpec
+
+
+class Registry(Mapping[str, EndpointSpec]):
+    """A read-only mapping of model ids to specs, each loaded from its module on first use."""
+
+    def __init__(self, modules: Mapping[str, str]) -> None:
+        self._modules = dict(modules)
+        self._loaded: dict[str, EndpointSpec] = {}
+
+    def __getitem__(self, model_id: str) -> EndpointSpec:
+        spec = self._loaded.get(model_id)
+        if spec is None:
+            module = importlib.import_module(self._modules[model_id])
+            spec = self._loaded[model_id] = module.SPEC
+        return spec
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __contains__(self, model_id: object) -> bool:
+        return model_id in self._modules
+
+    def module_name(self, model_id: str) -> str:
+        return self._modules[model_id]

@@ -1,0 +1,74 @@
+"""Should a failed request be tried again, and after how long? Pure decisions, no I/O.
+
+The rule that matters most: a submit is retried only when the server cannot have accepted it
+(the connection failed before the request went out, or a 429 refused it). Anything else after
+the request left (a lost answer, a read timeout, a 5xx) could hide a created job.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from enum import Enum
+from time import time
+
+from runcomfy_runtime import constants
+
+
+class Failure(Enum):
+    NOT_SENT = "not_sent"  # connect refused / timed out, pool timeout: nothing reached the server
+    LOST = "lost"  # sent, then the connection dropped or the answer timed out
+    STATUS = "status"  # an HTTP answer with an error status
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = constants.MAX_RETRIES
+    base_delay: float = constants.RETRY_BASE_DELAY
+    max_delay: float = constants.RETRY_MAX_DELAY
+    retry_after_cap: float = constants.RETRY_AFTER_CAP
+
+
+def should_retry(
+    policy: RetryPolicy, *, idempotent: bool, failure: Failure, status: int | None, attempt: int
+) -> bool:
+    """``attempt`` counts retries already made (0 after the first try)."""
+    if attempt >= policy.max_retries:
+        return False
+    if failure is Failure.NOT_SENT:
+        return True
+    if failure is Failure.LOST:
+        return idempotent
+    if status == 429:
+        return True  # a 429 is the server refusing: no job was created
+    return idempotent and status is not None and status >= 500
+
+
+def retry_delay(
+    policy: RetryPolicy,
+    attempt: int,
+    retry_after: float | None,
+    rng: Callable[[], float] = random.random,
+) -> float | None:
+    """Seconds to wait before the next try; None when the server asks for longer than the cap."""
+    if retry_after is not None:
+        return float(retry_after) if retry_after <= policy.retry_after_cap else None
+    ceiling = min(policy.max_delay, policy.base_delay * 2.0**attempt)
+    return ceiling * (0.5 + rng() / 2)  # "equal jitter": never zero, never above the ceiling
+
+
+def parse_retry_after(value: str | None, now: Callable[[], float] = time) -> float | None:
+    """``Retry-After`` as seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment: float = parsedate_to_datetime(value).timestamp()
+        return max(0.0, moment - now())
+    except (TypeError, ValueError):
+        return None

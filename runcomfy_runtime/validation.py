@@ -1,0 +1,194 @@
+"""The offline stage of input validation: the documented JSON Schema, every problem at once.
+
+jsonschema's Draft 2020-12 validator does the checking (built once per endpoint and reused);
+this module only adds the ``image_uri`` format and turns its errors into :class:`Problem`
+values whose message a user can act on. The online stage (media rules) is ``rules.py``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from runcomfy_runtime.errors import InputValidationError, Problem
+from runcomfy_runtime.spec import EndpointSpec
+
+IMAGE_URI_HINT = (
+    "must be an absolute https:// URL of an image, or a data:image/...;base64, URI "
+    "(http:// only for loopback hosts)"
+)
+_LOOPBACK_NAMES = frozenset({"localhost"})
+
+FORMATS = FormatChecker(formats=())
+
+
+def is_loopback_host(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@FORMATS.checks("image_uri")
+def is_image_uri(value: object) -> bool:
+    """An absolute https URL, a data:image URI, or http on a loopback host (the emulator)."""
+    if not isinstance(value, str):
+        return True  # the type keyword reports non-strings
+    if value.startswith("data:image/") and ";base64," in value:
+        return True
+    parts = urlsplit(value)
+    if not parts.hostname or any(c.isspace() for c in value):
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and is_loopback_host(parts.hostname)
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """``("image_urls", 1)`` -> ``image_urls[1]``; ``("a", "b")`` -> ``a.b``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
+
+
+def _type_message(wanted: Any, instance: Any) -> str:
+    kinds = wanted if isinstance(wanted, list) else [wanted]
+    return "must be " + " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in kinds)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _count(limit: Any, instance: Any, bound: str, word: str) -> str:
+    return f"must have {bound} {_plural(limit, word)}"
+
+
+# One small function per keyword: (the keyword's value, the offending value) -> the message.
+_MESSAGES: dict[str, Callable[[Any, Any], str]] = {
+    "type": _type_message,
+    "enum": lambda v, i: "must be one of: " + ", ".join(repr(x) for x in v),
+    "const": lambda v, i: f"must be {v!r}",
+    "maxLength": lambda v, i: _count(v, i, "at most", "character"),
+    "minLength": lambda v, i: _count(v, i, "at least", "character"),
+    "minimum": lambda v, i: f"must be >= {v}",
+    "maximum": lambda v, i: f"must be <= {v}",
+    "exclusiveMinimum": lambda v, i: f"must be > {v}",
+    "exclusiveMaximum": lambda v, i: f"must be < {v}",
+    "minItems": lambda v, i: _count(v, i, "at least", "item"),
+    "maxItems": lambda v, i: _count(v, i, "at most", "item"),
+    "pattern": lambda v, i: f"must match the pattern {v!r}",
+    "format": lambda v, i: IMAGE_URI_HINT if v == "image_uri" else f"must be a valid {v}",
+}
+
+
+def _problems_of(error: ValidationError) -> list[Problem]:
+    path = list(error.absolute_path)
+    keyword = str(error.validator)
+    wanted: Any = error.validator_value
+    instance: Any = error.instance
+    if keyword == "required":
+        missing = [name for name in wanted if name not in instance]
+        return [Problem(json_path([*path, name]), "is required") for name in missing]
+    if keyword == "additionalProperties":
+        schema: Any = error.schema
+        known = schema.get("properties", {})
+        accepted = ", ".join(sorted(known))
+        return [
+            Problem(
+                json_path([*path, name]),
+                f"is not an accepted property; accepted: {accepted}",
+                instance[name],
+            )
+            for name in sorted(instance)
+            if name not in known
+        ]
+    describe = _MESSAGES.get(keyword)
+    message = describe(wanted, instance) if describe else error.message
+    fact = _SIZED.get(keyword)
+    measured = f"{len(instance)} {fact}" if fact and hasattr(instance, "__len__") else None
+    return [Problem(json_path(path), message, instance, fact=measured)]
+
+
+_SIZED = {"minItems": "items", "maxItems": "items", "minLength": "chars", "maxLength": "chars"}
+
+
+class SchemaValidator:
+    """The compiled offline validator of one endpoint."""
+
+    def __init__(self, spec: EndpointSpec) -> None:
+        self.spec = spec
+        Draft202012Validator.check_schema(spec.input_schema)
+        self._validator = Draft202012Validator(spec.input_schema, format_checker=FORMATS)
+
+    def problems(self, payload: Any) -> list[Problem]:
+        if not isinstance(payload, Mapping):
+            return [Problem("", "the input must be a JSON object", payload)]
+        found: list[Problem] = []
+        for error in self._validator.iter_errors(dict(payload)):
+            found.extend(_problems_of(error))
+        return sorted(found, key=_order(self.spec))
+
+    def validate(self, payload: Any) -> None:
+        found = self.problems(payload)
+        if found:
+            raise InputValidationError(self.spec.model_id, found)
+
+
+def _order(spec: EndpointSpec) -> Callable[[Problem], tuple[int, list[tuple[int, str]]]]:
+    """Problems in the documented order of properties, then by path: stable for the reader."""
+    rank = {f.wire_name: i for i, f in enumerate(spec.fields)}
+
+    def key(p: Problem) -> tuple[int, list[tuple[int, str]]]:
+        head = p.path.split("[", 1)[0].split(".", 1)[0]
+        parts = re.split(r"\[(\d+)\]", p.path)  # "a[10]" after "a[2]": indices compare as numbers
+        natural = [(int(x), "") if x.isdigit() else (-1, x) for x in parts]
+        return (rank.get(head, len(rank)), natural)
+
+    return key
+
+
+_compiled: dict[int, SchemaValidator] = {}
+_lock = threading.Lock()
+
+
+def validator_for(spec: EndpointSpec) -> SchemaValidator:
+    """The endpoint's validator, compiled on first use and reused afterwards."""
+    found = _compiled.get(id(spec))
+    if found is not None and found.spec is spec:
+        return found
+    with _lock:
+        found = _compiled.get(id(spec))
+        if found is None or found.spec is not spec:
+            found = _compiled[id(spec)] = SchemaValidator(spec)
+        return found
+
+
+def schema_problems(spec: EndpointSpec, payload: Any) -> list[Problem]:
+    return validator_for(spec).problems(payload)

@@ -1,0 +1,123 @@
+"""The API's wire contract: URLs, and decoding answers into values or typed errors.
+
+Shared by the sync and async clients; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from runcomfy_runtime import errors
+from runcomfy_runtime.retry import parse_retry_after
+
+# RunComfy's numeric error codes, then HTTP statuses, to the error they mean.
+ERROR_CODES: dict[int, type[errors.APIError]] = {
+    400001: errors.UnknownModelError,
+    400002: errors.InsufficientBalanceError,
+    400004: errors.AuthenticationError,
+    403001: errors.PermissionDeniedError,
+    404001: errors.NotFoundError,
+}
+STATUS_CODES: dict[int, type[errors.APIError]] = {
+    400: errors.InputRejectedError,
+    401: errors.AuthenticationError,
+    402: errors.InsufficientBalanceError,
+    403: errors.PermissionDeniedError,
+    404: errors.NotFoundError,
+    422: errors.InputRejectedError,
+    429: errors.RateLimitError,
+}
+MESSAGE_KEYS = ("error_message", "message", "error", "detail")
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    return (parts.scheme, (parts.hostname or "").lower(), port)
+
+
+def submit_url(base_url: str, model_id: str) -> str:
+    return f"{base_url}/v1/models/{quote(model_id, safe='/')}"
+
+
+def request_url(base_url: str, request_id: str, action: str) -> str:
+    return f"{base_url}/v1/requests/{quote(request_id, safe='')}/{action}"
+
+
+def trusted_url(base_url: str, given: Any, request_id: str, action: str) -> str:
+    """The server's URL when it is on the API's own origin; else the documented one.
+
+    The token goes with these requests, so a URL elsewhere is never used as is.
+    """
+    if isinstance(given, str) and origin(given) == origin(base_url):
+        return given
+    return request_url(base_url, request_id, action)
+
+
+def decode_json(content: bytes) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return content.decode("utf-8", "replace")[:500]
+
+
+def _message(body: Any, fallback: str) -> str:
+    if isinstance(body, Mapping):
+        for key in MESSAGE_KEYS:
+            value = body.get(key)
+            if value:
+                return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(body, str) and body.strip():
+        return body.strip()
+    return fallback
+
+
+def _error_code(body: Any) -> int | None:
+    if isinstance(body, Mapping):
+        code = body.get("error_code")
+        if isinstance(code, int) and not isinstance(code, bool):
+            return code
+        if isinstance(code, str) and code.isdigit():
+            return int(code)
+    return None
+
+
+def error_for(
+    status_code: int,
+    body: Any,
+    headers: Mapping[str, str],
+    *,
+    request_id: str | None = None,
+) -> errors.APIError | None:
+    """The typed error an answer means, or None when it is a success.
+
+    A 200 whose body carries an ``error_code`` is an error too.
+    """
+    code = _error_code(body)
+    if status_code < 400 and code is None:
+        return None
+    cls = ERROR_CODES.get(code) if code is not None else None
+    if cls is None:
+        cls = STATUS_CODES.get(status_code)
+    if cls is None:
+        cls = errors.ServerError if status_code >= 500 else errors.APIError
+    if isinstance(body, Mapping) and request_id is None:
+        rid = body.get("request_id")
+        request_id = rid if isinstance(rid, str) else None
+    message = _message(body, f"HTTP {status_code}")
+    kw: dict[str, Any] = {
+        "status_code": status_code,
+        "error_code": code,
+        "request_id": request_id,
+        "body": body,
+    }
+    if cls is errors.RateLimitError:
+        return errors.RateLimitError(
+            message, retry_after=parse_retry_after(headers.get("retry-after")), **kw
+        )
+    return cls(message, **kw)
