@@ -150,9 +150,16 @@ class SchemaValidator:
     def problems(self, payload: Any) -> list[Problem]:
         if not isinstance(payload, Mapping):
             return [Problem("", "the input must be a JSON object", payload)]
-        found: list[Problem] = []
-        for error in self._validator.iter_errors(dict(payload)):
-            found.extend(_problems_of(error))
+        errors = list(self._validator.iter_errors(dict(payload)))
+        # A value of the wrong type breaks its other keywords too ("must be one of" after
+        # "must be a string"): the type problem alone says what to fix.
+        mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+        found = [
+            problem
+            for e in errors
+            if e.validator == "type" or tuple(e.absolute_path) not in mistyped
+            for problem in _problems_of(e)
+        ]
         return sorted(found, key=_order(self.spec))
 
     def validate(self, payload: Any) -> None:

@@ -1,0 +1,301 @@
+"""acme/widget-2.0/make
+
+Make a widget from a photo.
+
+Generated from schemas/acme/widget-2.0/make.yaml (source: synthetic) by
+``python -m codegen generate``. Do not edit: change the schema or the template and regenerate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, TypeAlias
+
+from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
+
+SizeRatio: TypeAlias = Literal["1x1", "2x1"]
+Class: TypeAlias = Literal[121, 241]
+
+SPEC = EndpointSpec(
+    model_id="acme/widget-2.0/make",
+    endpoint="/v1/models/acme/widget-2.0/make",
+    input_schema={
+        "type": "object",
+        "required": ["photo_urls", "prompt"],
+        "properties": {
+            "photo_urls": {
+                "title": "Photos",
+                "description": 'PNG only. "Quotes" and a backslash \\ survive.',
+                "type": "array",
+                "items": {"type": "string", "format": "image_uri"},
+                "minItems": 1,
+                "maxItems": 2,
+            },
+            "prompt": {"title": "Prompt", "description": "", "type": "string", "maxLength": 20},
+            "size×ratio": {
+                "title": "Size",
+                "type": "string",
+                "enum": ["1x1", "2x1"],
+                "default": "1x1",
+            },
+            "strength": {"type": "number", "minimum": 0, "maximum": 2, "default": 1},
+            "class": {
+                "description": "A keyword as a property name.",
+                "type": "integer",
+                "enum": [121, 241],
+            },
+        },
+        "additionalProperties": False,
+    },
+    fields=(
+        FieldSpec(
+            python_name="photo_urls",
+            wire_name="photo_urls",
+            required=True,
+            image=True,
+            many=True,
+            rules=(
+                Rule("file_size_mb", "<=", 2.5, "At most 2.5 MB."),
+                Rule("width/height", ">=", 0.5, "Not too tall."),
+            ),
+        ),
+        FieldSpec(
+            python_name="prompt",
+            wire_name="prompt",
+            required=True,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="size_ratio",
+            wire_name="size×ratio",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="strength",
+            wire_name="strength",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+        FieldSpec(
+            python_name="class_",
+            wire_name="class",
+            required=False,
+            image=False,
+            many=False,
+            rules=(),
+        ),
+    ),
+    example={"photo_urls": ["https://example.com/a.png"], "prompt": "a widget"},
+    summary="Make a widget from a photo.",
+    title=None,
+    accepted_image_formats=("PNG",),
+)
+
+
+class Make(SyncEndpoint):
+    """``acme/widget-2.0/make``
+
+    Make a widget from a photo.
+    """
+
+    spec = SPEC
+
+    def submit(
+        self,
+        *,
+        photo_urls: Sequence[str],
+        prompt: str,
+        size_ratio: SizeRatio | None = None,
+        strength: float | None = None,
+        class_: Class | None = None,
+        validate: ValidationLevel = "full",
+    ) -> Job:
+        """Validate the input, then queue a job and return its handle at once.
+
+        Args:
+            photo_urls: PNG only. "Quotes" and a backslash \\ survive.
+                Limits: at least 1 item(s); at most 2 item(s); image URLs (https).
+                Rule file_size_mb <= 2.5: At most 2.5 MB.
+                Rule width/height >= 0.5: Not too tall.
+            prompt: Prompt.
+                Limits: at most 20 character(s).
+            size_ratio (sent as 'size×ratio'): Size.
+                One of: '1x1', '2x1'.
+                Server default: '1x1'.
+            strength: (undocumented)
+                Limits: >= 0; <= 2.
+                Server default: 1.
+            class_ (sent as 'class'): A keyword as a property name.
+                One of: 121, 241.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+
+        """
+        return self._submit(
+            {
+                "photo_urls": photo_urls,
+                "prompt": prompt,
+                "size×ratio": size_ratio,
+                "strength": strength,
+                "class": class_,
+            },
+            validate,
+        )
+
+    def run(
+        self,
+        *,
+        photo_urls: Sequence[str],
+        prompt: str,
+        size_ratio: SizeRatio | None = None,
+        strength: float | None = None,
+        class_: Class | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        on_status: StatusCallback | None = None,
+        include_cost: bool = False,
+    ) -> Result:
+        """Validate, queue a job and wait for its result.
+
+        Args:
+            photo_urls: PNG only. "Quotes" and a backslash \\ survive.
+                Limits: at least 1 item(s); at most 2 item(s); image URLs (https).
+                Rule file_size_mb <= 2.5: At most 2.5 MB.
+                Rule width/height >= 0.5: Not too tall.
+            prompt: Prompt.
+                Limits: at most 20 character(s).
+            size_ratio (sent as 'size×ratio'): Size.
+                One of: '1x1', '2x1'.
+                Server default: '1x1'.
+            strength: (undocumented)
+                Limits: >= 0; <= 2.
+                Server default: 1.
+            class_ (sent as 'class'): A keyword as a property name.
+                One of: 121, 241.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            timeout: seconds to wait; None takes the client's ``wait_timeout``.
+            on_status: called with each new status while waiting.
+            include_cost: ask the result for the job's cost in USD.
+
+        """
+        return self._run(
+            {
+                "photo_urls": photo_urls,
+                "prompt": prompt,
+                "size×ratio": size_ratio,
+                "strength": strength,
+                "class": class_,
+            },
+            validate,
+            timeout=timeout,
+            on_status=on_status,
+            include_cost=include_cost,
+        )
+
+
+class AsyncMake(AsyncEndpoint):
+    """``acme/widget-2.0/make``
+
+    Make a widget from a photo.
+    """
+
+    spec = SPEC
+
+    async def submit(
+        self,
+        *,
+        photo_urls: Sequence[str],
+        prompt: str,
+        size_ratio: SizeRatio | None = None,
+        strength: float | None = None,
+        class_: Class | None = None,
+        validate: ValidationLevel = "full",
+    ) -> AsyncJob:
+        """Validate the input, then queue a job and return its handle at once.
+
+        Args:
+            photo_urls: PNG only. "Quotes" and a backslash \\ survive.
+                Limits: at least 1 item(s); at most 2 item(s); image URLs (https).
+                Rule file_size_mb <= 2.5: At most 2.5 MB.
+                Rule width/height >= 0.5: Not too tall.
+            prompt: Prompt.
+                Limits: at most 20 character(s).
+            size_ratio (sent as 'size×ratio'): Size.
+                One of: '1x1', '2x1'.
+                Server default: '1x1'.
+            strength: (undocumented)
+                Limits: >= 0; <= 2.
+                Server default: 1.
+            class_ (sent as 'class'): A keyword as a property name.
+                One of: 121, 241.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+
+        """
+        return await self._submit(
+            {
+                "photo_urls": photo_urls,
+                "prompt": prompt,
+                "size×ratio": size_ratio,
+                "strength": strength,
+                "class": class_,
+            },
+            validate,
+        )
+
+    async def run(
+        self,
+        *,
+        photo_urls: Sequence[str],
+        prompt: str,
+        size_ratio: SizeRatio | None = None,
+        strength: float | None = None,
+        class_: Class | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        on_status: StatusCallback | None = None,
+        include_cost: bool = False,
+    ) -> Result:
+        """Validate, queue a job and wait for its result.
+
+        Args:
+            photo_urls: PNG only. "Quotes" and a backslash \\ survive.
+                Limits: at least 1 item(s); at most 2 item(s); image URLs (https).
+                Rule file_size_mb <= 2.5: At most 2.5 MB.
+                Rule width/height >= 0.5: Not too tall.
+            prompt: Prompt.
+                Limits: at most 20 character(s).
+            size_ratio (sent as 'size×ratio'): Size.
+                One of: '1x1', '2x1'.
+                Server default: '1x1'.
+            strength: (undocumented)
+                Limits: >= 0; <= 2.
+                Server default: 1.
+            class_ (sent as 'class'): A keyword as a property name.
+                One of: 121, 241.
+            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            timeout: seconds to wait; None takes the client's ``wait_timeout``.
+            on_status: called with each new status while waiting.
+            include_cost: ask the result for the job's cost in USD.
+
+        """
+        return await self._run(
+            {
+                "photo_urls": photo_urls,
+                "prompt": prompt,
+                "size×ratio": size_ratio,
+                "strength": strength,
+                "class": class_,
+            },
+            validate,
+            timeout=timeout,
+            on_status=on_status,
+            include_cost=include_cost,
+        )

@@ -1,0 +1,172 @@
+"""The generator: golden output, determinism, check mode, and files it must refuse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from codegen.emit import build, compare, write
+from codegen.errors import SchemaFileError
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def test_golden_package_matches_the_synthetic_schema() -> None:
+    files = build(GOLDEN / "schemas")
+    expected = GOLDEN / "expected"
+    if UPDATE:
+        write(files, expected)
+    diff = compare(files, expected)
+    assert not diff, f"golden output differs (UPDATE_GOLDEN=1 to accept): {diff}"
+
+
+def test_golden_module_maps_quirky_names_and_rules() -> None:
+    text = (GOLDEN / "expected/endpoints/acme/widget_2_0/make.py").read_text()
+    assert "size_ratio: SizeRatio | None = None" in text  # width×height-style wire name
+    assert '"size×ratio": size_ratio' in text  # ...keeps its wire name
+    assert "class_: Class | None = None" in text  # a keyword gets a trailing underscore
+    assert "Class: TypeAlias = Literal[121, 241]" in text
+    assert "strength: float | None = None" in text  # "float" became number
+    assert 'Rule("file_size_mb", "<=", 2.5, "At most 2.5 MB.")' in text  # ≤ and "2.5"
+    assert "photo_urls: Sequence[str]" in text
+    assert 'accepted_image_formats=("PNG",)' in text
+
+
+def test_generation_is_deterministic_whatever_the_file_order(tmp_path: Path) -> None:
+    first = build(ROOT / "schemas")
+    shuffled = tmp_path / "schemas"
+    # Copy in reverse order so the directory's creation order differs from the original.
+    for path in sorted((ROOT / "schemas").rglob("*.yaml"), reverse=True):
+        target = shuffled / path.relative_to(ROOT / "schemas")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    second = build(shuffled)
+    assert first == second
+    assert first == build(ROOT / "schemas")
+
+
+def test_committed_generated_package_is_up_to_date() -> None:
+    assert not compare(build(ROOT / "schemas"), ROOT / "generated" / "runcomfy")
+
+
+def test_check_names_stale_files_and_fails(tmp_path: Path) -> None:
+    out = tmp_path / "runcomfy"
+    write(build(GOLDEN / "schemas"), out)
+    module = out / "endpoints/acme/widget_2_0/make.py"
+    module.write_text(module.read_text() + "# edited by hand\n")
+    (out / "stray.py").write_text("")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "codegen",
+            "--schemas",
+            str(GOLDEN / "schemas"),
+            "--out",
+            str(out),
+            "check",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert run.returncode == 1
+    assert f"changed: {module}" in run.stdout
+    assert f"extra: {out / 'stray.py'}" in run.stdout
+
+
+def _schema_tree(tmp_path: Path, mutate: object) -> Path:
+    doc = yaml.safe_load((GOLDEN / "schemas/acme/widget-2.0/make.yaml").read_text())
+    assert callable(mutate)
+    mutate(doc)
+    path = tmp_path / "acme/widget-2.0/make.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    return tmp_path
+
+
+def _rule(doc: dict, **changes: object) -> None:
+    doc["input"]["properties"]["photo_urls"]["validations"][0].update(changes)
+
+
+BAD_FILES = {
+    "missing input": (lambda d: d.pop("input"), "input", "is required"),
+    "unknown rule metric": (
+        lambda d: _rule(d, validation_rule="depth_pixels<"),
+        "validations[0]",
+        "unknown metric 'depth_pixels'",
+    ),
+    "unknown operator": (
+        lambda d: _rule(d, validation_rule="file_size_mb=="),
+        "validations[0]",
+        "not <metric><operator>",
+    ),
+    "rule value not a number": (
+        lambda d: _rule(d, validation_value="abc"),
+        "validations[0]",
+        "value 'abc' is not a number",
+    ),
+    "colliding names": (
+        lambda d: d["input"]["properties"].update({"size ratio": {"type": "string"}}),
+        "input.properties",
+        "both map to the Python name 'size_ratio'",
+    ),
+    "unknown type": (
+        lambda d: d["input"]["properties"]["prompt"].update(type="text"),
+        "input.properties.prompt",
+        "unknown type 'text'",
+    ),
+    "unknown keyword": (
+        lambda d: d["input"]["properties"]["prompt"].update(maxWords=3),
+        "input.properties.prompt",
+        "maxWords",
+    ),
+    "endpoint does not match id": (
+        lambda d: d.update(endpoint="/v1/models/other"),
+        "endpoint",
+        "must be '/v1/models/acme/widget-2.0/make'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_bad_schema_file_fails_naming_file_place_and_reason(tmp_path: Path, case: str) -> None:
+    mutate, where, reason = BAD_FILES[case]
+    tree = _schema_tree(tmp_path, mutate)
+    with pytest.raises(SchemaFileError) as caught:
+        build(tree)
+    message = str(caught.value)
+    assert message.startswith("acme/widget-2.0/make.yaml")
+    assert where in message
+    assert reason in message
+
+
+def test_generate_command_reports_a_bad_file_and_exits_non_zero(tmp_path: Path) -> None:
+    tree = _schema_tree(tmp_path / "schemas", lambda d: _rule(d, validation_value="abc"))
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "codegen",
+            "--schemas",
+            str(tree),
+            "--out",
+            str(tmp_path / "out"),
+            "generate",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert run.returncode == 2
+    assert "acme/widget-2.0/make.yaml" in run.stderr
+    assert "'abc' is not a number" in run.stderr
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,34 @@
+"""The typed surface, checked by mypy itself: correct use passes, misuse is rejected."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mypy import api
+
+HERE = Path(__file__).parent / "typing"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _mypy(path: Path) -> tuple[str, int]:
+    out, err, status = api.run(
+        ["--strict", "--config-file", str(ROOT / "pyproject.toml"), "--no-incremental", str(path)]
+    )
+    return out + err, status
+
+
+def test_correct_usage_type_checks_under_strict() -> None:
+    out, status = _mypy(HERE / "usage_ok.py")
+    assert status == 0, out
+
+
+def test_each_misuse_is_rejected_on_its_own_line() -> None:
+    path = HERE / "misuse.py"
+    out, status = _mypy(path)
+    assert status == 1, out
+    marked = {n for n, line in enumerate(path.read_text().splitlines(), 1) if line.endswith("# E")}
+    flagged = {int(m) for m in re.findall(r"misuse\.py:(\d+): error", out)}
+    assert marked, "the misuse file marks its bad lines"
+    assert marked <= flagged, f"not rejected: lines {sorted(marked - flagged)}\n{out}"
+    assert flagged <= marked, f"errors on lines not marked: {sorted(flagged - marked)}\n{out}"
