@@ -1,0 +1,234 @@
+"""Pure decisions, tested alone: retries, backoff, Retry-After, polling, error decoding, waiting."""
+
+from __future__ import annotations
+
+import pytest
+
+from runcomfy_runtime import errors
+from runcomfy_runtime.jobs import Result, Status, Waiter
+from runcomfy_runtime.polling import PollPolicy
+from runcomfy_runtime.retry import (
+    Failure,
+    RetryPolicy,
+    parse_retry_after,
+    retry_delay,
+    should_retry,
+)
+from runcomfy_runtime.wire import error_for, trusted_url
+
+POLICY = RetryPolicy(max_retries=3, base_delay=0.5, max_delay=4.0, retry_after_cap=30.0)
+
+# (idempotent, failure, status, attempt) -> retry?
+RETRY_TABLE = [
+    (True, Failure.NOT_SENT, None, 0, True),
+    (True, Failure.LOST, None, 0, True),
+    (True, Failure.STATUS, 503, 0, True),
+    (True, Failure.STATUS, 500, 2, True),
+    (True, Failure.STATUS, 429, 0, True),
+    (True, Failure.STATUS, 404, 0, False),
+    (True, Failure.STATUS, 401, 0, False),
+    (True, Failure.STATUS, 503, 3, False),  # out of retries
+    # A submit: only where the server cannot have accepted it.
+    (False, Failure.NOT_SENT, None, 0, True),
+    (False, Failure.STATUS, 429, 0, True),
+    (False, Failure.LOST, None, 0, False),
+    (False, Failure.STATUS, 500, 0, False),
+    (False, Failure.STATUS, 502, 0, False),
+    (False, Failure.STATUS, 422, 0, False),
+    (False, Failure.NOT_SENT, None, 3, False),
+]
+
+
+@pytest.mark.parametrize(("idempotent", "failure", "status", "attempt", "expected"), RETRY_TABLE)
+def test_should_retry(
+    idempotent: bool, failure: Failure, status: int | None, attempt: int, expected: bool
+) -> None:
+    assert (
+        should_retry(POLICY, idempotent=idempotent, failure=failure, status=status, attempt=attempt)
+        is expected
+    )
+
+
+def test_backoff_doubles_to_a_cap_with_jitter_never_zero() -> None:
+    lows = [retry_delay(POLICY, a, None, rng=lambda: 0.0) for a in range(6)]
+    highs = [retry_delay(POLICY, a, None, rng=lambda: 1.0) for a in range(6)]
+    assert highs == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert lows == [0.25, 0.5, 1.0, 2.0, 2.0, 2.0]
+
+
+def test_retry_after_is_honoured_up_to_the_cap() -> None:
+    assert retry_delay(POLICY, 0, 7.0) == 7.0
+    assert retry_delay(POLICY, 0, 30.0) == 30.0
+    assert retry_delay(POLICY, 0, 31.0) is None  # give up: the caller gets RateLimitError
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("3", 3.0),
+        ("0.5", 0.5),
+        ("-2", 0.0),
+        ("Wed, 25 Nov 2026 20:00:10 GMT", 10.0),
+        ("soon", None),
+        (None, None),
+    ],
+)
+def test_parse_retry_after(header: str | None, expected: float | None) -> None:
+    now = 1795636800.0  # Wed, 25 Nov 2026 20:00:00 GMT
+    assert parse_retry_after(header, now=lambda: now) == expected
+
+
+def test_poll_interval_starts_fast_grows_with_waiting_and_is_capped() -> None:
+    policy = PollPolicy(min_interval=0.25, proportion=0.1, max_interval=5.0, jitter=0.0)
+    assert [policy.interval(t) for t in (0, 1, 2.5, 10, 40, 100, 1000)] == [
+        0.25,
+        0.25,
+        0.25,
+        1.0,
+        4.0,
+        5.0,
+        5.0,
+    ]
+
+
+def test_poll_jitter_stays_within_its_fraction() -> None:
+    policy = PollPolicy(min_interval=1.0, jitter=0.1)
+    assert policy.interval(0, rng=lambda: 0.0) == pytest.approx(0.9)
+    assert policy.interval(0, rng=lambda: 1.0) == pytest.approx(1.1)
+
+
+ERROR_TABLE = [
+    (401, {"error_code": 400004, "error_message": "bad token"}, errors.AuthenticationError),
+    (400, {"error_code": 400001, "message": "no such model"}, errors.UnknownModelError),
+    (402, {"error_code": 400002, "detail": "top up"}, errors.InsufficientBalanceError),
+    (403, {"error_code": 403001, "error": "nope"}, errors.PermissionDeniedError),
+    (404, {"error_code": 404001, "error_message": "gone"}, errors.NotFoundError),
+    (200, {"error_code": 404001, "error_message": "gone"}, errors.NotFoundError),
+    (200, {"error_code": "400004", "error_message": "revoked"}, errors.AuthenticationError),
+    (422, {"detail": [{"loc": ["prompt"]}]}, errors.InputRejectedError),
+    (400, {"error_message": "bad input"}, errors.InputRejectedError),
+    (429, {"error_message": "slow down"}, errors.RateLimitError),
+    (503, "upstream down", errors.ServerError),
+    (418, None, errors.APIError),
+]
+
+
+@pytest.mark.parametrize(("status", "body", "cls"), ERROR_TABLE)
+def test_error_decoding(status: int, body: object, cls: type[errors.APIError]) -> None:
+    error = error_for(status, body, {"retry-after": "2"}, request_id="r9")
+    assert type(error) is cls
+    assert error is not None and error.request_id == "r9"
+    if isinstance(error, errors.RateLimitError):
+        assert error.retry_after == 2.0
+
+
+def test_a_plain_success_is_not_an_error() -> None:
+    assert error_for(200, {"request_id": "r"}, {}) is None
+
+
+def test_error_message_is_read_from_any_documented_key() -> None:
+    error = error_for(422, {"detail": [{"msg": "too long"}]}, {})
+    assert error is not None and "too long" in error.message
+
+
+def test_server_urls_on_another_origin_are_not_trusted() -> None:
+    base = "https://model-api.runcomfy.net"
+    same = "https://model-api.runcomfy.net/v1/requests/r/status"
+    assert trusted_url(base, same, "r", "status") == same
+    assert trusted_url(base, "https://evil.example/steal", "r", "status") == same
+    assert trusted_url(base, None, "r", "status") == same
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _waiter(timeout: float = 10.0) -> tuple[Waiter, list[Status], Clock]:
+    seen: list[Status] = []
+    clock = Clock()
+    policy = PollPolicy(jitter=0.0)
+    return Waiter("r1", timeout, policy, seen.append, clock=clock), seen, clock
+
+
+def _result(status: str, **body: object) -> Result:
+    return Result.from_wire("r1", {"status": status, **body})
+
+
+def test_waiter_reports_each_change_once_and_fetches_on_completed() -> None:
+    waiter, seen, _ = _waiter()
+    assert waiter.status_seen(Status("r1", "in_queue", 2)) is False
+    assert waiter.status_seen(Status("r1", "in_queue", 2)) is False
+    assert waiter.status_seen(Status("r1", "in_queue", 1)) is False
+    assert waiter.status_seen(Status("r1", "in_progress")) is False
+    assert waiter.status_seen(Status("r1", "completed")) is True
+    assert [str(s) for s in seen] == [
+        "in_queue (position 2)",
+        "in_queue (position 1)",
+        "in_progress",
+        "completed",
+    ]
+
+
+def test_completed_status_with_a_failed_result_raises_job_failed() -> None:
+    waiter, _, _ = _waiter()
+    waiter.status_seen(Status("r1", "completed"))
+    with pytest.raises(errors.JobFailed) as caught:
+        waiter.result_seen(_result("failed", error={"message": "NSFW"}))
+    assert caught.value.request_id == "r1"
+    assert caught.value.error == {"message": "NSFW"}
+
+
+def test_an_undocumented_status_is_terminal() -> None:
+    waiter, _, _ = _waiter()
+    assert waiter.status_seen(Status("r1", "failed")) is True
+    with pytest.raises(errors.JobFailed) as caught:
+        waiter.result_seen(_result("in_progress"))
+    assert caught.value.status == "failed"
+
+
+def test_cancelled_ends_the_wait() -> None:
+    waiter, _, _ = _waiter()
+    with pytest.raises(errors.JobCancelled):
+        waiter.status_seen(Status("r1", "cancelled"))
+
+
+def test_a_result_lagging_behind_completed_is_polled_again() -> None:
+    waiter, _, _ = _waiter()
+    waiter.status_seen(Status("r1", "completed"))
+    assert waiter.result_seen(_result("in_progress")) is None
+    done = waiter.result_seen(_result("succeeded", output={"image": "https://o/x.png"}))
+    assert done is not None and done.urls == ("https://o/x.png",)
+
+
+def test_the_deadline_stops_the_wait_and_names_the_job() -> None:
+    waiter, _, clock = _waiter(timeout=3.0)
+    waiter.status_seen(Status("r1", "in_progress"))
+    clock.now = 2.9
+    assert waiter.next_delay() == pytest.approx(0.1)  # never sleeps past the deadline
+    clock.now = 3.0
+    assert waiter.next_delay() is None
+    error = waiter.timed_out()
+    assert error.request_id == "r1" and error.last_status == "in_progress"
+    assert "r1" in str(error)
+
+
+def test_result_parses_outputs_in_documented_order_and_cost() -> None:
+    result = Result.from_wire(
+        "r1",
+        {
+            "request_id": "r1",
+            "status": "succeeded",
+            "output": {"videos": ["v2"], "image": "i1", "images": ["i2", "i3"], "video": "v1"},
+            "created_at": "2026-11-25T20:00:00Z",
+            "finished_at": "2026-11-25T20:00:05+00:00",
+            "cost": 0.03,
+        },
+    )
+    assert result.urls == ("i1", "i2", "i3", "v1", "v2")
+    assert result.cost == 0.03
+    assert result.created_at is not None and result.finished_at is not None
+    assert (result.finished_at - result.created_at).total_seconds() == 5
