@@ -45,8 +45,8 @@ def _json_objects(text: str) -> tuple[list[_Found], list[tuple[int, str]]]:
         start = match.start()
         try:
             value, end = decoder.raw_decode(text, start)
-        except json.JSONDecodeError as e:
-            broken.append((start, e.msg))
+        except (ValueError, RecursionError) as e:  # JSONDecodeError, or absurd nesting/digits
+            broken.append((start, e.msg if isinstance(e, json.JSONDecodeError) else str(e)))
             pos = start + 1
             continue
         if isinstance(value, dict):
@@ -118,10 +118,11 @@ def _examples(text: str, source: str) -> list[Any]:
         body = match.group(1).replace("'\\''", "'")
         try:
             bodies.append(json.loads(body))
-        except json.JSONDecodeError as e:
+        except (ValueError, RecursionError) as e:
             where = f"line {_line_of(text, match.start())}"
+            reason = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
             raise SchemaFileError(
-                source, where, f"the curl --data body does not parse: {e.msg}"
+                source, where, f"the curl --data body does not parse: {reason}"
             ) from None
     return bodies
 

@@ -4,6 +4,7 @@ computed here, in Python; the templates only lay them out."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,10 +155,10 @@ def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
     fields = []
     formats: set[str] = set()
     for prop in props:
-        python_name = names.claim(naming.argument_name(prop.wire_name), prop.wire_name)
+        python_name = names.name_for(prop.wire_name, naming.argument_name)
         alias = None
         if "enum" in prop.schema:
-            alias_name = aliases.claim(naming.pascal(prop.wire_name), prop.wire_name)
+            alias_name = aliases.name_for(prop.wire_name, naming.pascal)
             literal = "Literal[" + ", ".join(repr(v) for v in prop.schema["enum"]) + "]"
             alias = (alias_name, literal)
         rules = tuple(RuleModel(r.metric, r.op, r.value, r.message) for r in prop.rules)
@@ -177,8 +178,12 @@ def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
             )
         )
     segments = doc["id"].split("/")
-    namespace = tuple(naming.identifier(s) for s in segments[:-1])
-    attribute = naming.identifier(segments[-1])
+
+    def segment(wire: str, make: Callable[[str], str]) -> str:
+        return naming.NameTable(file, "id").name_for(wire, make)  # one scope per segment
+
+    namespace = tuple(segment(s, naming.identifier) for s in segments[:-1])
+    attribute = segment(segments[-1], naming.identifier)
     return EndpointModel(
         model_id=doc["id"],
         endpoint=doc["endpoint"],
@@ -187,7 +192,7 @@ def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
         title=doc.get("title"),
         module=".".join((ENDPOINTS_PACKAGE, *namespace, attribute)),
         attribute=attribute,
-        class_name=naming.pascal(segments[-1]),
+        class_name=segment(segments[-1], naming.pascal),
         namespace=namespace,
         # required first, then the rest, each in documented order: a valid signature
         fields=tuple(sorted(fields, key=lambda f: not f.required)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
+from collections.abc import Callable
 
 from codegen.errors import SchemaFileError
 
@@ -59,6 +60,14 @@ class NameTable:
         self._file = file
         self._scope = scope
         self._owner: dict[str, str] = {}
+
+    def name_for(self, wire: str, make: Callable[[str], str]) -> str:
+        """The name ``make`` gives ``wire``, claimed in this scope."""
+        try:
+            python_name = make(wire)
+        except ValueError as e:
+            raise SchemaFileError(self._file, f"{self._scope}.{wire}", str(e)) from None
+        return self.claim(python_name, wire)
 
     def claim(self, python_name: str, wire: str) -> str:
         owner = self._owner.setdefault(python_name, wire)

@@ -14,7 +14,7 @@ import runcomfy
 from runcomfy import REGISTRY, InputValidationError
 from runcomfy_runtime.spec import EndpointSpec
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).parent / "pages"  # copies of ../shared/seeds, the documentation pages
 MODEL_IDS = sorted(REGISTRY)
 VALID_URL = "https://example.com/input.jpg"
 
