@@ -74,10 +74,12 @@ def _type_hint(prop: NormalProperty, alias: str | None) -> str:
     schema = prop.schema
     if alias is not None:
         return alias
+    if prop.image:
+        return "Sequence[ImageInput]" if prop.many else "ImageInput"
     if prop.many:
         item = schema["items"]
-        return f"Sequence[{_SCALAR_HINTS.get(item['type'], 'Any')}]"
-    return _SCALAR_HINTS.get(schema["type"], "Any")
+        return f"Sequence[{_SCALAR_HINTS[item['type']]}]"
+    return _SCALAR_HINTS[schema["type"]]
 
 
 def _limits(schema: dict[str, Any]) -> list[str]:

@@ -22,7 +22,8 @@ from typing import Any
 from codegen.errors import SchemaFileError
 
 TYPE_ALIASES = {"float": "number"}
-JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object"})
+SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
+JSON_TYPES = SCALAR_TYPES | {"array"}  # what a property may be; nested objects are not documented
 FORMATS = frozenset({"image_uri", "uri"})
 METRICS = ("file_size_mb", "width_pixels", "height_pixels", "width/height")
 OPERATOR_ALIASES = {"≤": "<=", "≥": ">=", "<=": "<=", ">=": ">=", "<": "<", ">": ">"}
@@ -49,10 +50,10 @@ class NormalProperty:
     many: bool  # an array
 
 
-def _normal_type(file: str, where: str, schema: dict[str, Any]) -> None:
+def _normal_type(file: str, where: str, schema: dict[str, Any], *, item: bool = False) -> None:
     raw = schema.get("type")
     kind = TYPE_ALIASES.get(raw, raw) if isinstance(raw, str) else raw
-    if kind not in JSON_TYPES:
+    if kind not in (SCALAR_TYPES if item else JSON_TYPES):
         raise SchemaFileError(file, where, f"unknown type {raw!r}")
     schema["type"] = kind
     fmt = schema.get("format")
@@ -61,7 +62,7 @@ def _normal_type(file: str, where: str, schema: dict[str, Any]) -> None:
     if kind == "array":
         if "items" not in schema:
             raise SchemaFileError(file, where, "an array must say what its items are")
-        _normal_type(file, f"{where}.items", schema["items"])
+        _normal_type(file, f"{where}.items", schema["items"], item=True)
 
 
 def parse_rule(file: str, where: str, entry: dict[str, Any]) -> ParsedRule:

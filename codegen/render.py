@@ -91,6 +91,7 @@ def _endpoint_file(ep: EndpointModel) -> str:
             ep=ep,
             aliases=aliases,
             uses_rules=any(f.rules for f in ep.fields),
+        uses_images=any(f.image for f in ep.fields),
             uses_sequence=any(f.type_hint.startswith("Sequence[") for f in ep.fields),
             modes=[("", "Job", "", ""), ("Async", "AsyncJob", "async ", "await ")],
         )

@@ -25,6 +25,7 @@ from runcomfy_runtime.errors import (
     CancelRefused,
     ConfigurationError,
     InputValidationError,
+    Problem,
     RateLimitError,
     ServerError,
 )
@@ -38,11 +39,15 @@ from runcomfy_runtime.jobs import (
     StatusCallback,
     Waiter,
 )
+from runcomfy_runtime.local_files import Inlined, inline_local_images
+from runcomfy_runtime.media import check_media
 from runcomfy_runtime.offline import spec_for
 from runcomfy_runtime.polling import PollPolicy
+from runcomfy_runtime.probe import Prober
+from runcomfy_runtime.probe_loop import ProbeLoop
 from runcomfy_runtime.retry import Failure, RetryPolicy, retry_delay, should_retry
 from runcomfy_runtime.spec import EndpointSpec
-from runcomfy_runtime.validation import schema_problems
+from runcomfy_runtime.validation import schema_problems, sort_problems
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -162,17 +167,25 @@ class BaseClient:
     def spec(self, model_id: str) -> EndpointSpec:
         return spec_for(self.registry, model_id)
 
-    def checked_schema(
+    def offline_stage(
         self, model_id: str, payload: Mapping[str, Any], level: ValidationLevel
-    ) -> tuple[EndpointSpec, dict[str, Any]]:
-        """The endpoint and the payload after the offline stage (raises with every problem)."""
+    ) -> tuple[EndpointSpec, Inlined]:
+        """Local files inlined and checked, then the schema: what needs no network."""
         spec = self.spec(model_id)
-        body = dict(payload)
+        inlined = inline_local_images(spec, payload, check=level != "off")
         if level != "off":
-            problems = schema_problems(spec, body)
-            if problems:
-                raise InputValidationError(model_id, problems)
-        return spec, body
+            inlined.problems.extend(schema_problems(spec, inlined.payload))
+        return spec, inlined
+
+    @staticmethod
+    def verdict(
+        model_id: str, spec: EndpointSpec, inlined: Inlined, online: list[Problem]
+    ) -> dict[str, Any]:
+        """The payload to send, or every problem of both stages at once."""
+        problems = inlined.problems + online
+        if problems:
+            raise InputValidationError(model_id, sort_problems(spec, problems))
+        return inlined.payload
 
     def job_ref(self, request_id: str, body: Any = None) -> JobRef:
         given = body if isinstance(body, Mapping) else {}
@@ -243,6 +256,7 @@ class Client(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Any) -> None:
         super().__init__(**options)
         self._http = http_client or httpx.Client(**self._http_options())
+        self._probes = ProbeLoop()
 
     def __enter__(self) -> Client:
         return self
@@ -251,6 +265,7 @@ class Client(BaseClient):
         self.close()
 
     def close(self) -> None:
+        self._probes.close()
         self._http.close()
 
     def _send(self, call: Call) -> Any:
@@ -269,15 +284,18 @@ class Client(BaseClient):
 
     def validate(
         self, model_id: str, payload: Mapping[str, Any], *, level: ValidationLevel = "full"
-    ) -> None:
-        """Run the validation stages ``level`` asks for; raise with every problem found."""
-        self.checked_schema(model_id, payload, level)
+    ) -> dict[str, Any]:
+        """Run the stages ``level`` asks for ("full" probes the images); raise with every
+        problem found, or return the payload as it would be sent."""
+        spec, inlined = self.offline_stage(model_id, payload, level)
+        online = self._probes.check(spec, inlined.to_probe) if level == "full" else []
+        return self.verdict(model_id, spec, inlined, online)
 
     def submit(
         self, model_id: str, payload: Mapping[str, Any], *, validate: ValidationLevel = "full"
     ) -> Job:
         """Validate, then queue a job; returns its handle as soon as the server has the job."""
-        _, body = self.checked_schema(model_id, payload, validate)
+        body = self.validate(model_id, payload, level=validate)
         answer = self._send(self.submit_call(model_id, body))
         return Job(self, self.submitted(model_id, answer))
 
@@ -329,6 +347,7 @@ class AsyncClient(BaseClient):
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Any) -> None:
         super().__init__(**options)
         self._http = http_client or httpx.AsyncClient(**self._http_options())
+        self._prober = Prober(self._http, timeout=constants.PROBE_TIMEOUT)  # shares the pool
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -355,13 +374,15 @@ class AsyncClient(BaseClient):
 
     async def validate(
         self, model_id: str, payload: Mapping[str, Any], *, level: ValidationLevel = "full"
-    ) -> None:
-        self.checked_schema(model_id, payload, level)
+    ) -> dict[str, Any]:
+        spec, inlined = self.offline_stage(model_id, payload, level)
+        online = await check_media(spec, inlined.to_probe, self._prober) if level == "full" else []
+        return self.verdict(model_id, spec, inlined, online)
 
     async def submit(
         self, model_id: str, payload: Mapping[str, Any], *, validate: ValidationLevel = "full"
     ) -> AsyncJob:
-        _, body = self.checked_schema(model_id, payload, validate)
+        body = await self.validate(model_id, payload, level=validate)
         answer = await self._send(self.submit_call(model_id, body))
         return AsyncJob(self, self.submitted(model_id, answer))
 

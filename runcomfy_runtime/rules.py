@@ -25,6 +25,7 @@ class ImageFacts:
     width: int | None
     height: int | None
     format: str | None = None  # Pillow's name: "JPEG", "PNG", "WEBP", ...
+    size_is_lower_bound: bool = False  # counted only up to a limit: the file is at least this
 
     @property
     def size_mb(self) -> float | None:
@@ -35,12 +36,18 @@ def _ratio(f: ImageFacts) -> float | None:
     return f.width / f.height if f.width and f.height else None
 
 
+def _size_shown(f: ImageFacts, mb: float) -> str:
+    return f"file size {'> ' if f.size_is_lower_bound else ''}{mb:.2f} MB"
+
+
 # metric -> (the fact it reads, how the fact is shown to the user)
-METRICS: dict[str, tuple[Callable[[ImageFacts], float | None], Callable[[float], str]]] = {
-    "file_size_mb": (lambda f: f.size_mb, lambda v: f"file size {v:.2f} MB"),
-    "width_pixels": (lambda f: f.width, lambda v: f"width {v:g} px"),
-    "height_pixels": (lambda f: f.height, lambda v: f"height {v:g} px"),
-    "width/height": (_ratio, lambda v: f"width/height {v:.4g}"),
+METRICS: dict[
+    str, tuple[Callable[[ImageFacts], float | None], Callable[[ImageFacts, float], str]]
+] = {
+    "file_size_mb": (lambda f: f.size_mb, _size_shown),
+    "width_pixels": (lambda f: f.width, lambda f, v: f"width {v:g} px"),
+    "height_pixels": (lambda f: f.height, lambda f, v: f"height {v:g} px"),
+    "width/height": (_ratio, lambda f, v: f"width/height {v:.4g}"),
 }
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -63,5 +70,5 @@ def rule_problems(rules: Iterable[Rule], facts: ImageFacts, path: str, value: st
         if measured is None:
             found.append(Problem(path, f"{rule.message} (could not measure {rule.metric})", value))
         elif not OPERATORS[rule.op](measured, rule.value):
-            found.append(Problem(path, rule.message, value, fact=show(measured)))
+            found.append(Problem(path, rule.message, value, fact=show(facts, measured)))
     return found

@@ -6,9 +6,13 @@ checks, the client, the emulator) reads it and never imports the generated modul
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
+
+ImageInput: TypeAlias = str | os.PathLike[str]
+"""An image argument: a URL (https, or http on loopback), a data URI, or a local file path."""
 
 Operator = Literal["<", "<=", ">", ">="]
 Metric = Literal["file_size_mb", "width_pixels", "height_pixels", "width/height"]

@@ -160,12 +160,17 @@ class SchemaValidator:
             if e.validator == "type" or tuple(e.absolute_path) not in mistyped
             for problem in _problems_of(e)
         ]
-        return sorted(found, key=_order(self.spec))
+        return sort_problems(self.spec, found)
 
     def validate(self, payload: Any) -> None:
         found = self.problems(payload)
         if found:
             raise InputValidationError(self.spec.model_id, found)
+
+
+def sort_problems(spec: EndpointSpec, problems: Iterable[Problem]) -> list[Problem]:
+    """In the documented order of properties, then by path (indices as numbers)."""
+    return sorted(problems, key=_order(spec))
 
 
 def _order(spec: EndpointSpec) -> Callable[[Problem], tuple[int, list[tuple[int, str]]]]:

@@ -36,7 +36,7 @@ def test_golden_module_maps_quirky_names_and_rules() -> None:
     assert "Class: TypeAlias = Literal[121, 241]" in text
     assert "strength: float | None = None" in text  # "float" became number
     assert 'Rule("file_size_mb", "<=", 2.5, "At most 2.5 MB.")' in text  # ≤ and "2.5"
-    assert "photo_urls: Sequence[str]" in text
+    assert "photo_urls: Sequence[ImageInput]" in text
     assert 'accepted_image_formats=("PNG",)' in text
 
 

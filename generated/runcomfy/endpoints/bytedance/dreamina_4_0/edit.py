@@ -14,7 +14,7 @@ from typing import Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
-from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
 WidthHeight: TypeAlias = Literal[
     "1024x1024(1:1)",
@@ -175,7 +175,7 @@ class Edit(SyncEndpoint):
     def submit(
         self,
         *,
-        image_urls: Sequence[str],
+        image_urls: Sequence[ImageInput],
         prompt: str,
         width_height: WidthHeight | None = None,
         scale: float | None = None,
@@ -230,7 +230,7 @@ class Edit(SyncEndpoint):
     def run(
         self,
         *,
-        image_urls: Sequence[str],
+        image_urls: Sequence[ImageInput],
         prompt: str,
         width_height: WidthHeight | None = None,
         scale: float | None = None,
@@ -304,7 +304,7 @@ class AsyncEdit(AsyncEndpoint):
     async def submit(
         self,
         *,
-        image_urls: Sequence[str],
+        image_urls: Sequence[ImageInput],
         prompt: str,
         width_height: WidthHeight | None = None,
         scale: float | None = None,
@@ -359,7 +359,7 @@ class AsyncEdit(AsyncEndpoint):
     async def run(
         self,
         *,
-        image_urls: Sequence[str],
+        image_urls: Sequence[ImageInput],
         prompt: str,
         width_height: WidthHeight | None = None,
         scale: float | None = None,

@@ -14,7 +14,7 @@ from typing import Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
-from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
 Resolution: TypeAlias = Literal[
     "1K",
@@ -130,7 +130,7 @@ class Edit(SyncEndpoint):
         self,
         *,
         prompt: str,
-        images: Sequence[str],
+        images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
     ) -> Job:
@@ -169,7 +169,7 @@ class Edit(SyncEndpoint):
         self,
         *,
         prompt: str,
-        images: Sequence[str],
+        images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
         timeout: float | None = None,
@@ -227,7 +227,7 @@ class AsyncEdit(AsyncEndpoint):
         self,
         *,
         prompt: str,
-        images: Sequence[str],
+        images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
     ) -> AsyncJob:
@@ -266,7 +266,7 @@ class AsyncEdit(AsyncEndpoint):
         self,
         *,
         prompt: str,
-        images: Sequence[str],
+        images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
         timeout: float | None = None,

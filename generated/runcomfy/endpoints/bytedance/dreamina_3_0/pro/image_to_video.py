@@ -14,7 +14,7 @@ from typing import Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
-from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
 Frames: TypeAlias = Literal[121, 241]
 
@@ -131,7 +131,7 @@ class ImageToVideo(SyncEndpoint):
         self,
         *,
         prompt: str,
-        image_urls: Sequence[str],
+        image_urls: Sequence[ImageInput],
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
@@ -183,7 +183,7 @@ class ImageToVideo(SyncEndpoint):
         self,
         *,
         prompt: str,
-        image_urls: Sequence[str],
+        image_urls: Sequence[ImageInput],
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
@@ -254,7 +254,7 @@ class AsyncImageToVideo(AsyncEndpoint):
         self,
         *,
         prompt: str,
-        image_urls: Sequence[str],
+        image_urls: Sequence[ImageInput],
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
@@ -306,7 +306,7 @@ class AsyncImageToVideo(AsyncEndpoint):
         self,
         *,
         prompt: str,
-        image_urls: Sequence[str],
+        image_urls: Sequence[ImageInput],
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",

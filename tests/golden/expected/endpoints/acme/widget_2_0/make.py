@@ -13,7 +13,7 @@ from typing import Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
-from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
 SizeRatio: TypeAlias = Literal["1x1", "2x1"]
 Class: TypeAlias = Literal[121, 241]
@@ -112,7 +112,7 @@ class Make(SyncEndpoint):
     def submit(
         self,
         *,
-        photo_urls: Sequence[str],
+        photo_urls: Sequence[ImageInput],
         prompt: str,
         size_ratio: SizeRatio | None = None,
         strength: float | None = None,
@@ -153,7 +153,7 @@ class Make(SyncEndpoint):
     def run(
         self,
         *,
-        photo_urls: Sequence[str],
+        photo_urls: Sequence[ImageInput],
         prompt: str,
         size_ratio: SizeRatio | None = None,
         strength: float | None = None,
@@ -212,7 +212,7 @@ class AsyncMake(AsyncEndpoint):
     async def submit(
         self,
         *,
-        photo_urls: Sequence[str],
+        photo_urls: Sequence[ImageInput],
         prompt: str,
         size_ratio: SizeRatio | None = None,
         strength: float | None = None,
@@ -253,7 +253,7 @@ class AsyncMake(AsyncEndpoint):
     async def run(
         self,
         *,
-        photo_urls: Sequence[str],
+        photo_urls: Sequence[ImageInput],
         prompt: str,
         size_ratio: SizeRatio | None = None,
         strength: float | None = None,
