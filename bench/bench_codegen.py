@@ -1,0 +1,599 @@
+"""Benchmark: code generation at 1,000 endpoints, and the cost of importing what it emits.
+
+What it measures, in one run (medians of a few repetitions; it prints figures, asserts nothing):
+
+1. A synthetic schema tree of 1,000 endpoints, made (seeded, deterministic) from the four real
+   files in ``schemas/``: the same property kinds (image-URL arrays with ``validations``,
+   prompts with ``maxLength``, ``width×height``-style string enums, a ``float`` scale with bounds,
+   booleans, integer enums) with varied limits and enum lists, under model ids one to three
+   namespaces deep (``vendor3/model-42-7/pro/image-to-video``).
+2. Our whole generation of that tree: load + meta-validate + normalise + render + ruff, i.e.
+   ``codegen.emit.build(tree)`` then ``codegen.emit.write`` into an empty directory; then one
+   more run, stage by stage, to show where the time goes.
+3. The reference: datamodel-code-generator making pydantic v2 models from the same 1,000 *input*
+   schemas (one JSON Schema file per endpoint, a directory in, a directory out). It gets a copy
+   with ``"type": "float"`` normalised to ``number`` (not JSON Schema; it would fail or degrade);
+   ``validations`` and ``format: image_uri`` are left as documented.
+4. ``import runcomfy`` on the generated 1,000-endpoint package against ``import httpx`` alone,
+   each in fresh subprocesses (time and number of modules the statement adds to
+   ``sys.modules``), after one untimed warm-up run that writes the ``.pyc`` files. Extras,
+   labelled as such: ``from runcomfy import RunComfy``, building a client, the first access of
+   one endpoint attribute, and ``runcomfy._client`` alone (it grows with the endpoint count).
+
+Why: the design promises that generation stays quick and that importing the package stays cheap
+as endpoints grow (endpoint modules load on first use). 1,000 endpoints is well beyond today's
+catalogue, so a regression in either shows up here first.
+
+Run: ``cd /work/main && .venv/bin/python bench/bench_codegen.py``
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "schemas"
+
+N_ENDPOINTS = 1000
+VENDORS = 20
+SEED = 20250101
+GEN_REPS = 3
+REF_REPS = 3
+REF_SLOW_SECONDS = 30.0  # a reference run slower than this is not repeated
+IMPORT_REPS = 7
+GOAL_GEN_SECONDS = 2.0
+
+# The real schema files each synthetic endpoint is varied from, by the id's last segment.
+TEMPLATES = {
+    "edit": ("bytedance/dreamina-4-0/edit", "bytedance/seedream-4-0/edit"),
+    "text-to-image": ("bytedance/dreamina-4-0/text-to-image",),
+    "image-to-video": ("bytedance/dreamina-3-0/pro/image-to-video",),
+}
+TIERS = ("pro", "lite", "turbo")
+
+# Extra properties of the kinds the real files use; an endpoint gets none, one or two of them.
+EXTRA_PROPERTIES: dict[str, dict[str, Any]] = {
+    "negative_prompt": {
+        "title": "Negative prompt",
+        "description": "What to keep out of the result.",
+        "type": "string",
+        "maxLength": 500,
+        "default": "",
+    },
+    "num_images": {
+        "title": "Number of images",
+        "description": "",
+        "type": "integer",
+        "enum": [1, 2, 3, 4],
+        "default": 1,
+    },
+    "enable_safety_checker": {
+        "title": "Safety checker",
+        "description": "Filter unsafe content.",
+        "type": "boolean",
+        "default": True,
+    },
+    "guidance_scale": {
+        "title": "Guidance scale",
+        "description": "How closely to follow the prompt.",
+        "type": "float",
+        "minimum": 1,
+        "maximum": 20,
+        "default": 7.5,
+    },
+    "aspect_ratio": {
+        "title": "Aspect ratio",
+        "description": "",
+        "type": "string",
+        "enum": ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9"],
+        "default": "1:1",
+    },
+}
+
+
+# --------------------------------------------------------------------------- synthetic schemas
+
+
+def load_templates() -> dict[str, dict[str, Any]]:
+    return {
+        model_id: yaml.safe_load((SCHEMAS / f"{model_id}.yaml").read_text(encoding="utf-8"))
+        for ids in TEMPLATES.values()
+        for model_id in ids
+    }
+
+
+def model_ids(n: int, rng: random.Random) -> list[str]:
+    """``n`` unique ids: 10% one namespace deep, 25% three deep (a tier), the rest two deep."""
+    leaves = list(TEMPLATES)
+    ids: list[str] = []
+    family = 0
+    while len(ids) < n:
+        # one digit after the family number keeps namespace class names unique (see report)
+        base = f"vendor{family % VENDORS}/model-{family}-{rng.randrange(10)}"
+        shape = rng.random()
+        if shape < 0.10:
+            ids.append(base)
+        elif shape < 0.35:
+            for tier in rng.sample(TIERS, rng.randint(1, 2)):
+                ids += [f"{base}/{tier}/{leaf}" for leaf in rng.sample(leaves, rng.randint(1, 2))]
+        else:
+            ids += [f"{base}/{leaf}" for leaf in rng.sample(leaves, rng.randint(1, 3))]
+        family += 1
+    return ids[:n]
+
+
+def _vary_rules(rules: list[dict[str, Any]], rng: random.Random) -> None:
+    """New limits, with the documented message kept in step; spellings varied as the docs do."""
+    scale = {"file_size_mb": rng.choice([0.5, 1, 1.5, 2]), "pixels": rng.choice([0.5, 1, 2])}
+    for rule in rules:
+        metric = rule["validation_rule"].rstrip("<>=≤≥ ")
+        old = float(rule["validation_value"])
+        if metric == "file_size_mb":
+            new: float = round(old * scale["file_size_mb"], 1)
+        elif metric.endswith("_pixels"):
+            new = int(old * scale["pixels"])
+        else:  # an aspect ratio: keep it
+            new = old
+        old_text, new_text = f"{old:g}", f"{new:g}"
+        rule["validation_error"] = rule["validation_error"].replace(old_text, new_text)
+        rule["validation_value"] = new_text if rng.random() < 0.3 else new
+        op = rule["validation_rule"][len(metric) :]
+        if rng.random() < 0.5:
+            op = op.replace("<=", "≤").replace(">=", "≥")
+        rule["validation_rule"] = metric + op
+
+
+def _vary_property(prop: dict[str, Any], rng: random.Random) -> None:
+    kind = prop["type"]
+    if kind == "array":
+        prop["maxItems"] = rng.randint(max(1, prop.get("minItems", 1)), 10)
+        if "default" in prop:
+            prop["default"] = prop["default"][: prop["maxItems"]]
+        _vary_rules(prop.get("validations", []), rng)
+    elif kind == "string" and "enum" in prop:
+        keep = [v for v in prop["enum"] if v == prop.get("default") or rng.random() < 0.8]
+        if rng.random() < 0.3:
+            keep.append(rng.choice(["1536x1536(1:1)", "8192x8192(1:1)", "1280x720 (16:9)"]))
+        prop["enum"] = list(dict.fromkeys(keep))
+    elif kind == "string" and "maxLength" in prop:
+        longest = len(prop.get("default", ""))
+        prop["maxLength"] = rng.choice([n for n in (300, 600, 800, 1000, 2000) if n >= longest])
+    elif kind == "float":
+        prop["maximum"] = prop.get("minimum", 0) + rng.choice([1, 2, 5, 10])
+        prop["default"] = round(rng.uniform(prop.get("minimum", 0), prop["maximum"]), 2)
+    elif kind == "boolean":
+        prop["default"] = rng.random() < 0.5
+    elif kind == "integer" and "enum" in prop:
+        values = prop["enum"]
+        longer = [*values, values[-1] + values[-1] - values[-2]]
+        prop["enum"] = rng.choice([values, longer, values[:-1] if len(values) > 2 else values])
+        prop["default"] = prop["enum"][0]
+
+
+def synthetic_doc(
+    template: dict[str, Any], model_id: str, index: int, rng: random.Random
+) -> dict[str, Any]:
+    doc = copy.deepcopy(template)
+    doc["summary"] = doc["summary"].replace(doc["id"], model_id)
+    doc["id"] = model_id
+    doc["endpoint"] = f"/v1/models/{model_id}"
+    doc["source"] = f"{index:04d}_synthetic.txt"
+    properties = doc["input"]["properties"]
+    for prop in properties.values():
+        _vary_property(prop, rng)
+    for name in rng.sample(sorted(EXTRA_PROPERTIES), rng.randint(0, 2)):
+        properties[name] = copy.deepcopy(EXTRA_PROPERTIES[name])
+        _vary_property(properties[name], rng)
+    for key, value in doc.get("example", {}).items():  # keep the example inside the limits
+        if isinstance(value, list) and "maxItems" in properties.get(key, {}):
+            doc["example"][key] = value[: properties[key]["maxItems"]]
+    return doc
+
+
+def make_tree(root: Path, n: int = N_ENDPOINTS, seed: int = SEED) -> list[dict[str, Any]]:
+    """Write ``n`` schema files under ``root`` (``<id>.yaml``) and return their documents."""
+    rng = random.Random(seed)
+    templates = load_templates()
+    docs = []
+    for index, model_id in enumerate(model_ids(n, rng)):
+        leaf = model_id.rsplit("/", 1)[1]
+        choices = TEMPLATES.get(leaf) or tuple(templates)  # a one-deep id: any template
+        doc = synthetic_doc(templates[rng.choice(choices)], model_id, index, rng)
+        path = root / f"{model_id}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+        path.write_text("# Synthetic, for bench/bench_codegen.py.\n" + text, encoding="utf-8")
+        docs.append(doc)
+    return docs
+
+
+# --------------------------------------------------------------------------- timing helpers
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def spread(values: list[float], unit: str = "s", factor: float = 1.0) -> str:
+    """``median 1.23 s (runs: 1.30, 1.23, 1.20)``: seconds to 2 decimals, ms to 1."""
+    digits = 2 if unit == "s" else 1
+    shown = ", ".join(f"{v * factor:.{digits}f}" for v in values)
+    return f"median {median(values) * factor:.{digits}f} {unit} (runs: {shown})"
+
+
+# --------------------------------------------------------------------------- our generator
+
+
+def diagnose(tree: Path) -> list[str]:
+    """Every file the generator rejects, with its reason (run only when a build fails)."""
+    from codegen.errors import SchemaFileError
+    from codegen.load import load_file
+    from codegen.model import build_endpoint, build_tree
+
+    problems, endpoints = [], []
+    for path in sorted(tree.rglob("*.yaml")):
+        try:
+            endpoints.append(build_endpoint(load_file(path, tree)))
+        except SchemaFileError as e:
+            problems.append(str(e))
+    try:
+        build_tree(endpoints)
+    except SchemaFileError as e:
+        problems.append(str(e))
+    return problems
+
+
+def time_our_generation(tree: Path, out_root: Path) -> tuple[list[float], Path, bool]:
+    """Median-of-``GEN_REPS`` build + write, each into an empty directory."""
+    from codegen.emit import build, write
+    from codegen.errors import SchemaFileError
+
+    times, outputs = [], []
+    for rep in range(GEN_REPS):
+        out = out_root / f"rep{rep}" / "runcomfy"
+        try:
+            seconds, files = timed(lambda out=out: _build_and_write(build, write, tree, out))
+        except SchemaFileError as e:
+            print(f"  the generator rejected the synthetic tree: {e}")
+            for problem in diagnose(tree):
+                print(f"    {problem}")
+            raise SystemExit(1) from None
+        times.append(seconds)
+        outputs.append(files)
+    identical = all(files == outputs[0] for files in outputs)
+    return times, out_root / f"rep{GEN_REPS - 1}" / "runcomfy", identical
+
+
+def _build_and_write(build: Any, write: Any, tree: Path, out: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = build(tree)
+    write(files, out)
+    return files
+
+
+def stage_breakdown(tree: Path, out: Path) -> list[tuple[str, float]]:
+    """One extra run, stage by stage, to show where the time goes."""
+    from codegen.emit import format_files, write
+    from codegen.load import load_tree
+    from codegen.model import build_endpoint, build_tree
+    from codegen.render import render_package
+
+    t_load, loaded = timed(lambda: load_tree(tree))
+    t_model, endpoints = timed(lambda: [build_endpoint(f) for f in loaded])
+    t_tree, root = timed(lambda: build_tree(endpoints))
+    t_render, texts = timed(lambda: render_package(endpoints, root))
+    t_format, files = timed(lambda: format_files(texts))
+    t_write, _ = timed(lambda: write(files, out))
+    paths = sorted(tree.rglob("*.yaml"))
+    t_parse, _ = timed(lambda: [yaml.safe_load(p.read_text(encoding="utf-8")) for p in paths])
+    return [
+        ("load YAML + meta-schema check", t_load),
+        ("  yaml.safe_load alone (re-measured)", t_parse),
+        ("normalise + intermediate model", t_model + t_tree),
+        ("render (Jinja2)", t_render),
+        ("ruff fix + format (subprocesses)", t_format),
+        ("write", t_write),
+    ]
+
+
+def libyaml_parse(tree: Path) -> float:
+    """The same files through PyYAML's C loader, for scale: what the load stage could cost."""
+    paths = sorted(tree.rglob("*.yaml"))
+    seconds, _ = timed(
+        lambda: [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in paths]
+    )
+    return seconds
+
+
+# --------------------------------------------------------------------------- the reference
+
+
+def reference_inputs(docs: list[dict[str, Any]], folder: Path) -> None:
+    """One JSON Schema file per endpoint: its ``input``, with ``float`` made ``number``."""
+    from codegen.naming import identifier
+
+    def normalise(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: ("number" if k == "type" and v == "float" else normalise(v))
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [normalise(v) for v in node]
+        return node
+
+    folder.mkdir(parents=True)
+    for doc in docs:
+        text = json.dumps(normalise(doc["input"]), ensure_ascii=False, indent=2)
+        (folder / f"{identifier(doc['id'])}.json").write_text(text, encoding="utf-8")
+
+
+def time_reference(inputs: Path, out_root: Path) -> tuple[list[float], str]:
+    """datamodel-code-generator in process, its default formatters (black + isort) named
+    explicitly. Its package is imported before the clock; black and isort load in the first run."""
+    from datamodel_code_generator import DataModelType, InputFileType, generate
+    from datamodel_code_generator.format import Formatter
+
+    times: list[float] = []
+    noise = io.StringIO()
+    said: set[str] = set()  # its warnings, shown once each after the runs
+    while len(times) < REF_REPS:
+        out = out_root / f"rep{len(times)}"
+
+        def run(out: Path = out) -> None:
+            generate(
+                inputs,
+                input_file_type=InputFileType.JsonSchema,
+                output=out,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                formatters=[Formatter.BLACK, Formatter.ISORT],
+                disable_timestamp=True,
+            )
+
+        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(noise):
+            warnings.simplefilter("always")
+            seconds, _ = timed(run)
+        said.update(str(w.message) for w in caught)
+        times.append(seconds)
+        if seconds > REF_SLOW_SECONDS:
+            break
+    modules = sum(1 for p in (out_root / "rep0").rglob("*.py") if p.name != "__init__.py")
+    note = f"{modules} model modules written"
+    if len(times) < REF_REPS:
+        note += f"; 1 run only (it took over {REF_SLOW_SECONDS:.0f} s)"
+    for message in sorted(said):
+        note += f"\n  its warning: {message}"
+    return times, note
+
+
+# --------------------------------------------------------------------------- imports
+
+PROBE = """
+import json, sys, time
+{setup}
+before = len(sys.modules)
+start = time.perf_counter()
+{statement}
+seconds = time.perf_counter() - start
+added = len(sys.modules) - before
+httpx_loaded = "httpx" in sys.modules
+import runcomfy
+facts = {{"file": runcomfy.__file__, "endpoints": len(runcomfy.MODULES)}}
+print(json.dumps({{"seconds": seconds, "modules": added, "httpx": httpx_loaded, **facts}}))
+"""
+
+
+def probe(pythonpath: Path, statement: str, setup: str = "") -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    code = PROBE.format(setup=setup, statement=statement)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=pythonpath,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"probe {statement!r} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def measure_import(pythonpath: Path, statement: str, setup: str = "") -> dict[str, Any]:
+    """One untimed warm-up subprocess (writes the .pyc files), then ``IMPORT_REPS`` timed ones."""
+    probe(pythonpath, statement, setup)
+    runs = [probe(pythonpath, statement, setup) for _ in range(IMPORT_REPS)]
+    return {
+        "times": [r["seconds"] for r in runs],
+        "modules": median([r["modules"] for r in runs]),
+        "httpx": runs[0]["httpx"],
+        "file": runs[0]["file"],
+        "endpoints": runs[0]["endpoints"],
+    }
+
+
+def endpoint_path(model_id: str) -> str:
+    from codegen.naming import identifier
+
+    return ".".join(identifier(segment) for segment in model_id.split("/"))
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@contextlib.contextmanager
+def section(title: str) -> Iterator[None]:
+    print(f"\n== {title}")
+    start = time.perf_counter()
+    yield
+    print(f"  (section took {time.perf_counter() - start:.1f} s)")
+
+
+def run_tree(tree: Path) -> list[dict[str, Any]]:
+    with section(f"1. synthetic schema tree: {N_ENDPOINTS} endpoints (seed {SEED})"):
+        docs = make_tree(tree)
+        depths = Counter(doc["id"].count("/") for doc in docs)
+        shown = ", ".join(f"{n} with {d} namespace level(s)" for d, n in sorted(depths.items()))
+        props = sum(len(d["input"]["properties"]) for d in docs)
+        print(f"  {len(docs)} files under {tree}")
+        print(f"  {shown}; {props} input properties in all")
+    return docs
+
+
+def run_generation(tree: Path, tmp: Path) -> tuple[list[float], Path]:
+    with section(f"2. our generation: codegen.emit.build + write, {GEN_REPS} runs"):
+        times, package, identical = time_our_generation(tree, tmp / "out")
+        files = [p for p in package.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        print(f"  {spread(times)}; {len(files)} files, {size / 1e6:.1f} MB")
+        print(f"  same bytes on every run: {'yes' if identical else 'NO'}")
+        print("  one more run, stage by stage (a separate run: its sum differs from the median):")
+        for label, seconds in stage_breakdown(tree, tmp / "out-stages" / "runcomfy"):
+            print(f"    {label:<38} {seconds:6.2f} s")
+        if yaml.__with_libyaml__:
+            c_parse = libyaml_parse(tree)
+            print(f"    (for scale, not used by codegen: yaml.CSafeLoader {c_parse:.2f} s)")
+    return times, package
+
+
+def run_reference(docs: list[dict[str, Any]], tmp: Path) -> list[float]:
+    with section("3. reference: datamodel-code-generator, pydantic v2 models from the inputs"):
+        reference_inputs(docs, tmp / "ref-in")
+        print(f"  input: {len(docs)} JSON Schema files, 'type: float' normalised to 'number'")
+        times, note = time_reference(tmp / "ref-in", tmp / "ref-out")
+        print(f"  {spread(times)}; {note}")
+    return times
+
+
+def run_imports(package: Path, docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    pythonpath = package.parent
+    model_id = next(d["id"] for d in docs if d["id"].startswith("vendor0/") and "/edit" in d["id"])
+    attribute = endpoint_path(model_id)
+    cases = {  # label: (statement timed, setup run before the clock starts)
+        "import httpx": ("import httpx", ""),
+        "import runcomfy": ("import runcomfy", ""),
+        "extra: from runcomfy import RunComfy": ("from runcomfy import RunComfy", ""),
+        "extra: RunComfy(api_token='x')  [after the from-import]": (
+            'client = RunComfy(api_token="x")',
+            "from runcomfy import RunComfy",
+        ),
+        f"extra: client.{attribute}  [first access, client built]": (
+            f"client.{attribute}",
+            'from runcomfy import RunComfy\nclient = RunComfy(api_token="x")',
+        ),
+        "extra: import runcomfy._client alone  [its imports done first]": (
+            "import runcomfy._client",
+            "import runcomfy_runtime.client, runcomfy._registry",
+        ),
+    }
+    title = f"4. imports: fresh subprocesses, 1 untimed warm-up (writes .pyc) + {IMPORT_REPS} timed"
+    with section(title):
+        print(f"  PYTHONPATH={pythonpath}  (shadows the committed package)")
+        results = {label: measure_import(pythonpath, *case) for label, case in cases.items()}
+        ours = results["import runcomfy"]
+        print(f"  runcomfy.__file__ = {ours['file']}")
+        print(f"  len(runcomfy.MODULES) = {ours['endpoints']}")
+        if not ours["file"].startswith(str(pythonpath)) or ours["endpoints"] != N_ENDPOINTS:
+            print("  WARNING: the synthetic package did not shadow the real one")
+        for label, run in results.items():
+            print(f"  {label}")
+            print(
+                f"      {spread(run['times'], 'ms', 1e3)}; +{run['modules']:.0f} modules; "
+                f"httpx loaded: {'yes' if run['httpx'] else 'no'}"
+            )
+    return results
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    header = ("goal", "ours", "reference", "ratio", "")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+def print_summary(gen: list[float], ref: list[float], imports: dict[str, dict[str, Any]]) -> None:
+    ours_s, ref_s = median(gen), median(ref)
+    ours, httpx_run = imports["import runcomfy"], imports["import httpx"]
+    imp_s, httpx_s = median(ours["times"]), median(httpx_run["times"])
+    print("\n== summary (medians; ratio = ours / reference, lower is better)")
+    print_table(
+        [
+            (
+                f"generate {N_ENDPOINTS} endpoints in < {GOAL_GEN_SECONDS:g} s",
+                f"{ours_s:.2f} s",
+                f"{GOAL_GEN_SECONDS:.2f} s (goal)",
+                f"{ours_s / GOAL_GEN_SECONDS:.2f}x",
+                verdict(ours_s < GOAL_GEN_SECONDS),
+            ),
+            (
+                "generate faster than datamodel-codegen models",
+                f"{ours_s:.2f} s",
+                f"{ref_s:.2f} s",
+                f"{ours_s / ref_s:.2f}x",
+                verdict(ours_s < ref_s),
+            ),
+            (
+                "import runcomfy faster than import httpx",
+                f"{imp_s * 1e3:.1f} ms",
+                f"{httpx_s * 1e3:.1f} ms",
+                f"{imp_s / httpx_s:.2f}x",
+                verdict(imp_s < httpx_s),
+            ),
+            (
+                "import runcomfy: fewer modules than httpx",
+                f"{ours['modules']:.0f}",
+                f"{httpx_run['modules']:.0f}",
+                f"{ours['modules'] / httpx_run['modules']:.2f}x",
+                verdict(ours["modules"] < httpx_run["modules"]),
+            ),
+        ]
+    )
+    client = imports["extra: from runcomfy import RunComfy"]
+    print(
+        f"  not a goal: from runcomfy import RunComfy {median(client['times']) * 1e3:.1f} ms, "
+        f"+{client['modules']:.0f} modules "
+        f"({median(client['times']) / httpx_s:.2f}x import httpx; it includes httpx)"
+    )
+
+
+def main() -> None:
+    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPU(s)")
+    with tempfile.TemporaryDirectory(prefix="bench-codegen-") as tmp_name:
+        tmp = Path(tmp_name)
+        docs = run_tree(tmp / "schemas")
+        gen, package = run_generation(tmp / "schemas", tmp)
+        ref = run_reference(docs, tmp)
+        imports = run_imports(package, docs)
+    print_summary(gen, ref, imports)
+
+
+if __name__ == "__main__":
+    main()
