@@ -14,6 +14,8 @@ from jsonschema.exceptions import best_match
 
 from codegen.errors import SchemaFileError
 
+# libyaml's safe loader parses ten times faster than PyYAML's pure-Python one; same result.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 META_SCHEMA_PATH = Path(__file__).with_name("schema_file.schema.json")
 
 
@@ -54,7 +56,7 @@ def check_doc(name: str, doc: Any) -> SchemaFile:
 def load_file(path: Path, root: Path) -> SchemaFile:
     name = path.relative_to(root).as_posix()
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as e:
         raise SchemaFileError(name, "", f"not valid YAML: {e}") from None
     schema_file = check_doc(name, doc)

@@ -153,6 +153,8 @@ def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
             raise SchemaFileError(file, "input.required", f"{name!r} is not a property")
     names = naming.NameTable(file, "input.properties")
     aliases = naming.NameTable(file, "input.properties (enum type names)")
+    class_name = naming.NameTable(file, "id").name_for(doc["id"].split("/")[-1], naming.type_name)
+    aliases.claim(class_name, f"the endpoint class {class_name}")
     props = [normalise_property(file, wire, raw) for wire, raw in raw_input["properties"].items()]
     fields = []
     formats: set[str] = set()
@@ -160,7 +162,7 @@ def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
         python_name = names.name_for(prop.wire_name, naming.argument_name)
         alias = None
         if "enum" in prop.schema:
-            alias_name = aliases.name_for(prop.wire_name, naming.pascal)
+            alias_name = aliases.name_for(prop.wire_name, naming.type_name)
             literal = "Literal[" + ", ".join(repr(v) for v in prop.schema["enum"]) + "]"
             alias = (alias_name, literal)
         rules = tuple(RuleModel(r.metric, r.op, r.value, r.message) for r in prop.rules)
@@ -184,7 +186,10 @@ def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
     def segment(wire: str, make: Callable[[str], str]) -> str:
         return naming.NameTable(file, "id").name_for(wire, make)  # one scope per segment
 
-    namespace = tuple(segment(s, naming.identifier) for s in segments[:-1])
+    namespace = tuple(
+        segment(s, naming.namespace_name if i == 0 else naming.identifier)
+        for i, s in enumerate(segments[:-1])
+    )
     attribute = segment(segments[-1], naming.identifier)
     return EndpointModel(
         model_id=doc["id"],
@@ -194,7 +199,7 @@ def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
         title=doc.get("title"),
         module=".".join((ENDPOINTS_PACKAGE, *namespace, attribute)),
         attribute=attribute,
-        class_name=segment(segments[-1], naming.pascal),
+        class_name=class_name,
         namespace=namespace,
         # required first, then the rest, each in documented order: a valid signature
         fields=tuple(sorted(fields, key=lambda f: not f.required)),
@@ -218,15 +223,15 @@ def build_tree(endpoints: list[EndpointModel]) -> NamespaceModel:
                 )
             if name not in node.children:
                 path = ep.namespace[:depth]
-                class_name = "".join(naming.pascal(p) for p in path)
-                if class_names.setdefault(class_name, "/".join(path)) != "/".join(path):
+                wire = "/".join(ep.model_id.split("/")[:depth])
+                class_name = "_".join(naming.pascal(p) for p in path)
+                if class_names.setdefault(class_name, wire) != wire:
                     raise SchemaFileError(
                         f"{ep.model_id}.yaml",
                         "id",
                         f"namespace class {class_name} would serve both {class_names[class_name]} "
-                        f"and {'/'.join(path)}",
+                        f"and {wire}",
                     )
-                wire = "/".join(ep.model_id.split("/")[:depth])
                 node.children[name] = NamespaceModel(path, wire, class_name)
             node = node.children[name]
         if ep.attribute in node.children or ep.attribute in node.endpoints:

@@ -46,10 +46,91 @@ def argument_name(wire: str) -> str:
     return name + "_" if name in RESERVED_ARGUMENTS else name
 
 
+# Names every endpoint module imports or defines; a generated type or class must not shadow one.
+MODULE_NAMES = frozenset(
+    {
+        "annotations",
+        "Sequence",
+        "Literal",
+        "TypeAlias",
+        "SPEC",
+        "AsyncEndpoint",
+        "SyncEndpoint",
+        "ValidationLevel",
+        "AsyncJob",
+        "Job",
+        "Result",
+        "StatusCallback",
+        "EndpointSpec",
+        "FieldSpec",
+        "ImageInput",
+        "Rule",
+    }
+)
+
+
+# The clients' own attributes: a top-level namespace must not hide one (tests keep this in step).
+CLIENT_ATTRIBUTES = frozenset(
+    {
+        "aclose",
+        "base_url",
+        "cancel",
+        "cancel_call",
+        "cancel_quietly",
+        "cancelled",
+        "close",
+        "download",
+        "fetch_result",
+        "fetch_status",
+        "get_call",
+        "headers_for",
+        "job",
+        "job_ref",
+        "offline_stage",
+        "poll",
+        "registry",
+        "result_url",
+        "retry",
+        "run",
+        "spec",
+        "submit",
+        "submit_call",
+        "submitted",
+        "timeout",
+        "validate",
+        "verdict",
+        "wait_timeout",
+        "waiter",
+    }
+)
+
+
+def namespace_name(wire: str) -> str:
+    """A top-level namespace attribute: ``run`` would hide ``client.run``, so it is ``run_``."""
+    name = identifier(wire)
+    return name + "_" if name in CLIENT_ATTRIBUTES else name
+
+
+def type_name(wire: str) -> str:
+    """A class or type alias name for a module: PascalCase, never a keyword or an import."""
+    name = pascal(wire)
+    clashes = name in MODULE_NAMES or f"Async{name}" in MODULE_NAMES or keyword.iskeyword(name)
+    return name + "_" if clashes else name
+
+
 def pascal(wire: str) -> str:
-    """``image-to-video`` -> ``ImageToVideo``; ``width×height`` -> ``WidthHeight``."""
-    words = identifier(wire).rstrip("_").split("_")
-    out = "".join(w[:1].upper() + w[1:] for w in words if w)
+    """``image-to-video`` -> ``ImageToVideo``; ``model-1-10`` -> ``Model1_10``.
+
+    Digits that were separate words stay separated, so ``model-1-10`` and ``model-11-0`` do
+    not both become ``Model110``.
+    """
+    out = ""
+    for word in identifier(wire).rstrip("_").split("_"):
+        if not word:
+            continue
+        if out[-1:].isdigit() and word[0].isdigit():
+            out += "_"
+        out += word[:1].upper() + word[1:]
     return out if out[:1].isalpha() else "N" + out
 
 

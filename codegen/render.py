@@ -12,26 +12,36 @@ from codegen.model import EndpointModel, NamespaceModel, walk, wrap
 
 TEMPLATES = Path(__file__).with_name("templates")
 
-ERROR_NAMES = (
-    "APIConnectionError",
-    "APIError",
-    "AmbiguousSubmitError",
-    "AuthenticationError",
-    "CancelRefused",
-    "ConfigurationError",
-    "InputRejectedError",
-    "InputValidationError",
-    "InsufficientBalanceError",
-    "JobCancelled",
-    "JobFailed",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "Problem",
-    "RateLimitError",
-    "RunComfyError",
-    "ServerError",
-    "UnknownModelError",
-    "WaitTimeout",
+
+def isort_key(name: str) -> tuple[int, str]:
+    """isort's order by type: CONSTANTS, then Classes, then functions; case-insensitive."""
+    rank = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return (rank, name.lower())
+
+
+ERROR_NAMES = sorted(
+    (
+        "APIConnectionError",
+        "APIError",
+        "AmbiguousSubmitError",
+        "AuthenticationError",
+        "CancelRefused",
+        "ConfigurationError",
+        "InputRejectedError",
+        "InputValidationError",
+        "InsufficientBalanceError",
+        "JobCancelled",
+        "JobFailed",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "Problem",
+        "RateLimitError",
+        "RunComfyError",
+        "ServerError",
+        "UnknownModelError",
+        "WaitTimeout",
+    ),
+    key=isort_key,
 )
 
 
@@ -49,7 +59,8 @@ EXPORTED = sorted(
         "Status",
         "ImageFacts",
         "validate",
-    ]
+    ],
+    key=lambda name: (isort_key(name)[0], name),  # RUF022: case-sensitive within a kind
 )
 
 
@@ -91,7 +102,7 @@ def _endpoint_file(ep: EndpointModel) -> str:
             ep=ep,
             aliases=aliases,
             uses_rules=any(f.rules for f in ep.fields),
-        uses_images=any(f.image for f in ep.fields),
+            uses_images=any(f.image for f in ep.fields),
             uses_sequence=any(f.type_hint.startswith("Sequence[") for f in ep.fields),
             modes=[("", "Job", "", ""), ("Async", "AsyncJob", "async ", "await ")],
         )
@@ -119,7 +130,7 @@ def render_package(endpoints: list[EndpointModel], root: NamespaceModel) -> dict
         ),
         "_registry.py": env.get_template("registry.py.jinja").render(endpoints=ordered),
         "_client.py": env.get_template("client.py.jinja").render(
-            endpoints=ordered,
+            endpoints=sorted(ordered, key=lambda e: e.module),
             first=first,
             root=root,
             namespaces=walk(root)[1:],

@@ -47,7 +47,6 @@ from runcomfy_runtime.probe import Prober
 from runcomfy_runtime.probe_loop import ProbeLoop
 from runcomfy_runtime.retry import Failure, RetryPolicy, retry_delay, should_retry
 from runcomfy_runtime.spec import EndpointSpec
-from runcomfy_runtime.validation import schema_problems, sort_problems
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -171,6 +170,8 @@ class BaseClient:
         self, model_id: str, payload: Mapping[str, Any], level: ValidationLevel
     ) -> tuple[EndpointSpec, Inlined]:
         """Local files inlined and checked, then the schema: what needs no network."""
+        from runcomfy_runtime.validation import schema_problems  # jsonschema, on first use
+
         spec = self.spec(model_id)
         inlined = inline_local_images(spec, payload, check=level != "off")
         if level != "off":
@@ -184,6 +185,8 @@ class BaseClient:
         """The payload to send, or every problem of both stages at once."""
         problems = inlined.problems + online
         if problems:
+            from runcomfy_runtime.validation import sort_problems
+
             raise InputValidationError(model_id, sort_problems(spec, problems))
         return inlined.payload
 

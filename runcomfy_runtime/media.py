@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from runcomfy_runtime.errors import Problem
+from runcomfy_runtime.image_uri import is_image_uri, json_path
 from runcomfy_runtime.probe import ProbeFailure, Prober
 from runcomfy_runtime.rules import BYTES_PER_MB, METRICS, ImageFacts, rule_problems
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
-from runcomfy_runtime.validation import is_image_uri, json_path
 
 
 @dataclass(frozen=True, slots=True)

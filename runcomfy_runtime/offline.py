@@ -7,7 +7,6 @@ from typing import Any
 
 from runcomfy_runtime.errors import UnknownModelError
 from runcomfy_runtime.spec import EndpointSpec
-from runcomfy_runtime.validation import validator_for
 
 
 def spec_for(registry: Mapping[str, EndpointSpec], model_id: str) -> EndpointSpec:
@@ -23,4 +22,6 @@ def spec_for(registry: Mapping[str, EndpointSpec], model_id: str) -> EndpointSpe
 def validate_offline(
     registry: Mapping[str, EndpointSpec], model_id: str, payload: Mapping[str, Any]
 ) -> None:
+    from runcomfy_runtime.validation import validator_for  # jsonschema loads when first needed
+
     validator_for(spec_for(registry, model_id)).validate(payload)

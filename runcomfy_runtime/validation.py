@@ -7,63 +7,20 @@ values whose message a user can act on. The online stage (media rules) is ``rule
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from runcomfy_runtime.errors import InputValidationError, Problem
+from runcomfy_runtime.image_uri import IMAGE_URI_HINT, is_image_uri, json_path
 from runcomfy_runtime.spec import EndpointSpec
 
-IMAGE_URI_HINT = (
-    "must be an absolute https:// URL of an image, or a data:image/...;base64, URI "
-    "(http:// only for loopback hosts)"
-)
-_LOOPBACK_NAMES = frozenset({"localhost"})
-
 FORMATS = FormatChecker(formats=())
-
-
-def is_loopback_host(host: str | None) -> bool:
-    if not host:
-        return False
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-@FORMATS.checks("image_uri")
-def is_image_uri(value: object) -> bool:
-    """An absolute https URL, a data:image URI, or http on a loopback host (the emulator)."""
-    if not isinstance(value, str):
-        return True  # the type keyword reports non-strings
-    if value.startswith("data:image/") and ";base64," in value:
-        return True
-    parts = urlsplit(value)
-    if not parts.hostname or any(c.isspace() for c in value):
-        return False
-    if parts.scheme == "https":
-        return True
-    return parts.scheme == "http" and is_loopback_host(parts.hostname)
-
-
-def json_path(parts: Iterable[str | int]) -> str:
-    """``("image_urls", 1)`` -> ``image_urls[1]``; ``("a", "b")`` -> ``a.b``."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
+FORMATS.checks("image_uri")(is_image_uri)
 
 
 _TYPE_WORDS = {

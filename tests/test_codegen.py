@@ -170,3 +170,35 @@ def test_generate_command_reports_a_bad_file_and_exits_non_zero(tmp_path: Path) 
     assert "acme/widget-2.0/make.yaml" in run.stderr
     assert "'abc' is not a number" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_top_level_namespaces_cannot_hide_a_client_attribute() -> None:
+    from codegen.naming import CLIENT_ATTRIBUTES
+    from runcomfy_runtime.client import AsyncClient, Client
+
+    public = {n for cls in (Client, AsyncClient) for n in dir(cls) if not n.startswith("_")}
+    instance = {"base_url", "timeout", "retry", "poll", "wait_timeout"}
+    assert public | instance <= CLIENT_ATTRIBUTES
+
+
+def test_names_that_would_shadow_or_break_python_are_renamed(tmp_path: Path) -> None:
+    def mutate(doc: dict) -> None:
+        doc["id"] = "run/result/job"
+        doc["endpoint"] = "/v1/models/run/result/job"
+        doc["input"]["properties"]["FALSE"] = {"type": "integer", "enum": [0]}
+        doc["input"]["properties"]["sequence"] = {"type": "string", "enum": ["a"]}
+
+    tree = tmp_path / "schemas"
+    doc = yaml.safe_load((GOLDEN / "schemas/acme/widget-2.0/make.yaml").read_text())
+    mutate(doc)
+    (tree / "run/result").mkdir(parents=True)
+    (tree / "run/result/job.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
+    files = build(tree)
+    module = files["endpoints/run_/result/job.py"].decode()
+    assert "class Job_(SyncEndpoint):" in module and "class AsyncJob_(AsyncEndpoint):" in module
+    assert "False_: TypeAlias = Literal[0]" in module
+    assert (
+        "Sequence_: TypeAlias = Literal['a']" in module
+        or 'Sequence_: TypeAlias = Literal["a"]' in module
+    )
+    assert "def run_(self) -> Run:" in files["_client.py"].decode()

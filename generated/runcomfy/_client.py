@@ -39,30 +39,30 @@ class Bytedance:
         self._client = client
 
     @cached_property
-    def dreamina_3_0(self) -> BytedanceDreamina30:
-        return BytedanceDreamina30(self._client)
+    def dreamina_3_0(self) -> Bytedance_Dreamina3_0:
+        return Bytedance_Dreamina3_0(self._client)
 
     @cached_property
-    def dreamina_4_0(self) -> BytedanceDreamina40:
-        return BytedanceDreamina40(self._client)
+    def dreamina_4_0(self) -> Bytedance_Dreamina4_0:
+        return Bytedance_Dreamina4_0(self._client)
 
     @cached_property
-    def seedream_4_0(self) -> BytedanceSeedream40:
-        return BytedanceSeedream40(self._client)
+    def seedream_4_0(self) -> Bytedance_Seedream4_0:
+        return Bytedance_Seedream4_0(self._client)
 
 
-class BytedanceDreamina30:
+class Bytedance_Dreamina3_0:
     """``bytedance/dreamina-3-0/...``"""
 
     def __init__(self, client: Client) -> None:
         self._client = client
 
     @cached_property
-    def pro(self) -> BytedanceDreamina30Pro:
-        return BytedanceDreamina30Pro(self._client)
+    def pro(self) -> Bytedance_Dreamina3_0_Pro:
+        return Bytedance_Dreamina3_0_Pro(self._client)
 
 
-class BytedanceDreamina30Pro:
+class Bytedance_Dreamina3_0_Pro:
     """``bytedance/dreamina-3-0/pro/...``"""
 
     def __init__(self, client: Client) -> None:
@@ -78,7 +78,7 @@ class BytedanceDreamina30Pro:
         return image_to_video.ImageToVideo(self._client)
 
 
-class BytedanceDreamina40:
+class Bytedance_Dreamina4_0:
     """``bytedance/dreamina-4-0/...``"""
 
     def __init__(self, client: Client) -> None:
@@ -99,7 +99,7 @@ class BytedanceDreamina40:
         return text_to_image.TextToImage(self._client)
 
 
-class BytedanceSeedream40:
+class Bytedance_Seedream4_0:
     """``bytedance/seedream-4-0/...``"""
 
     def __init__(self, client: Client) -> None:
@@ -133,30 +133,30 @@ class AsyncBytedance:
         self._client = client
 
     @cached_property
-    def dreamina_3_0(self) -> AsyncBytedanceDreamina30:
-        return AsyncBytedanceDreamina30(self._client)
+    def dreamina_3_0(self) -> AsyncBytedance_Dreamina3_0:
+        return AsyncBytedance_Dreamina3_0(self._client)
 
     @cached_property
-    def dreamina_4_0(self) -> AsyncBytedanceDreamina40:
-        return AsyncBytedanceDreamina40(self._client)
+    def dreamina_4_0(self) -> AsyncBytedance_Dreamina4_0:
+        return AsyncBytedance_Dreamina4_0(self._client)
 
     @cached_property
-    def seedream_4_0(self) -> AsyncBytedanceSeedream40:
-        return AsyncBytedanceSeedream40(self._client)
+    def seedream_4_0(self) -> AsyncBytedance_Seedream4_0:
+        return AsyncBytedance_Seedream4_0(self._client)
 
 
-class AsyncBytedanceDreamina30:
+class AsyncBytedance_Dreamina3_0:
     """``bytedance/dreamina-3-0/...``"""
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
 
     @cached_property
-    def pro(self) -> AsyncBytedanceDreamina30Pro:
-        return AsyncBytedanceDreamina30Pro(self._client)
+    def pro(self) -> AsyncBytedance_Dreamina3_0_Pro:
+        return AsyncBytedance_Dreamina3_0_Pro(self._client)
 
 
-class AsyncBytedanceDreamina30Pro:
+class AsyncBytedance_Dreamina3_0_Pro:
     """``bytedance/dreamina-3-0/pro/...``"""
 
     def __init__(self, client: AsyncClient) -> None:
@@ -172,7 +172,7 @@ class AsyncBytedanceDreamina30Pro:
         return image_to_video.AsyncImageToVideo(self._client)
 
 
-class AsyncBytedanceDreamina40:
+class AsyncBytedance_Dreamina4_0:
     """``bytedance/dreamina-4-0/...``"""
 
     def __init__(self, client: AsyncClient) -> None:
@@ -195,7 +195,7 @@ class AsyncBytedanceDreamina40:
         return text_to_image.AsyncTextToImage(self._client)
 
 
-class AsyncBytedanceSeedream40:
+class AsyncBytedance_Seedream4_0:
     """``bytedance/seedream-4-0/...``"""
 
     def __init__(self, client: AsyncClient) -> None:

@@ -36,11 +36,11 @@ class Acme:
         self._client = client
 
     @cached_property
-    def widget_2_0(self) -> AcmeWidget20:
-        return AcmeWidget20(self._client)
+    def widget_2_0(self) -> Acme_Widget2_0:
+        return Acme_Widget2_0(self._client)
 
 
-class AcmeWidget20:
+class Acme_Widget2_0:
     """``acme/widget-2.0/...``"""
 
     def __init__(self, client: Client) -> None:
@@ -74,11 +74,11 @@ class AsyncAcme:
         self._client = client
 
     @cached_property
-    def widget_2_0(self) -> AsyncAcmeWidget20:
-        return AsyncAcmeWidget20(self._client)
+    def widget_2_0(self) -> AsyncAcme_Widget2_0:
+        return AsyncAcme_Widget2_0(self._client)
 
 
-class AsyncAcmeWidget20:
+class AsyncAcme_Widget2_0:
     """``acme/widget-2.0/...``"""
 
     def __init__(self, client: AsyncClient) -> None:

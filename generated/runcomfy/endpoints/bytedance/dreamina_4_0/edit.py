@@ -214,7 +214,6 @@ class Edit(SyncEndpoint):
                 and height.
                 Server default: False.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return self._submit(
             {
@@ -240,42 +239,12 @@ class Edit(SyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
-                1–10 images; larger or more images increase processing time. Recommended to use
-                no more than 6 images; too many reference images may reduce quality.
-                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
-                Server default:
-                    ['https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg',
-                    'https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg'].
-                Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
-                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
-                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
-                Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
-                Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
-            prompt: prompt.
-                Limits: at most 800 character(s).
-                Server default: 'A beautiful girl is sitting on the boat'.
-            width_height (sent as 'width×height'): Aspect Ratio (W:H).
-                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
-                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
-                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
-                Server default: '2048x2048(1:1)'.
-            scale: Controls how strongly the text prompt influences the result relative to input
-                images. Higher values increase text influence.
-                Limits: >= 0; <= 1.
-                Server default: 0.5.
-            force_single: Whether to force generation of a single image. More images per set
-                increase latency; for stability, specify group count/resolution or pass width
-                and height.
-                Server default: False.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return self._run(
             {
@@ -343,7 +312,6 @@ class AsyncEdit(AsyncEndpoint):
                 and height.
                 Server default: False.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return await self._submit(
             {
@@ -369,42 +337,12 @@ class AsyncEdit(AsyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
-                1–10 images; larger or more images increase processing time. Recommended to use
-                no more than 6 images; too many reference images may reduce quality.
-                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
-                Server default:
-                    ['https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg',
-                    'https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg'].
-                Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
-                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
-                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
-                Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
-                Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
-            prompt: prompt.
-                Limits: at most 800 character(s).
-                Server default: 'A beautiful girl is sitting on the boat'.
-            width_height (sent as 'width×height'): Aspect Ratio (W:H).
-                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
-                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
-                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
-                Server default: '2048x2048(1:1)'.
-            scale: Controls how strongly the text prompt influences the result relative to input
-                images. Higher values increase text influence.
-                Limits: >= 0; <= 1.
-                Server default: 0.5.
-            force_single: Whether to force generation of a single image. More images per set
-                increase latency; for stability, specify group count/resolution or pass width
-                and height.
-                Server default: False.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return await self._run(
             {

@@ -158,7 +158,6 @@ class TextToImage(SyncEndpoint):
                 and height.
                 Server default: False.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return self._submit(
             {
@@ -182,30 +181,12 @@ class TextToImage(SyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            prompt: Prompt.
-                Limits: at most 800 character(s).
-                Server default: 'A beautiful girl is walking on the street'.
-            width_height (sent as 'width×height'): Aspect Ratio (W:H).
-                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
-                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
-                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
-                Server default: '2048x2048(1:1)'.
-            scale: Controls how strongly the text prompt influences the result relative to input
-                images. Higher values increase text influence.
-                Limits: >= 0; <= 1.
-                Server default: 0.5.
-            force_single: Whether to force generation of a single image. More images per set
-                increase latency; for stability, specify group count/resolution or pass width
-                and height.
-                Server default: False.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return self._run(
             {
@@ -259,7 +240,6 @@ class AsyncTextToImage(AsyncEndpoint):
                 and height.
                 Server default: False.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return await self._submit(
             {
@@ -283,30 +263,12 @@ class AsyncTextToImage(AsyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            prompt: Prompt.
-                Limits: at most 800 character(s).
-                Server default: 'A beautiful girl is walking on the street'.
-            width_height (sent as 'width×height'): Aspect Ratio (W:H).
-                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
-                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
-                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
-                Server default: '2048x2048(1:1)'.
-            scale: Controls how strongly the text prompt influences the result relative to input
-                images. Higher values increase text influence.
-                Limits: >= 0; <= 1.
-                Server default: 0.5.
-            force_single: Whether to force generation of a single image. More images per set
-                increase latency; for stability, specify group count/resolution or pass width
-                and height.
-                Server default: False.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return await self._run(
             {

@@ -154,7 +154,6 @@ class Edit(SyncEndpoint):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Server default: '2048x2048 (1:1)'.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return self._submit(
             {
@@ -176,30 +175,12 @@ class Edit(SyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            prompt: Prompt.
-                Limits: at most 600 character(s).
-            images: Upload 1~10 images. The format must be jpeg or png
-                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
-                Rule file_size_mb < 10: File size must be less than 10 MB.
-                Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
-                Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
-                Rule width_pixels > 14: The uploaded image width and height must exceed 14
-                    pixels.
-                Rule height_pixels > 14: The uploaded image width and height must exceed 14
-                    pixels.
-            resolution: Resolution.
-                One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
-                    (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
-                    '1664x2496 (2:3)', '3024x1296 (21:9)'.
-                Server default: '2048x2048 (1:1)'.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return self._run(
             {
@@ -251,7 +232,6 @@ class AsyncEdit(AsyncEndpoint):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Server default: '2048x2048 (1:1)'.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return await self._submit(
             {
@@ -273,30 +253,12 @@ class AsyncEdit(AsyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            prompt: Prompt.
-                Limits: at most 600 character(s).
-            images: Upload 1~10 images. The format must be jpeg or png
-                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
-                Rule file_size_mb < 10: File size must be less than 10 MB.
-                Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
-                Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
-                Rule width_pixels > 14: The uploaded image width and height must exceed 14
-                    pixels.
-                Rule height_pixels > 14: The uploaded image width and height must exceed 14
-                    pixels.
-            resolution: Resolution.
-                One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
-                    (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
-                    '1664x2496 (2:3)', '3024x1296 (21:9)'.
-                Server default: '2048x2048 (1:1)'.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return await self._run(
             {

@@ -167,7 +167,6 @@ class ImageToVideo(SyncEndpoint):
                 One of: 121, 241.
                 Server default: 121.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return self._submit(
             {
@@ -191,41 +190,12 @@ class ImageToVideo(SyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            prompt: Prompt.
-                Limits: at most 800 character(s).
-                Server default: 'A slow, sweeping tracking shot moves through a sun-drenched
-                    vintage street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film.'.
-            image_urls: Upload JPEG or PNG only.
-                Limits: at least 1 item(s); at most 1 item(s); image URLs (https).
-                Server default:
-                    ['https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg'].
-                Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
-                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
-                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
-                Rule width_pixels > 320: The shortest side must be at least 320 pixels.
-                Rule height_pixels > 320: The shortest side must be at least 320 pixels.
-                Rule width/height < 3: The ratio of long side to short side must be within 3:1.
-                Rule width/height > 0.33: The ratio of long side to short side must be greater
-                    than 0.33.
-            seed: Seed.
-                Server default: -1.
-            frames: Total number of frames to generate. Supported values: 121 (≈5s) and 241
-                (≈10s).
-                One of: 121, 241.
-                Server default: 121.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return self._run(
             {
@@ -290,7 +260,6 @@ class AsyncImageToVideo(AsyncEndpoint):
                 One of: 121, 241.
                 Server default: 121.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return await self._submit(
             {
@@ -314,41 +283,12 @@ class AsyncImageToVideo(AsyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            prompt: Prompt.
-                Limits: at most 800 character(s).
-                Server default: 'A slow, sweeping tracking shot moves through a sun-drenched
-                    vintage street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film.'.
-            image_urls: Upload JPEG or PNG only.
-                Limits: at least 1 item(s); at most 1 item(s); image URLs (https).
-                Server default:
-                    ['https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg'].
-                Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
-                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
-                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
-                Rule width_pixels > 320: The shortest side must be at least 320 pixels.
-                Rule height_pixels > 320: The shortest side must be at least 320 pixels.
-                Rule width/height < 3: The ratio of long side to short side must be within 3:1.
-                Rule width/height > 0.33: The ratio of long side to short side must be greater
-                    than 0.33.
-            seed: Seed.
-                Server default: -1.
-            frames: Total number of frames to generate. Supported values: 121 (≈5s) and 241
-                (≈10s).
-                One of: 121, 241.
-                Server default: 121.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return await self._run(
             {

@@ -137,7 +137,6 @@ class Make(SyncEndpoint):
             class_ (sent as 'class'): A keyword as a property name.
                 One of: 121, 241.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return self._submit(
             {
@@ -163,28 +162,12 @@ class Make(SyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            photo_urls: PNG only. "Quotes" and a backslash \\ survive.
-                Limits: at least 1 item(s); at most 2 item(s); image URLs (https).
-                Rule file_size_mb <= 2.5: At most 2.5 MB.
-                Rule width/height >= 0.5: Not too tall.
-            prompt: Prompt.
-                Limits: at most 20 character(s).
-            size_ratio (sent as 'size×ratio'): Size.
-                One of: '1x1', '2x1'.
-                Server default: '1x1'.
-            strength: (undocumented)
-                Limits: >= 0; <= 2.
-                Server default: 1.
-            class_ (sent as 'class'): A keyword as a property name.
-                One of: 121, 241.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return self._run(
             {
@@ -237,7 +220,6 @@ class AsyncMake(AsyncEndpoint):
             class_ (sent as 'class'): A keyword as a property name.
                 One of: 121, 241.
             validate: "full" (schema and image rules), "schema" (offline only) or "off".
-
         """
         return await self._submit(
             {
@@ -263,28 +245,12 @@ class AsyncMake(AsyncEndpoint):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
     ) -> Result:
-        """Validate, queue a job and wait for its result.
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Args:
-            photo_urls: PNG only. "Quotes" and a backslash \\ survive.
-                Limits: at least 1 item(s); at most 2 item(s); image URLs (https).
-                Rule file_size_mb <= 2.5: At most 2.5 MB.
-                Rule width/height >= 0.5: Not too tall.
-            prompt: Prompt.
-                Limits: at most 20 character(s).
-            size_ratio (sent as 'size×ratio'): Size.
-                One of: '1x1', '2x1'.
-                Server default: '1x1'.
-            strength: (undocumented)
-                Limits: >= 0; <= 2.
-                Server default: 1.
-            class_ (sent as 'class'): A keyword as a property name.
-                One of: 121, 241.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+        Takes the arguments of :meth:`submit` (documented there) and:
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
-
         """
         return await self._run(
             {
