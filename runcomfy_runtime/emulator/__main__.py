@@ -1,0 +1,103 @@
+"""``python -m runcomfy_runtime.emulator``: the emulated Model API, for offline development.
+
+The token comes from ``--token``, else ``RUNCOMFY_EMULATOR_TOKEN``, else :data:`DEV_TOKEN`, a
+fixed, documented development token (printed at start, so a user can copy it). The server
+binds 127.0.0.1 unless told otherwise: it fetches any URL a submit names, so it should not
+face a network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from runcomfy_runtime.emulator.app import DEFAULT_TIMING, create_app
+from runcomfy_runtime.emulator.connections import ConnectionDropper
+from runcomfy_runtime.emulator.core import DEFAULT_PROBE_TIMEOUT
+from runcomfy_runtime.emulator.faults import parse_faults
+from runcomfy_runtime.emulator.server import bind, build_server, default_registry
+
+DEV_TOKEN = "runcomfy-emulator-dev-token"
+"""The token used when none is given: for local development only, never a real secret."""
+TOKEN_ENV = "RUNCOMFY_EMULATOR_TOKEN"
+DEFAULT_PORT = 8765
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m runcomfy_runtime.emulator",
+        description="A local emulator of RunComfy's Model API (jobs, files, faults).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
+    p.add_argument("--token", help=f"bearer token (default: ${TOKEN_ENV}, else {DEV_TOKEN})")
+    p.add_argument(
+        "--queue-seconds",
+        type=float,
+        default=DEFAULT_TIMING.queue_seconds,
+        help="least time a job waits in the queue (default %(default)s)",
+    )
+    p.add_argument(
+        "--run-seconds",
+        type=float,
+        default=DEFAULT_TIMING.run_seconds,
+        help="time a job runs (default %(default)s)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_TIMING.workers,
+        help="jobs running at once; the rest wait in the queue (default %(default)s)",
+    )
+    p.add_argument(
+        "--faults",
+        default="",
+        help="faults to arm: JSON, or e.g. 'submit:drop_after,status:server_error=503x2'",
+    )
+    p.add_argument("--inputs", type=Path, help="a folder whose files are served at /inputs/")
+    p.add_argument(
+        "--probe-timeout",
+        type=float,
+        default=DEFAULT_PROBE_TIMEOUT,
+        help="seconds to fetch one input image before it is unreadable (default %(default)s)",
+    )
+    p.add_argument("--log-level", default="info")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    token = args.token or os.environ.get(TOKEN_ENV) or DEV_TOKEN
+    try:
+        faults = parse_faults(args.faults)
+        dropper = ConnectionDropper()
+        app = create_app(
+            default_registry(),
+            token=token,
+            queue_seconds=args.queue_seconds,
+            run_seconds=args.run_seconds,
+            workers=args.workers,
+            inputs_dir=args.inputs,
+            faults=faults,
+            probe_timeout=args.probe_timeout,
+            dropper=dropper,
+        )
+        sock = bind(args.host, args.port)
+    except (ValueError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    host, port = sock.getsockname()[:2]
+    url = f"http://{host}:{port}"
+    shown = token if token == DEV_TOKEN else "(as given)"
+    print(f"RunComfy Model API emulator at {url}", flush=True)
+    print(f"  token: {shown}   e.g. curl -H 'Authorization: Bearer <token>' {url}/inputs")
+    print(f"  export RUNCOMFY_BASE_URL={url}", flush=True)
+    build_server(app, dropper, log_level=args.log_level).run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,320 @@
+"""The emulator's HTTP routes: the RunComfy Model API, its file routes, and its control routes.
+
+API (token required)::
+
+    POST /v1/models/{model_id}                submit      200 | 400 400001 | 401 400004 | 422
+    GET  /v1/requests/{id}/status             status      200 | 401 | 404 404001
+    GET  /v1/requests/{id}/result             result      200 | 401 | 404 404001
+    POST /v1/requests/{id}/cancel             cancel      202 | 401 | 404 404001
+
+Files::
+
+    GET  /files/{request_id}.png|.mp4         outputs, once the job succeeded (no token)
+    GET  /inputs                              the input images served, as JSON (no token)
+    GET  /inputs/{name}                       an input image (no token; honours Range)
+    PUT  /inputs/{name}                       upload an input image (token): 201 {"url", ...}
+
+Control (token required; see ``faults.py`` for the fault format)::
+
+    GET/POST/DELETE /_emulator/faults         list / arm (an object or a list) / disarm all
+    POST /_emulator/reset                     forget jobs, faults, counts, uploads; the body
+                                              may set queue_seconds, run_seconds, workers
+    GET  /_emulator/stats                     {"jobs_created", "submits", "requests", ...}
+
+Faults fire before anything else is looked at, as a gateway's would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from runcomfy_runtime.emulator import answers
+from runcomfy_runtime.emulator.clock import Clock
+from runcomfy_runtime.emulator.connections import ConnectionDropper, DropConnection
+from runcomfy_runtime.emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
+from runcomfy_runtime.emulator.examples import input_url
+from runcomfy_runtime.emulator.faults import Fault, faults_from_json
+from runcomfy_runtime.emulator.inputs import MAX_UPLOAD_BYTES, check_name
+from runcomfy_runtime.emulator.jobs import Snapshot, Timing
+from runcomfy_runtime.emulator.outputs import MEDIA_TYPES, plan_output, render
+from runcomfy_runtime.emulator.ranges import bytes_response
+from runcomfy_runtime.errors import Problem
+from runcomfy_runtime.spec import EndpointSpec
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+DEFAULT_TIMING = Timing()
+
+
+class EmulatorApp(Starlette):
+    """The Starlette app, with the :class:`Emulator` behind it at ``.emulator``."""
+
+    emulator: Emulator
+
+
+def create_app(
+    registry: Mapping[str, EndpointSpec],
+    *,
+    token: str,
+    queue_seconds: float = DEFAULT_TIMING.queue_seconds,
+    run_seconds: float = DEFAULT_TIMING.run_seconds,
+    workers: int = DEFAULT_TIMING.workers,
+    clock: Clock = time.monotonic,
+    inputs_dir: Path | None = None,
+    faults: Iterable[Fault] = (),
+    probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
+    dropper: ConnectionDropper | None = None,
+) -> EmulatorApp:
+    """An ASGI app emulating the Model API for the endpoints of ``registry``.
+
+    ``dropper`` lets drop faults hang up without a byte of answer; the server module attaches
+    it to uvicorn. Without it, a drop still reaches the client as a transport error (see
+    ``connections.py``).
+    """
+    emulator = Emulator(
+        registry,
+        token=token,
+        timing=Timing(queue_seconds, run_seconds, workers),
+        clock=clock,
+        inputs_dir=inputs_dir,
+        faults=faults,
+        probe_timeout=probe_timeout,
+    )
+    routes = _Routes(emulator, dropper)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await emulator.aclose()
+
+    app = EmulatorApp(routes=routes.table(), lifespan=lifespan)
+    app.emulator = emulator
+    return app
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+class _Routes:
+    """The handlers, closed over one emulator."""
+
+    def __init__(self, emulator: Emulator, dropper: ConnectionDropper | None) -> None:
+        self.emulator = emulator
+        self.dropper = dropper
+
+    def table(self) -> list[Route]:
+        faulted, guarded = self._faulted, self._guarded
+
+        def api(route: str, handler: Handler) -> Handler:
+            return faulted(route, guarded(handler))  # faults first, as a gateway's would
+
+        return [
+            Route("/v1/models/{model_id:path}", api("submit", self.submit), methods=["POST"]),
+            Route("/v1/requests/{rid}/status", api("status", self.status), methods=["GET"]),
+            Route("/v1/requests/{rid}/result", api("result", self.result), methods=["GET"]),
+            Route("/v1/requests/{rid}/cancel", api("cancel", self.cancel), methods=["POST"]),
+            Route("/files/{name}", faulted("files", self.output_file), methods=["GET"]),
+            Route("/inputs", self.input_list, methods=["GET"]),
+            Route("/inputs/{name}", faulted("inputs", self.input_file), methods=["GET"]),
+            Route("/inputs/{name}", api("upload", self.upload), methods=["PUT"]),
+            Route("/_emulator/faults", guarded(self.faults), methods=["GET", "POST", "DELETE"]),
+            Route("/_emulator/reset", guarded(self.reset), methods=["POST"]),
+            Route("/_emulator/stats", guarded(self.stats), methods=["GET"]),
+        ]
+
+    # -- wrappers --------------------------------------------------------------------------
+
+    def _faulted(self, route: str, handler: Handler) -> Handler:
+        """Count the request, then let the first armed fault for ``route`` act on it."""
+
+        async def endpoint(request: Request) -> Response:
+            self.emulator.counters.request(route)
+            fault = self.emulator.faults.take(route)
+            if fault is None:
+                return await handler(request)
+            if fault.kind == "delay":
+                await asyncio.sleep(fault.seconds)
+                return await handler(request)
+            if fault.kind == "server_error":
+                return answers.error(fault.status, f"emulated server error on {route}")
+            if fault.kind == "rate_limit":
+                response = answers.error(429, f"emulated rate limit on {route}")
+                response.headers["Retry-After"] = f"{fault.retry_after:g}"
+                return response
+            if fault.kind == "drop_after":
+                await handler(request)
+            return DropConnection(self.dropper)
+
+        return endpoint
+
+    def _guarded(self, handler: Handler) -> Handler:
+        """Refuse a request without the token: 401 with error_code 400004."""
+
+        async def endpoint(request: Request) -> Response:
+            return self._denied(request) or await handler(request)
+
+        return endpoint
+
+    def _denied(self, request: Request) -> Response | None:
+        if self.emulator.authorized(request.headers.get("authorization")):
+            return None
+        return answers.error(
+            401,
+            "missing, expired or revoked token: send 'Authorization: Bearer <token>'",
+            answers.BAD_TOKEN,
+        )
+
+    # -- the API ---------------------------------------------------------------------------
+
+    async def submit(self, request: Request) -> Response:
+        model_id = request.path_params["model_id"]
+        spec = self.emulator.registry.get(model_id)
+        if spec is None:
+            known = ", ".join(sorted(self.emulator.registry))
+            message = f"unknown model id {model_id!r}; known: {known}"
+            return answers.error(400, message, answers.UNKNOWN_MODEL)
+        try:
+            payload = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError) as e:
+            problem = Problem("", f"the body must be a JSON object ({e})")
+            return answers.problems_answer(model_id, [problem])
+        problems, source = await self.emulator.problems(spec, payload)
+        if problems:
+            return answers.problems_answer(model_id, problems)
+        try:
+            plan = plan_output(spec, payload, source)
+        except ValueError as e:  # a size field without an enum, given a value we cannot read
+            return answers.problems_answer(model_id, [Problem("", str(e))])
+        job = self.emulator.create_job(spec, payload, plan)
+        return JSONResponse(answers.submitted(_base_url(request), job))
+
+    async def status(self, request: Request) -> Response:
+        return await self._with_job(request, lambda snap: answers.status(_base_url(request), snap))
+
+    async def result(self, request: Request) -> Response:
+        include_cost = request.query_params.get("include_cost", "").lower() in ("true", "1")
+
+        def body(snap: Snapshot) -> dict[str, Any]:
+            wall = self.emulator.wall
+            return answers.result(_base_url(request), snap, wall, include_cost=include_cost)
+
+        return await self._with_job(request, body)
+
+    async def cancel(self, request: Request) -> Response:
+        found = self.emulator.jobs.cancel(request.path_params["rid"])
+        if found is None:
+            return _unknown_request(request)
+        snapshot, done = found
+        return JSONResponse(answers.cancelled(snapshot, done), status_code=202)
+
+    async def _with_job(
+        self, request: Request, body: Callable[[Snapshot], dict[str, Any]]
+    ) -> Response:
+        snapshot = self.emulator.jobs.snapshot(request.path_params["rid"])
+        if snapshot is None:
+            return _unknown_request(request)
+        return JSONResponse(body(snapshot))
+
+    # -- files -----------------------------------------------------------------------------
+
+    async def output_file(self, request: Request) -> Response:
+        name: str = request.path_params["name"]
+        rid = name.rpartition(".")[0]
+        snapshot = self.emulator.jobs.snapshot(rid)
+        if (
+            snapshot is None
+            or answers.result_word(snapshot) != "succeeded"
+            or name != answers.file_name(snapshot.job)
+        ):
+            return answers.error(404, f"no output file {name!r} (yet)")
+        plan = snapshot.job.output
+        data = await run_in_threadpool(render, plan)
+        return bytes_response(request, data, MEDIA_TYPES[plan.kind])
+
+    async def input_list(self, request: Request) -> Response:
+        names = await run_in_threadpool(self.emulator.inputs.names)
+        base = _base_url(request)
+        return JSONResponse({"inputs": [{"name": n, "url": input_url(base, n)} for n in names]})
+
+    async def input_file(self, request: Request) -> Response:
+        name: str = request.path_params["name"]
+        found = await run_in_threadpool(self.emulator.inputs.get, name)
+        if found is None:
+            return answers.error(404, f"no input image {name!r}")
+        return bytes_response(request, found.data, found.media_type)
+
+    async def upload(self, request: Request) -> Response:
+        name: str = request.path_params["name"]
+        try:
+            check_name(name)
+        except ValueError as e:
+            return answers.error(400, str(e))
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+            return answers.error(413, f"uploads are limited to {MAX_UPLOAD_BYTES} bytes")
+        data = await request.body()
+        media_type = request.headers.get("content-type")
+        try:
+            stored = self.emulator.inputs.put(name, data, media_type or None)
+        except ValueError as e:
+            return answers.error(413, str(e))
+        url = input_url(_base_url(request), name)
+        body = {"name": name, "url": url, "size_bytes": len(data), "media_type": stored.media_type}
+        return JSONResponse(body, status_code=201)
+
+    # -- control ---------------------------------------------------------------------------
+
+    async def faults(self, request: Request) -> Response:
+        book = self.emulator.faults
+        if request.method == "POST":
+            try:
+                book.add(*faults_from_json(await request.json()))
+            except ValueError as e:
+                return answers.error(400, f"invalid fault: {e}")
+        elif request.method == "DELETE":
+            book.clear()
+        return JSONResponse({"faults": book.pending()})
+
+    async def reset(self, request: Request) -> Response:
+        raw = await request.body()
+        try:
+            given = json.loads(raw) if raw.strip() else {}
+            if not isinstance(given, dict):
+                raise ValueError("the body must be a JSON object")
+            unknown = set(given) - {"queue_seconds", "run_seconds", "workers"}
+            if unknown:
+                raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+            self.emulator.reset(**given)
+        except (ValueError, TypeError) as e:
+            return answers.error(400, f"invalid reset: {e}")
+        timing = self.emulator.jobs.timing
+        return JSONResponse(
+            {
+                "queue_seconds": timing.queue_seconds,
+                "run_seconds": timing.run_seconds,
+                "workers": timing.workers,
+            }
+        )
+
+    async def stats(self, request: Request) -> Response:
+        body = self.emulator.stats().to_dict()
+        body["faults_pending"] = self.emulator.faults.pending()
+        return JSONResponse(body)
+
+
+def _unknown_request(request: Request) -> Response:
+    rid = request.path_params["rid"]
+    return answers.error(404, f"unknown or expired request id {rid!r}", answers.UNKNOWN_REQUEST)

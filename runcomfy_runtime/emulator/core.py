@@ -1,0 +1,152 @@
+"""The emulator's state and its decisions, apart from HTTP: the routes (``app.py``) translate.
+
+One :class:`Emulator` holds the registry it was handed, the job store, the faults, the
+counters and the input images. It is also the in-process control surface the
+:class:`~runcomfy_runtime.emulator.server.EmulatorServer` exposes to tests; everything on it is
+safe to call from another thread.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from runcomfy_runtime.emulator.clock import Clock, wall_time_of
+from runcomfy_runtime.emulator.faults import Fault, FaultBook
+from runcomfy_runtime.emulator.inputs import InputStore
+from runcomfy_runtime.emulator.jobs import Failure, Job, JobStore, OutputPlan, Timing
+from runcomfy_runtime.emulator.outputs import check_sizes
+from runcomfy_runtime.emulator.stats import Counters, Stats
+from runcomfy_runtime.errors import Problem
+from runcomfy_runtime.image_uri import is_image_uri
+from runcomfy_runtime.media import check_media
+from runcomfy_runtime.probe import ProbeFailure, Prober
+from runcomfy_runtime.spec import EndpointSpec
+from runcomfy_runtime.validation import schema_problems
+
+DEFAULT_PROBE_TIMEOUT = 3.0
+"""Seconds one input image may take to fetch: an unreachable URL becomes a problem in the
+422 answer promptly, instead of a submit that hangs."""
+
+_FAILURES: dict[str, Failure] = {"job_failed": "failed", "result_failed": "completed"}
+
+
+class Emulator:
+    """Jobs, faults, counters and inputs of one emulated API."""
+
+    def __init__(
+        self,
+        registry: Mapping[str, EndpointSpec],
+        *,
+        token: str,
+        timing: Timing,
+        clock: Clock,
+        inputs_dir: Path | None = None,
+        faults: Iterable[Fault] = (),
+        probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
+    ) -> None:
+        if not token:
+            raise ValueError("the emulator needs a non-empty token")
+        if probe_timeout <= 0:
+            raise ValueError(f"probe_timeout must be positive, got {probe_timeout}")
+        for spec in registry.values():
+            check_sizes(spec)
+        self.registry = registry
+        self.token = token
+        self.probe_timeout = probe_timeout
+        self.jobs = JobStore(clock, timing)
+        self.wall = wall_time_of(clock)
+        self.faults = FaultBook()
+        self.faults.add(*faults)
+        self.counters = Counters()
+        self.inputs = InputStore(registry, folder=inputs_dir)
+        self._http: httpx.AsyncClient | None = None
+
+    def authorized(self, header: str | None) -> bool:
+        """Whether ``Authorization`` carries the token; compared in constant time."""
+        scheme, _, given = (header or "").partition(" ")
+        if scheme.lower() != "bearer" or not given.strip():
+            return False
+        return hmac.compare_digest(given.strip().encode(), self.token.encode())
+
+    async def problems(
+        self, spec: EndpointSpec, payload: Any
+    ) -> tuple[list[Problem], tuple[int, int] | None]:
+        """Every problem of the input (schema, then media rules) and the first image's size.
+
+        Images are fetched as the real service fetches them: over HTTP, each bounded by
+        ``probe_timeout``; an image that cannot be read is a problem, not an error.
+        """
+        found = schema_problems(spec, payload)
+        prober = Prober(self._client(), timeout=self.probe_timeout)  # fresh: uploads change
+        found.extend(await check_media(spec, payload, prober))
+        source = None
+        first = _first_image(spec, payload)
+        if not found and first is not None:
+            facts = await prober.probe(first)  # answered from the prober's cache
+            if not isinstance(facts, ProbeFailure) and facts.width and facts.height:
+                source = (facts.width, facts.height)
+        return found, source
+
+    def create_job(self, spec: EndpointSpec, payload: Mapping[str, Any], plan: OutputPlan) -> Job:
+        """Queue a job; an armed job fault decides that it will fail, and how."""
+        fault = self.faults.take_job_fault()
+        return self.jobs.create(
+            spec.model_id,
+            payload,
+            plan,
+            failure=_FAILURES[fault.kind] if fault else None,
+            failure_message=fault.message if fault else None,
+        )
+
+    def stats(self) -> Stats:
+        return Stats(
+            jobs_created=len(self.jobs),
+            requests=self.counters.requests(),
+            faults_fired=self.faults.fired(),
+        )
+
+    def reset(
+        self,
+        *,
+        queue_seconds: float | None = None,
+        run_seconds: float | None = None,
+        workers: int | None = None,
+    ) -> None:
+        """Back to start-up: no jobs, faults, counts or uploads; optionally new timings."""
+        now = self.jobs.timing
+        timing = Timing(
+            now.queue_seconds if queue_seconds is None else queue_seconds,
+            now.run_seconds if run_seconds is None else run_seconds,
+            now.workers if workers is None else workers,
+        )
+        self.jobs.reset(timing)
+        self.faults.clear()
+        self.counters.clear()
+        self.inputs.clear_uploads()
+
+    def _client(self) -> httpx.AsyncClient:
+        # trust_env=False: a proxy from the environment must not carry loopback fetches away.
+        if self._http is None:
+            self._http = httpx.AsyncClient(trust_env=False)
+        return self._http
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+
+def _first_image(spec: EndpointSpec, payload: Any) -> str | None:
+    if not isinstance(payload, Mapping):
+        return None
+    for field in spec.image_fields:
+        value = payload.get(field.wire_name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and is_image_uri(item):
+                return item
+    return None

@@ -1,0 +1,255 @@
+"""Fault injection: what can go wrong, on which route, how many times.
+
+A client's retry and recovery code is only as good as the failures it has met, so the
+emulator produces them on demand. A fault names its ``kind``, the ``route`` it hits and a
+``count`` of how many times it fires; then it is spent. Faults fire in the order they were
+added, at most one per request, before anything else is checked (authentication included), as
+a gateway in front of the real service would.
+
+Kinds (the one parameter each takes, and its default):
+
+=============== =============================================================== ===============
+kind            what happens                                                    parameter
+=============== =============================================================== ===============
+server_error    answers ``status`` with an ``error_message``                    status=500
+rate_limit      answers 429 with ``Retry-After: retry_after``                   retry_after=1
+delay           waits ``seconds``, then answers normally                        seconds=1
+drop_before     closes the connection with no answer; nothing was done          (none)
+drop_after      does the work (a submit creates its job), then closes the       (none)
+                connection with no answer
+job_failed      the next job created fails: status and result say ``failed``    message
+result_failed   the next job created fails the documented odd way: status says  message
+                ``completed`` while the result says ``failed``
+=============== =============================================================== ===============
+
+Routes: ``submit``, ``status``, ``result``, ``cancel`` (the API), ``upload`` (``PUT
+/inputs/...``), ``inputs`` (input image downloads, which the emulator's own probes make too),
+``files`` (output downloads), or ``*`` for the four API routes. The job kinds are taken when a
+job is created, so their route is ``submit`` (``*`` is accepted and means the same).
+
+Written as JSON, a fault is ``{"kind": "server_error", "route": "submit", "count": 2, "status":
+503}``; a list of them is accepted too. The command line also takes a short form, items
+separated by commas, each ``[route:]kind[=value][xCOUNT]``::
+
+    submit:drop_after, status:server_error=503x2, *:rate_limit=0.5, result:delay=2x3
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, cast, get_args
+
+FaultKind = Literal[
+    "server_error",
+    "rate_limit",
+    "delay",
+    "drop_before",
+    "drop_after",
+    "job_failed",
+    "result_failed",
+]
+Route = Literal["submit", "status", "result", "cancel", "upload", "inputs", "files"]
+
+KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
+ROUTES: tuple[Route, ...] = get_args(Route)
+API_ROUTES: frozenset[str] = frozenset({"submit", "status", "result", "cancel"})
+JOB_KINDS: frozenset[str] = frozenset({"job_failed", "result_failed"})
+ANY_ROUTE = "*"
+
+# The one parameter each kind takes (None: none).
+PARAMETERS: dict[str, str | None] = {
+    "server_error": "status",
+    "rate_limit": "retry_after",
+    "delay": "seconds",
+    "drop_before": None,
+    "drop_after": None,
+    "job_failed": "message",
+    "result_failed": "message",
+}
+DEFAULT_FAILURE_MESSAGE = "emulated failure: the model could not produce an output"
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """One fault to inject. Only the parameter of its kind matters; the others keep defaults."""
+
+    kind: FaultKind
+    route: str = ANY_ROUTE
+    count: int = 1
+    status: int = 500
+    retry_after: float = 1.0
+    seconds: float = 1.0
+    message: str = DEFAULT_FAILURE_MESSAGE
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; known: {', '.join(KINDS)}")
+        if self.route != ANY_ROUTE and self.route not in ROUTES:
+            raise ValueError(
+                f"unknown route {self.route!r}; known: {', '.join(ROUTES)} or {ANY_ROUTE!r}"
+            )
+        if self.kind in JOB_KINDS and self.route not in ("submit", ANY_ROUTE):
+            raise ValueError(f"a {self.kind} fault is taken when a job is created: route submit")
+        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
+            raise ValueError(f"count must be an integer >= 1, got {self.count!r}")
+        if not 500 <= self.status <= 599:
+            raise ValueError(f"a server_error status must be 5xx, got {self.status}")
+        if self.retry_after < 0 or self.seconds < 0:
+            raise ValueError("retry_after and seconds must be >= 0")
+
+    def hits(self, route: str) -> bool:
+        if self.kind in JOB_KINDS:
+            return False  # taken by the job store, never by a request
+        return self.route == route or (self.route == ANY_ROUTE and route in API_ROUTES)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Fault:
+        """A fault from its JSON form; an unknown key or a parameter of another kind is an error."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a fault is a JSON object, got {data!r}")
+        kind = data.get("kind")
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
+        parameter = PARAMETERS[kind]
+        accepted = {"kind", "route", "count"} | ({parameter} if parameter else set())
+        unknown = sorted(set(data) - accepted)
+        if unknown:
+            raise ValueError(
+                f"{', '.join(map(repr, unknown))} not accepted for a {kind} fault; "
+                f"accepted: {', '.join(sorted(accepted))}"
+            )
+        values = {k: v for k, v in data.items() if k != "kind"}
+        _check_types(values)
+        return cls(kind=cast(FaultKind, kind), **values)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "route": self.route, "count": self.count}
+        parameter = PARAMETERS[self.kind]
+        if parameter is not None:
+            out[parameter] = getattr(self, parameter)
+        return out
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "route": (str,),
+    "count": (int,),
+    "status": (int,),
+    "retry_after": (int, float),
+    "seconds": (int, float),
+    "message": (str,),
+}
+
+
+def _check_types(values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, _TYPES[key]):
+            raise ValueError(f"{key} has the wrong type: {value!r}")
+
+
+_SHORT = re.compile(
+    r"^(?:(?P<route>[\w*]+):)?(?P<kind>\w+?)(?:=(?P<value>.*?))?(?:x(?P<count>\d+))?$"
+)
+
+
+def _short_fault(item: str) -> Fault:
+    match = _SHORT.match(item.strip())
+    if match is None:
+        raise ValueError(f"unreadable fault {item!r}; expected [route:]kind[=value][xCOUNT]")
+    kind = match["kind"]
+    data: dict[str, Any] = {"kind": kind}
+    if match["route"]:
+        data["route"] = match["route"]
+    if match["count"]:
+        data["count"] = int(match["count"])
+    if match["value"] is not None:
+        parameter = PARAMETERS.get(kind)
+        if parameter is None:
+            raise ValueError(f"a {kind} fault takes no value: {item!r}")
+        data[parameter] = match["value"] if parameter == "message" else _number(match["value"])
+    return Fault.from_dict(data)
+
+
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"expected a number, got {text!r}") from None
+
+
+def parse_faults(text: str) -> list[Fault]:
+    """Faults from JSON (an object or a list) or from the short comma-separated form."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if stripped[0] in "[{":
+        data = json.loads(stripped)
+        return faults_from_json(data)
+    return [_short_fault(item) for item in stripped.split(",") if item.strip()]
+
+
+def faults_from_json(data: Any) -> list[Fault]:
+    """Faults from a decoded JSON object or list of objects."""
+    items = data if isinstance(data, list) else [data]
+    return [Fault.from_dict(item) for item in items]
+
+
+@dataclass(slots=True)
+class _Armed:
+    fault: Fault
+    remaining: int
+
+
+class FaultBook:
+    """The faults waiting to fire, and how many of each kind have fired. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._armed: list[_Armed] = []
+        self._fired: Counter[str] = Counter()
+
+    def add(self, *faults: Fault) -> None:
+        with self._lock:
+            self._armed.extend(_Armed(f, f.count) for f in faults)
+
+    def clear(self) -> None:
+        """Disarm every fault and forget what fired."""
+        with self._lock:
+            self._armed.clear()
+            self._fired.clear()
+
+    def take(self, route: str) -> Fault | None:
+        """The first armed fault for ``route``, counted as fired; None when there is none."""
+        return self._take(lambda f: f.hits(route))
+
+    def take_job_fault(self) -> Fault | None:
+        """The first armed job fault (``job_failed``/``result_failed``), counted as fired."""
+        return self._take(lambda f: f.kind in JOB_KINDS)
+
+    def _take(self, wanted: Callable[[Fault], bool]) -> Fault | None:
+        with self._lock:
+            for armed in self._armed:
+                if wanted(armed.fault):
+                    armed.remaining -= 1
+                    if armed.remaining == 0:
+                        self._armed.remove(armed)
+                    self._fired[armed.fault.kind] += 1
+                    return armed.fault
+        return None
+
+    def pending(self) -> list[dict[str, Any]]:
+        """The armed faults in firing order, each with its ``remaining`` count."""
+        with self._lock:
+            return [{**a.fault.to_dict(), "remaining": a.remaining} for a in self._armed]
+
+    def fired(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._fired)

@@ -1,0 +1,122 @@
+"""Output files: a PNG of the size the input asks for, or a small MP4 for video endpoints.
+
+What a job will produce is decided at submit time (:func:`plan_output`), from the payload and
+the schema's documented defaults; the bytes are made only when the file is first downloaded,
+and cached by size, so a test that submits fifty jobs pays for a handful of encodes.
+
+Sizes come from the endpoint's size field: ``width×height`` (``"2048x2048(1:1)"``) or
+``resolution`` (``"2304x1728 (4:3)"``, or ``"1K"``/``"2K"``/``"4K"`` for 1024/2048/4096
+square), the documented default when the payload leaves it out. An image endpoint with neither
+field gets :data:`FALLBACK_IMAGE_SIZE`: the docs say nothing about its size, so any size is
+as true as another.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from runcomfy_runtime.emulator.jobs import OutputPlan
+from runcomfy_runtime.spec import EndpointSpec
+
+SIZE_FIELDS = ("width×height", "resolution")
+FALLBACK_IMAGE_SIZE = (1024, 1024)
+VIDEO_LONG_SIDE = 480
+"""Pixels on the video's long side: small, since only its being a playable file matters."""
+VIDEO_SECONDS = 2.0
+VIDEO_FPS = 24
+VIDEO_FALLBACK_ASPECT = (16, 9)
+"""Used only when the input image's size is unknown (it is known once validation passed)."""
+
+MEDIA_TYPES = {"image": "image/png", "video": "video/mp4"}
+EXTENSIONS = {"image": "png", "video": "mp4"}
+
+_PIXELS = re.compile(r"^\s*(\d+)\s*[x×]\s*(\d+)")
+_K = re.compile(r"^\s*(\d+)\s*K\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"2048x2048(1:1)"`` -> (2048, 2048); ``"2K"`` -> (2048, 2048); else ``ValueError``."""
+    pixels = _PIXELS.match(text)
+    if pixels:
+        return int(pixels[1]), int(pixels[2])
+    k = _K.match(text)
+    if k:
+        side = int(k[1]) * 1024
+        return side, side
+    raise ValueError(f"not a size: {text!r} (expected WIDTHxHEIGHT or 1K/2K/4K)")
+
+
+def output_kind(spec: EndpointSpec) -> str:
+    """``video`` for video endpoints (the model id says so), else ``image``."""
+    return "video" if "video" in spec.model_id else "image"
+
+
+def requested_size(spec: EndpointSpec, payload: Mapping[str, Any]) -> tuple[int, int]:
+    """The image size the payload asks for, or its size field's documented default."""
+    properties = spec.input_schema.get("properties", {})
+    for name in SIZE_FIELDS:
+        if name not in properties:
+            continue
+        value = payload.get(name, properties[name].get("default"))
+        if isinstance(value, str):
+            return parse_size(value)
+    return FALLBACK_IMAGE_SIZE
+
+
+def check_sizes(spec: EndpointSpec) -> None:
+    """Fail at start-up, not mid-test, when a size field documents a value we cannot read."""
+    properties = spec.input_schema.get("properties", {})
+    for name in SIZE_FIELDS:
+        prop = properties.get(name, {})
+        for value in [*prop.get("enum", []), prop.get("default")]:
+            if isinstance(value, str):
+                try:
+                    parse_size(value)
+                except ValueError as e:
+                    raise ValueError(f"{spec.model_id}: field {name!r}: {e}") from None
+
+
+def video_size(source: tuple[int, int] | None) -> tuple[int, int]:
+    """The input's aspect with :data:`VIDEO_LONG_SIDE` on the long side; both sides even."""
+    width, height = source or VIDEO_FALLBACK_ASPECT
+    scale = VIDEO_LONG_SIDE / max(width, height)
+    return _even(width * scale), _even(height * scale)
+
+
+def _even(x: float) -> int:
+    return max(2, round(x / 2) * 2)
+
+
+def plan_output(
+    spec: EndpointSpec, payload: Mapping[str, Any], source: tuple[int, int] | None
+) -> OutputPlan:
+    """What a job on ``spec`` with ``payload`` will produce; ``source`` is the first input
+    image's size (it shapes the video)."""
+    if output_kind(spec) == "video":
+        return OutputPlan("video", *video_size(source))
+    return OutputPlan("image", *requested_size(spec, payload))
+
+
+@functools.lru_cache(maxsize=32)
+def render(plan: OutputPlan) -> bytes:
+    """The file's bytes; cached by plan, since equal plans make equal files."""
+    if plan.kind == "video":
+        from runcomfy_runtime.emulator.video import mp4_bytes
+
+        return mp4_bytes(plan.width, plan.height, seconds=VIDEO_SECONDS, fps=VIDEO_FPS)
+    return _png(plan.width, plan.height)
+
+
+def _png(width: int, height: int) -> bytes:
+    image = Image.new("RGB", (width, height), (30, 30, 60))
+    inset = (width // 8, height // 8, width * 7 // 8, height * 7 // 8)
+    ImageDraw.Draw(image).ellipse(inset, fill=(250, 200, 60))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -1,0 +1,241 @@
+"""Run the emulator on uvicorn in a background thread, for tests, demos and notebooks.
+
+::
+
+    with EmulatorServer(queue_seconds=0.2, run_seconds=0.3) as emulator:
+        httpx.post(f"{emulator.url}/v1/models/...", headers=emulator.headers, json=...)
+        emulator.add_faults("submit:drop_after")
+        assert emulator.stats().jobs_created == 1
+
+The server binds its own socket before it starts (port 0 picks a free one), so ``.url`` is
+known at once and no other process can take the port between choosing and binding. ``start``
+returns only once the server accepts connections; ``stop`` waits for it to finish.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from runcomfy_runtime.emulator.app import DEFAULT_TIMING, EmulatorApp, create_app
+from runcomfy_runtime.emulator.clock import Clock
+from runcomfy_runtime.emulator.connections import ConnectionDropper
+from runcomfy_runtime.emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
+from runcomfy_runtime.emulator.examples import example_payload, input_url
+from runcomfy_runtime.emulator.faults import Fault, parse_faults
+from runcomfy_runtime.emulator.stats import Stats
+from runcomfy_runtime.spec import EndpointSpec
+
+START_TIMEOUT = 30.0
+"""Seconds ``start`` waits for the server to accept connections (generous: shared machines)."""
+STOP_TIMEOUT = 30.0
+GRACEFUL_SHUTDOWN = 5
+"""Seconds a stopping server lets requests in flight finish (a ``delay`` fault, say), then
+cancels them, so a long delay never holds up the end of a test."""
+
+
+def default_registry() -> Mapping[str, EndpointSpec]:
+    """The generated package's registry: every documented endpoint."""
+    from runcomfy._registry import REGISTRY
+
+    return REGISTRY
+
+
+def build_server(
+    app: EmulatorApp, dropper: ConnectionDropper, *, log_level: str = "warning"
+) -> uvicorn.Server:
+    """A uvicorn server for ``app``, with ``dropper`` attached so drop faults can hang up."""
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        lifespan="on",
+        access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
+    )
+    server = uvicorn.Server(config)
+    dropper.attach(server)
+    return server
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening-ready TCP socket on ``host``:``port`` (0: a free port).
+
+    ``IPPROTO_TCP`` is named explicitly: asyncio disables Nagle's algorithm only on sockets
+    whose ``proto`` says TCP, and without that every answer (headers and body are two writes)
+    waits ~40 ms for a delayed ACK.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class EmulatorServer:
+    """The emulator on 127.0.0.1 in a background thread; a context manager.
+
+    ``token`` defaults to a fresh random one per server, so no test depends on a known secret.
+    Every control method is safe to call from the test's thread while the server runs.
+    """
+
+    def __init__(
+        self,
+        registry: Mapping[str, EndpointSpec] | None = None,
+        *,
+        token: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        queue_seconds: float = DEFAULT_TIMING.queue_seconds,
+        run_seconds: float = DEFAULT_TIMING.run_seconds,
+        workers: int = DEFAULT_TIMING.workers,
+        clock: Clock = time.monotonic,
+        inputs_dir: Path | None = None,
+        faults: Iterable[Fault] | str = (),
+        probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
+        log_level: str = "warning",
+    ) -> None:
+        self.registry = registry if registry is not None else default_registry()
+        self.token = token if token is not None else secrets.token_urlsafe(24)
+        self._dropper = ConnectionDropper()
+        self.app = create_app(
+            self.registry,
+            token=self.token,
+            queue_seconds=queue_seconds,
+            run_seconds=run_seconds,
+            workers=workers,
+            clock=clock,
+            inputs_dir=inputs_dir,
+            faults=parse_faults(faults) if isinstance(faults, str) else faults,
+            probe_timeout=probe_timeout,
+            dropper=self._dropper,
+        )
+        self._host, self._port = host, port
+        self._log_level = log_level
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self.url = ""
+
+    # -- life --------------------------------------------------------------------------------
+
+    def start(self) -> EmulatorServer:
+        if self._thread is not None:
+            raise RuntimeError("the emulator server is already started")
+        self._socket = bind(self._host, self._port)
+        host, port = self._socket.getsockname()[:2]
+        self.url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+        self._server = build_server(self.app, self._dropper, log_level=self._log_level)
+        server, sock = self._server, self._socket
+        self._thread = threading.Thread(
+            target=lambda: server.run(sockets=[sock]), name="runcomfy-emulator", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not server.started:
+            if not self._thread.is_alive():
+                self._cleanup()
+                raise RuntimeError("the emulator server stopped during start-up (see its log)")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the emulator server did not start within {START_TIMEOUT}s")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop the server and wait for its thread; safe to call twice."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(STOP_TIMEOUT)
+            if self._thread.is_alive():
+                raise RuntimeError(f"the emulator server did not stop within {STOP_TIMEOUT}s")
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = self._socket = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- use ---------------------------------------------------------------------------------
+
+    @property
+    def emulator(self) -> Emulator:
+        """The state behind the routes: jobs, faults, counters, inputs."""
+        return self.app.emulator
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The ``Authorization`` header the API routes want."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def example_payload(self, model_id: str) -> dict[str, Any]:
+        """The documented example of ``model_id``, its images served by this emulator."""
+        return example_payload(self.registry[model_id], self._require_url())
+
+    def input_url(self, name: str) -> str:
+        return input_url(self._require_url(), name)
+
+    def put_input(self, name: str, data: bytes, media_type: str | None = None) -> str:
+        """Serve ``data`` at ``/inputs/{name}`` (no HTTP round trip); returns its URL."""
+        self.emulator.inputs.put(name, data, media_type)
+        return self.input_url(name)
+
+    # -- faults and counters -------------------------------------------------------------------
+
+    def add_faults(self, *faults: Fault | str) -> None:
+        """Arm faults: :class:`Fault` values, or text in the JSON or short form (``faults.py``)."""
+        for fault in faults:
+            self.emulator.faults.add(*(parse_faults(fault) if isinstance(fault, str) else [fault]))
+
+    def add_fault(self, kind: str, route: str = "*", count: int = 1, **parameter: Any) -> None:
+        """Arm one fault: ``add_fault("server_error", "submit", status=503)``."""
+        self.emulator.faults.add(
+            Fault.from_dict({"kind": kind, "route": route, "count": count, **parameter})
+        )
+
+    def clear_faults(self) -> None:
+        self.emulator.faults.clear()
+
+    def pending_faults(self) -> list[dict[str, Any]]:
+        return self.emulator.faults.pending()
+
+    def stats(self) -> Stats:
+        return self.emulator.stats()
+
+    def reset(
+        self,
+        *,
+        queue_seconds: float | None = None,
+        run_seconds: float | None = None,
+        workers: int | None = None,
+    ) -> None:
+        """Forget jobs, faults, counts and uploads; optionally change the timings."""
+        self.emulator.reset(queue_seconds=queue_seconds, run_seconds=run_seconds, workers=workers)
+
+    def _require_url(self) -> str:
+        if not self.url:
+            raise RuntimeError("the emulator server is not started")
+        return self.url

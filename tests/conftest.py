@@ -1,0 +1,50 @@
+"""Shared pytest fixtures.
+
+The emulator fixtures start a real server on 127.0.0.1 (a free port) in a background thread;
+start-up takes a fraction of a second, so each test gets its own, with nothing left over from
+another test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from runcomfy_runtime.emulator import EmulatorServer, ManualClock
+
+EMULATOR_QUEUE_SECONDS = 0.2
+EMULATOR_RUN_SECONDS = 0.3
+EMULATOR_PROBE_TIMEOUT = 1.0
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    """The emulator on the real clock, with short jobs (0.2 s queued, 0.3 s running)."""
+    with EmulatorServer(
+        queue_seconds=EMULATOR_QUEUE_SECONDS,
+        run_seconds=EMULATOR_RUN_SECONDS,
+        probe_timeout=EMULATOR_PROBE_TIMEOUT,
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def manual_clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def clocked_emulator(manual_clock: ManualClock) -> Iterator[EmulatorServer]:
+    """The emulator on ``manual_clock``: jobs move only when the test advances it.
+
+    One worker; a job waits at least 1 s in the queue and runs 2 s.
+    """
+    with EmulatorServer(
+        queue_seconds=1.0,
+        run_seconds=2.0,
+        workers=1,
+        clock=manual_clock,
+        probe_timeout=EMULATOR_PROBE_TIMEOUT,
+    ) as server:
+        yield server
