@@ -231,10 +231,14 @@ class BaseClient:
         )
 
     def waiter(
-        self, request_id: str, timeout: float | None, on_status: StatusCallback | None
+        self,
+        request_id: str,
+        timeout: float | None,
+        on_status: StatusCallback | None,
+        submitted_at: float | None = None,
     ) -> Waiter:
         limit = self.wait_timeout if timeout is None else timeout
-        return Waiter(request_id, limit, self.poll, on_status)
+        return Waiter(request_id, limit, self.poll, on_status, submitted_at=submitted_at)
 
     @staticmethod
     def result_url(ref: JobRef, include_cost: bool) -> str:
@@ -300,7 +304,7 @@ class Client(BaseClient):
         """Validate, then queue a job; returns its handle as soon as the server has the job."""
         body = self.validate(model_id, payload, level=validate)
         answer = self._send(self.submit_call(model_id, body))
-        return Job(self, self.submitted(model_id, answer))
+        return Job(self, self.submitted(model_id, answer), submitted_at=time.monotonic())
 
     def run(
         self,
@@ -387,7 +391,7 @@ class AsyncClient(BaseClient):
     ) -> AsyncJob:
         body = await self.validate(model_id, payload, level=validate)
         answer = await self._send(self.submit_call(model_id, body))
-        return AsyncJob(self, self.submitted(model_id, answer))
+        return AsyncJob(self, self.submitted(model_id, answer), submitted_at=time.monotonic())
 
     async def run(
         self,

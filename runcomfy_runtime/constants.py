@@ -19,8 +19,8 @@ RETRY_AFTER_CAP = 60.0  # a longer Retry-After raises RateLimitError instead of 
 
 # Waiting for a job: the interval grows with the time already waited, so the delay in noticing
 # completion stays near POLL_PROPORTION of the job's length, between the floor and the cap.
-POLL_MIN_INTERVAL = 0.25
-POLL_PROPORTION = 0.1
+POLL_MIN_INTERVAL = 0.3
+POLL_PROPORTION = 0.12
 POLL_MAX_INTERVAL = 5.0
 POLL_JITTER = 0.1  # +/- 10 %, so many waiting clients do not poll in step
 WAIT_TIMEOUT = 1800.0  # 30 min: video jobs take minutes; pass timeout= to change

@@ -181,6 +181,7 @@ class Waiter:
         policy: PollPolicy,
         on_status: StatusCallback | None,
         clock: Callable[[], float] = time.monotonic,
+        submitted_at: float | None = None,
     ) -> None:
         self.request_id = request_id
         self.timeout = timeout
@@ -188,7 +189,17 @@ class Waiter:
         self.on_status = on_status
         self.clock = clock
         self.started = clock()
+        self.submitted_at = submitted_at
+        # The interval grows with the job's age, known from its submit when we made it.
+        self.origin = submitted_at if submitted_at is not None else self.started
         self.last: Status | None = None
+
+    def first_delay(self) -> float:
+        """A job submitted a moment ago cannot be done: wait out the floor before asking."""
+        if self.submitted_at is None:
+            return 0.0
+        age = self.clock() - self.submitted_at
+        return max(0.0, min(self.policy.min_interval - age, self.timeout))
 
     def status_seen(self, status: Status) -> bool:
         """True when the result should be fetched now; raises when the job has ended badly."""
@@ -218,11 +229,11 @@ class Waiter:
 
     def next_delay(self) -> float | None:
         """Seconds to sleep before the next status check; None once the deadline has passed."""
-        elapsed = self.clock() - self.started
-        remaining = self.timeout - elapsed
+        now = self.clock()
+        remaining = self.timeout - (now - self.started)
         if remaining <= 0:
             return None
-        return min(self.policy.interval(elapsed), remaining)
+        return min(self.policy.interval(now - self.origin), remaining)
 
     def timed_out(self) -> WaitTimeout:
         last = self.last.state if self.last else None
@@ -232,9 +243,10 @@ class Waiter:
 class Job:
     """The handle of a submitted job (sync). Rebuild one from an id with ``client.job(id)``."""
 
-    def __init__(self, client: Client, ref: JobRef) -> None:
+    def __init__(self, client: Client, ref: JobRef, submitted_at: float | None = None) -> None:
         self._client = client
         self.ref = ref
+        self.submitted_at = submitted_at  # time.monotonic() of the submit; None if rebuilt
 
     @property
     def request_id(self) -> str:
@@ -264,7 +276,8 @@ class Job:
     ) -> Result:
         """Poll until the job ends; the succeeded result, or ``JobFailed``/``JobCancelled``/
         ``WaitTimeout`` (after cancelling the job, when asked and still possible)."""
-        waiter = self._client.waiter(self.request_id, timeout, on_status)
+        waiter = self._client.waiter(self.request_id, timeout, on_status, self.submitted_at)
+        time.sleep(waiter.first_delay())
         while True:
             if waiter.status_seen(self.status()):
                 done = waiter.result_seen(self.result(include_cost=include_cost))
@@ -281,9 +294,10 @@ class Job:
 class AsyncJob:
     """The handle of a submitted job (async)."""
 
-    def __init__(self, client: AsyncClient, ref: JobRef) -> None:
+    def __init__(self, client: AsyncClient, ref: JobRef, submitted_at: float | None = None) -> None:
         self._client = client
         self.ref = ref
+        self.submitted_at = submitted_at
 
     @property
     def request_id(self) -> str:
@@ -309,7 +323,8 @@ class AsyncJob:
         include_cost: bool = False,
         cancel_on_timeout: bool = False,
     ) -> Result:
-        waiter = self._client.waiter(self.request_id, timeout, on_status)
+        waiter = self._client.waiter(self.request_id, timeout, on_status, self.submitted_at)
+        await asyncio.sleep(waiter.first_delay())
         while True:
             if waiter.status_seen(await self.status()):
                 done = waiter.result_seen(await self.result(include_cost=include_cost))

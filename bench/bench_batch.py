@@ -1,0 +1,216 @@
+"""``runcomfy batch`` against a minimal asyncio + httpx loop: jobs per second and peak memory.
+
+The emulator runs in its own process (short jobs: 0.1 s queued, 0.2 s running, room for every
+job at once); each contender runs as a child process over the same 1,000-line input at the same
+concurrency, and does the same work per job: submit, poll (every 0.25 s, the client's own floor),
+fetch the result, save the output file. Peak memory is the child's own maximum resident set
+(``wait4``), so neither figure includes the emulator.
+
+Goals: the runner within 1.3x of the loop's time, and under 150 MB.
+
+``--kill-trials N`` measures instead how often a SIGKILL at a random moment lands inside a
+submit (the window no client can close): N runs of a 50-line batch, each killed at a random
+time and resumed.
+
+Run from the repository root: ``.venv/bin/python bench/bench_batch.py [--jobs 1000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+MODEL = "bytedance/dreamina-4-0/text-to-image"
+TOKEN = "bench-token"
+RUNCOMFY = Path(sys.executable).with_name("runcomfy")
+
+BASELINE = r"""
+import asyncio, json, sys
+from pathlib import Path
+import httpx
+
+async def one(client, sem, base, model, payload, out, n):
+    async with sem:
+        r = await client.post(f"{base}/v1/models/{model}", json=payload)
+        rid = r.json()["request_id"]
+        while True:
+            await asyncio.sleep(0.25)
+            s = (await client.get(f"{base}/v1/requests/{rid}/status")).json()
+            if s["status"] == "completed":
+                break
+        result = (await client.get(f"{base}/v1/requests/{rid}/result")).json()
+        output = result["output"]
+        url = output["image"] if "image" in output else output["images"][0]
+        data = (await client.get(url)).content
+        (out / f"{n}.png").write_bytes(data)
+
+async def main(base, token, model, inputs, out, concurrency):
+    sem = asyncio.Semaphore(concurrency)
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=100)
+    async with httpx.AsyncClient(headers=headers, timeout=60, limits=limits) as client:
+        lines = Path(inputs).read_text().splitlines()
+        await asyncio.gather(*(one(client, sem, base, model, json.loads(t), Path(out), n)
+                               for n, t in enumerate(lines, 1)))
+
+base, token, model, inputs, out, concurrency = sys.argv[1:]
+asyncio.run(main(base, token, model, inputs, out, int(concurrency)))
+"""
+
+
+def start_emulator(queue: float, run: float, workers: int) -> tuple[subprocess.Popen[str], str]:
+    argv = [
+        sys.executable, "-m", "runcomfy_runtime.emulator", "--port", "0", "--token", TOKEN,
+        "--queue-seconds", str(queue), "--run-seconds", str(run), "--workers", str(workers),
+        "--log-level", "warning",
+    ]  # fmt: skip
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    first = process.stdout.readline()  # "RunComfy Model API emulator at http://127.0.0.1:N"
+    url = first.rsplit(" ", 1)[-1].strip()
+    for _ in range(200):
+        try:
+            httpx.get(url + "/inputs", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    return process, url
+
+
+def reset(url: str) -> None:
+    httpx.post(url + "/_emulator/reset", headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+def stats(url: str) -> dict[str, object]:
+    answer = httpx.get(url + "/_emulator/stats", headers={"Authorization": f"Bearer {TOKEN}"})
+    return dict(answer.json())
+
+
+def measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit status) of one child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0 and process.stderr is not None:
+        print(process.stderr.read().decode()[-2000:], file=sys.stderr)
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss / 1024, process.returncode
+
+
+def write_inputs(path: Path, jobs: int) -> None:
+    lines = (
+        json.dumps({"prompt": f"prompt {n}", "width×height": "1024x1024(1:1)"}) for n in range(jobs)
+    )
+    path.write_text("\n".join(lines) + "\n")
+
+
+def compare(url: str, jobs: int, concurrency: int, work: Path) -> None:
+    inputs = work / "in.jsonl"
+    write_inputs(inputs, jobs)
+    env = {**os.environ, "RUNCOMFY_BASE_URL": url, "RUNCOMFY_API_TOKEN": TOKEN}
+    script = work / "baseline.py"
+    script.write_text(BASELINE)
+    (work / "loop").mkdir()
+    contenders = {
+        "asyncio+httpx loop": [
+            sys.executable, str(script), url, TOKEN, MODEL, str(inputs), str(work / "loop"),
+            str(concurrency),
+        ],
+        "runcomfy batch": [
+            str(RUNCOMFY), "batch", MODEL, str(inputs), "--out", str(work / "batch"),
+            "--concurrency", str(concurrency), "--quiet",
+        ],
+    }  # fmt: skip
+    print(f"{jobs} jobs, concurrency {concurrency}")
+    times = {}
+    for name, argv in contenders.items():
+        reset(url)
+        elapsed, cpu, peak, code = measured(argv, env)
+        submits = stats(url)["submits"]
+        times[name] = elapsed
+        print(
+            f"  {name:<20} {elapsed:6.2f} s  {jobs / elapsed:6.1f} jobs/s  CPU {cpu:5.1f} s  "
+            f"peak RSS {peak:5.1f} MB  exit {code}  submits {submits}"
+        )
+    ratio = times["runcomfy batch"] / times["asyncio+httpx loop"]
+    print(f"  runner / loop time: {ratio:.2f}x (goal <= 1.3x)")
+
+
+def journal_states(out: Path) -> dict[str, int]:
+    path = out / ".runcomfy-batch.sqlite"
+    if not path.exists():
+        return {}
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return dict(db.execute("SELECT state, count(*) FROM lines GROUP BY state").fetchall())
+    except sqlite3.OperationalError:
+        return {}
+
+
+def kill_trials(url: str, trials: int, work: Path) -> None:
+    """Random SIGKILLs: how many lines each leaves in ``submitting`` (ambiguous), and how many
+    of those the server had in fact accepted (jobs beyond one per line, after resubmitting)."""
+    inputs = work / "in.jsonl"
+    write_inputs(inputs, 50)
+    env = {**os.environ, "RUNCOMFY_BASE_URL": url, "RUNCOMFY_API_TOKEN": TOKEN}
+    rng = random.Random(7)
+    hits = kills = orphans = 0
+    for trial in range(trials):
+        reset(url)
+        out = work / f"kill{trial}"
+        argv = [str(RUNCOMFY), "batch", MODEL, str(inputs), "--out", str(out), "--quiet",
+                "--concurrency", "8"]  # fmt: skip
+        for _ in range(3):
+            process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)  # fmt: skip
+            time.sleep(rng.uniform(0.3, 2.5))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+            process.wait()
+            hits += journal_states(out).get("submitting", 0)
+        subprocess.run([*argv, "--resubmit-ambiguous"], env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)  # fmt: skip
+        created = stats(url)["jobs_created"]
+        assert isinstance(created, int)
+        orphans += created - 50
+    print(
+        f"{kills} random SIGKILLs at concurrency 8: {hits} lines left inside a submit "
+        f"(ambiguous); {orphans} of them had reached the server (a second job on resubmit)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--jobs", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--kill-trials", type=int, default=0)
+    args = parser.parse_args()
+    emulator, url = start_emulator(0.1, 0.2, max(args.concurrency, 64))
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            if args.kill_trials:
+                reset(url)
+                kill_trials(url, args.kill_trials, Path(tmp))
+            else:
+                compare(url, args.jobs, args.concurrency, Path(tmp))
+    finally:
+        emulator.terminate()
+        emulator.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""Command-line options built from an endpoint's schema, and the payload they make.
+
+Values are handed to the schema validator as given, not pre-checked by argparse: a bad value
+then fails with the documented message ("must be one of: ..."), the same one the Python client
+gives. So enums are listed in ``--help`` but not enforced as ``choices``; numbers are converted
+when they parse and left as strings otherwise, for the schema to report the type.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec
+
+DEST_PREFIX = "field__"
+"""Namespace attributes of schema fields carry this prefix, so a field can never shadow one
+of the command's own options (``out``, ``json``, ...)."""
+
+
+def option_name(field: FieldSpec) -> str:
+    """``width_height`` -> ``--width-height``: the Python name, with dashes."""
+    return "--" + field.python_name.replace("_", "-")
+
+
+def _number(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
+
+
+def _integer(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        return _number(text)  # 1.5 stays a number, so the schema says "must be an integer"
+
+
+CONVERTERS: dict[str, Callable[[str], Any]] = {"integer": _integer, "number": _number}
+
+
+def _converter(schema: Mapping[str, Any]) -> Callable[[str], Any]:
+    kind = schema.get("type")
+    return CONVERTERS.get(kind, str) if isinstance(kind, str) else str
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+LIMITS = (
+    ("minimum", ">= {}"),
+    ("exclusiveMinimum", "> {}"),
+    ("maximum", "<= {}"),
+    ("exclusiveMaximum", "< {}"),
+    ("minLength", "at least {} characters"),
+    ("maxLength", "at most {} characters"),
+    ("minItems", "at least {} item(s)"),
+    ("maxItems", "at most {} item(s)"),
+)
+
+
+def describe_limits(schema: Mapping[str, Any]) -> list[str]:
+    return [text.format(_shown(schema[key])) for key, text in LIMITS if key in schema]
+
+
+def help_text(field: FieldSpec, schema: Mapping[str, Any]) -> str:
+    """Description, enum, limits, default and the media rules, in one help paragraph."""
+    parts: list[str] = []
+    description = str(schema.get("description") or schema.get("title") or "").strip()
+    if description:
+        parts.append(description.rstrip(".") + ".")
+    if field.wire_name != field.python_name:
+        parts.append(f"Sent as {field.wire_name!r}.")
+    items = schema.get("items") if isinstance(schema.get("items"), Mapping) else {}
+    enum = schema.get("enum") or (items or {}).get("enum")
+    if enum:
+        parts.append("One of: " + ", ".join(_shown(v) for v in enum) + ".")
+    limits = describe_limits(schema)
+    if limits:
+        parts.append("Limits: " + ", ".join(limits) + ".")
+    if field.many:
+        parts.append("Repeat the option for each value.")
+    if field.image:
+        parts.append("A URL, or a local file (sent inline).")
+    if field.rules:
+        messages = dict.fromkeys(rule.message for rule in field.rules)  # ordered, no repeats
+        parts.append("Each image: " + " ".join(messages))
+    if "default" in schema and not field.many:
+        parts.append(f"Default: {_shown(schema['default'])}.")
+    if field.required:
+        parts.append("Required.")
+    return " ".join(parts).replace("%", "%%")  # argparse formats help with %
+
+
+def add_field_options(
+    parser: argparse.ArgumentParser, spec: EndpointSpec, reserved: Iterable[str] = ()
+) -> None:
+    """One option per field, in the schema's order, in an "input fields" group.
+
+    A field whose option would collide with one of the command's own (``reserved``) gets
+    ``--field-NAME`` instead, so no schema can break the command line.
+    """
+    taken = set(reserved)
+    properties: Mapping[str, Any] = spec.input_schema.get("properties", {})
+    group = parser.add_argument_group(
+        f"input fields of {spec.model_id}",
+        "Options left out are not sent; the server applies its defaults.",
+    )
+    for field in spec.fields:
+        schema = properties.get(field.wire_name, {})
+        name = option_name(field)
+        if name in taken:
+            name = "--field-" + name[2:]
+        taken.add(name)
+        dest = DEST_PREFIX + field.python_name
+        text = help_text(field, schema)
+        if schema.get("type") == "boolean":
+            group.add_argument(
+                name,
+                dest=dest,
+                action=argparse.BooleanOptionalAction,
+                default=argparse.SUPPRESS,
+                help=text,
+            )
+        elif field.many or schema.get("type") == "array":
+            items = schema.get("items") if isinstance(schema.get("items"), Mapping) else {}
+            group.add_argument(
+                name,
+                dest=dest,
+                action="append",
+                type=_converter(items or {}),
+                default=argparse.SUPPRESS,
+                metavar="URL" if field.image else "VALUE",
+                help=text,
+            )
+        else:
+            group.add_argument(
+                name,
+                dest=dest,
+                type=_converter(schema),
+                default=argparse.SUPPRESS,
+                metavar=field.python_name.upper(),
+                help=text,
+            )
+
+
+def payload_from(
+    spec: EndpointSpec, namespace: argparse.Namespace, base: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON body: ``base`` (from ``--input``) overlaid with the options given, by wire name."""
+    payload = dict(base or {})
+    values = vars(namespace)
+    for field in spec.fields:
+        dest = DEST_PREFIX + field.python_name
+        if dest in values:
+            payload[field.wire_name] = values[dest]
+    return payload
+
+
+class InputFileError(ValueError):
+    """An input file the command cannot use (unreadable, not JSON): a usage error, exit 2."""
+
+
+def _as_local(value: Any) -> Any:
+    """A string that is not a URL or data URI names a local file: the client sends it inline."""
+    if isinstance(value, str) and "://" not in value and not value.startswith("data:"):
+        return Path(value).expanduser()
+    return value
+
+
+def local_files(spec: EndpointSpec, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """``payload`` with local paths in image fields turned into ``Path`` values, which the
+    client checks against the same rules as a URL and sends as a data URI."""
+    out = dict(payload)
+    for field in spec.image_fields:
+        value = out.get(field.wire_name)
+        if isinstance(value, list):
+            out[field.wire_name] = [_as_local(v) for v in value]
+        elif value is not None:
+            out[field.wire_name] = _as_local(value)
+    return out
+
+
+def read_input_file(path: str) -> dict[str, Any]:
+    """A JSON object from ``path`` (``-`` for stdin); :class:`InputFileError` if not."""
+    import sys
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{path} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputFileError(f"{path} must hold a JSON object, not {type(data).__name__}")
+    return data
