@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from codegen.emit import build, write
+    from codegen.emit import generate
 
-    diff = write(build(args.schemas), args.out)
+    diff = generate(args.schemas, args.out)
     changed = len(diff.missing) + len(diff.changed) + len(diff.extra)
     print(f"generated {args.out}: {changed} file(s) written or removed")
     return 0

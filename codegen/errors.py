@@ -10,3 +10,6 @@ class SchemaFileError(Exception):
         self.reason = reason
         place = f" at {where}" if where else ""
         super().__init__(f"{file}{place}: {reason}")
+
+    def __reduce__(self) -> tuple[type[SchemaFileError], tuple[str, str, str]]:
+        return (SchemaFileError, (self.file, self.where, self.reason))  # crosses process pools

@@ -29,7 +29,21 @@ class SchemaFile:
 
 @cache
 def _meta_validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(META_SCHEMA_PATH.read_text(encoding="utf-8")))
+    meta = json.loads(META_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft202012Validator(_inline_refs(meta, meta.pop("$defs", {})))
+
+
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """The meta-schema with each ``#/$defs/x`` replaced by its definition (none is recursive):
+    resolving references costs more than all the other checking of a file together."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
 
 
 def _where(path: Any) -> str:
@@ -65,7 +79,10 @@ def load_file(path: Path, root: Path) -> SchemaFile:
     return schema_file
 
 
+def schema_paths(root: Path) -> list[Path]:
+    """Every schema file under ``root``, sorted so order never depends on the disk."""
+    return sorted(p for p in root.rglob("*.yaml") if not p.name.startswith("_"))
+
+
 def load_tree(root: Path) -> list[SchemaFile]:
-    """Every schema file under ``root``, sorted by path so order never depends on the disk."""
-    paths = sorted(p for p in root.rglob("*.yaml") if not p.name.startswith("_"))
-    return [load_file(p, root) for p in paths]
+    return [load_file(p, root) for p in schema_paths(root)]

@@ -93,7 +93,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _endpoint_file(ep: EndpointModel) -> str:
+def render_endpoint(ep: EndpointModel) -> str:
     aliases = [f.alias for f in ep.fields if f.alias]
     return (
         environment()
@@ -121,6 +121,13 @@ def _package_inits(endpoints: list[EndpointModel]) -> dict[str, str]:
 
 def render_package(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[str, str]:
     """Every file of the generated package: relative path -> text (before formatting)."""
+    files = render_shared(endpoints, root)
+    files.update({ep.file: render_endpoint(ep) for ep in sorted(endpoints, key=lambda e: e.file)})
+    return files
+
+
+def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[str, str]:
+    """The files that list every endpoint: package init, registry, clients, folder inits."""
     env = environment()
     ordered = sorted(endpoints, key=lambda e: e.model_id)
     first = ordered[0]
@@ -139,5 +146,4 @@ def render_package(endpoints: list[EndpointModel], root: NamespaceModel) -> dict
         "py.typed": "",
     }
     files.update(_package_inits(ordered))
-    files.update({ep.file: _endpoint_file(ep) for ep in ordered})
     return files

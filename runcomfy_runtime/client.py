@@ -341,11 +341,16 @@ class Client(BaseClient):
             self.cancel(ref)
 
     def download(
-        self, result: Result, directory: str | Path, *, on_progress: ProgressCallback | None = None
+        self,
+        result: Result,
+        directory: str | Path,
+        *,
+        on_progress: ProgressCallback | None = None,
+        skip_existing: bool = False,
     ) -> list[Path]:
         from runcomfy_runtime.download import download_all
 
-        return download_all(self._http, result, Path(directory), on_progress)
+        return download_all(self._http, result, Path(directory), on_progress, skip_existing)
 
 
 class AsyncClient(BaseClient):
@@ -425,8 +430,13 @@ class AsyncClient(BaseClient):
             await self.cancel(ref)
 
     async def download(
-        self, result: Result, directory: str | Path, *, on_progress: ProgressCallback | None = None
+        self,
+        result: Result,
+        directory: str | Path,
+        *,
+        on_progress: ProgressCallback | None = None,
+        skip_existing: bool = False,
     ) -> list[Path]:
         from runcomfy_runtime.download import adownload_all
 
-        return await adownload_all(self._http, result, Path(directory), on_progress)
+        return await adownload_all(self._http, result, Path(directory), on_progress, skip_existing)

@@ -142,23 +142,39 @@ class Result:
         return self.output.urls
 
     def download(
-        self, directory: str | Path, *, on_progress: ProgressCallback | None = None
+        self,
+        directory: str | Path,
+        *,
+        on_progress: ProgressCallback | None = None,
+        skip_existing: bool = False,
     ) -> list[Path]:
-        """Save every output into ``directory``; returns the paths, in output order."""
+        """Save every output into ``directory``; returns the paths, in output order.
+
+        Each file is written under a temporary name and renamed when complete; with
+        ``skip_existing``, an output already saved there is not fetched again.
+        """
         from runcomfy_runtime.client import Client
 
         if not isinstance(self._client, Client):
             raise TypeError("this result came from an async client: use `await result.adownload()`")
-        return self._client.download(self, directory, on_progress=on_progress)
+        return self._client.download(
+            self, directory, on_progress=on_progress, skip_existing=skip_existing
+        )
 
     async def adownload(
-        self, directory: str | Path, *, on_progress: ProgressCallback | None = None
+        self,
+        directory: str | Path,
+        *,
+        on_progress: ProgressCallback | None = None,
+        skip_existing: bool = False,
     ) -> list[Path]:
         from runcomfy_runtime.client import AsyncClient
 
         if not isinstance(self._client, AsyncClient):
             raise TypeError("this result came from a sync client: use `result.download()`")
-        return await self._client.download(self, directory, on_progress=on_progress)
+        return await self._client.download(
+            self, directory, on_progress=on_progress, skip_existing=skip_existing
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,8 +298,12 @@ def test_the_token_can_come_from_a_file_and_never_from_an_option(
         str(token_file), token=None,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    refused = cli(emulator, "run", TEXT_TO_IMAGE, "--token", emulator.token, token=None)
-    assert refused.returncode == ExitCode.USAGE
+    for option in (["--token", emulator.token], [f"--api-token={emulator.token}"]):
+        refused = cli(emulator, "run", TEXT_TO_IMAGE, *option, token=None)
+        assert refused.returncode == ExitCode.USAGE
+        assert emulator.token not in refused.stderr + refused.stdout  # never echoed
+        assert "RUNCOMFY_API_TOKEN" in refused.stderr
+    assert emulator.stats().submits == 1  # only the run with --token-file
 
 
 def test_an_unknown_request_id_is_an_api_error(emulator: EmulatorServer) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import glob
 import hashlib
 import json
 import signal
@@ -81,18 +80,6 @@ def digest(text: str) -> str:
 
 def line_dir(out: Path, line: int) -> Path:
     return out / f"{line:06d}"
-
-
-def output_stem(request_id: str, index: int, count: int) -> str:
-    """The file stem the runtime's download gives output ``index`` of ``count``."""
-    name = request_id if count == 1 else f"{request_id}_{index + 1}"
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
-
-
-def saved_file(directory: Path, stem: str) -> Path | None:
-    """A complete file of that stem (``.part`` files start with a dot and never match)."""
-    found = sorted(directory.glob(glob.escape(stem) + ".*"))
-    return found[0] if found else None
 
 
 @contextlib.contextmanager
@@ -281,21 +268,11 @@ class BatchRunner:
         return Outcome(number, "succeeded", None, request_id, tuple(map(str, paths)))
 
     async def _download(self, number: int, request_id: str, output: dict[str, Any]) -> list[Path]:
-        """Every output not already saved, one at a time, under the runtime's own names: a
-        file completed before a kill is never fetched (or written) again."""
+        """Every output not already saved: a file completed before a kill is never fetched
+        (or written) again."""
         from runcomfy_runtime.jobs import Result
 
-        directory = line_dir(self.options.out, number)
-        urls = Result.from_wire(request_id, {"output": output}).urls
-        paths: list[Path] = []
-        for index, url in enumerate(urls):
-            stem = output_stem(request_id, index, len(urls))
-            existing = saved_file(directory, stem)
-            if existing is not None:
-                paths.append(existing)
-                continue
-            one = Result.from_wire(
-                stem, {"status": "succeeded", "output": {"images": [url]}}, self.client
-            )
-            paths.extend(await one.adownload(directory))
-        return paths
+        result = Result.from_wire(
+            request_id, {"status": "succeeded", "output": output}, self.client
+        )
+        return await result.adownload(line_dir(self.options.out, number), skip_existing=True)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _status_line(args: argparse.Namespace) -> StatusLine:
-    return StatusLine(sys.stderr, live=sys.stderr.isatty() and not args.quiet)
+    return StatusLine(sys.stderr, live=sys.stderr.isatty(), quiet=args.quiet)
 
 
 def _result_text(result: Result, paths: list[Path] | None) -> str:

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from runcomfy_runtime.cli.exitcodes import ExitCode, epilog, exit_code_for
 
@@ -24,9 +25,17 @@ The API token comes from $RUNCOMFY_API_TOKEN (or $YOUR_API_TOKEN), or from --tok
 never from the command line. The base URL from --base-url or $RUNCOMFY_BASE_URL."""
 
 
-def _common() -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """No abbreviations: ``--token`` must never be read as ``--token-file`` (and echoed)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+
+def _common() -> _Parser:
     """Options every command takes, after the command name."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     group = common.add_argument_group("common options")
     group.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     group.add_argument(
@@ -73,12 +82,30 @@ def _handler(name: str) -> Handler:
     return handle
 
 
+_TOKEN_OPTIONS = ("--token", "--api-token", "--api_token")
+
+
+def _refuse_token_argument(argv: Sequence[str]) -> bool:
+    """A token on the command line lands in shell history and ``ps``: refuse it, unechoed."""
+    for arg in argv:
+        if arg == "--":
+            return False
+        if arg.split("=", 1)[0] in _TOKEN_OPTIONS:
+            print(
+                "runcomfy: the API token is never taken on the command line (it would land in "
+                "shell history); set RUNCOMFY_API_TOKEN or pass --token-file PATH",
+                file=sys.stderr,
+            )
+            return True
+    return False
+
+
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The whole command line; ``run MODEL`` also gets that model's field options."""
     from runcomfy import MODULES
 
     models = sorted(MODULES)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="runcomfy",
         description=DESCRIPTION,
         epilog=epilog(),
@@ -191,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["emulator"]:
         return _emulator(args_list[1:])
+    if _refuse_token_argument(args_list):
+        return ExitCode.USAGE
     args = build_parser(args_list).parse_args(args_list)
     from runcomfy_runtime.cli.journal import JournalMismatch
     from runcomfy_runtime.cli.options import InputFileError

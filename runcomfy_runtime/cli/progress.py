@@ -26,10 +26,16 @@ class StatusLine:
     """Status changes of one job: a spinner with the elapsed time, or a line per change."""
 
     def __init__(
-        self, stream: TextIO, *, live: bool, clock: Callable[[], float] = time.monotonic
+        self,
+        stream: TextIO,
+        *,
+        live: bool,
+        quiet: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.stream = stream
-        self.live = live
+        self.live = live and not quiet
+        self.quiet = quiet
         self.clock = clock
         self.started = clock()
         self.text = "submitting"
@@ -69,7 +75,7 @@ class StatusLine:
         with self._lock:
             changed = text != self.text
             self.text = text
-        if changed and not self.live:
+        if changed and not self.live and not self.quiet:
             print(text, file=self.stream, flush=True)
 
     def on_status(self, status: Status) -> None:

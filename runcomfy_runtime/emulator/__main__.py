@@ -57,6 +57,13 @@ def parser() -> argparse.ArgumentParser:
         default="",
         help="faults to arm: JSON, or e.g. 'submit:drop_after,status:server_error=503x2'",
     )
+    p.add_argument(
+        "--latency",
+        type=float,
+        metavar="SECONDS",
+        help="shorthand: every job takes this long from submit to completion "
+        "(no queue time, runs SECONDS); overrides --queue-seconds and --run-seconds",
+    )
     p.add_argument("--inputs", type=Path, help="a folder whose files are served at /inputs/")
     p.add_argument(
         "--probe-timeout",
@@ -70,6 +77,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.latency is not None:
+        args.queue_seconds, args.run_seconds = 0.0, args.latency
     token = args.token or os.environ.get(TOKEN_ENV) or DEV_TOKEN
     try:
         faults = parse_faults(args.faults)
