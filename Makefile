@@ -32,7 +32,7 @@ demo: venv generate
 	$(PY) examples/demo.py
 
 bench: venv
-	$(PY) bench/bench_codegen.py
+	for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
