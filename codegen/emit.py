@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
 
@@ -39,7 +39,8 @@ PARALLEL_FROM = 64  # schema files; below this a process pool costs more than it
 def _endpoint(path: Path, root: Path) -> tuple[EndpointModel, str]:
     """One schema file through load, check, normalise, model and its own module's template."""
     model = build_endpoint(load_file(path, root))
-    return model, render_endpoint(model)
+    # The shared files need only names and ids: leave the heavy parts out of the pickle.
+    return replace(model, fields=(), schema={}, example=None), render_endpoint(model)
 
 
 def render(schemas: Path) -> dict[str, str]:

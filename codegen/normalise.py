@@ -13,7 +13,6 @@ Anything else unknown (a type, a format, a rule metric or operator) stops genera
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from dataclasses import dataclass
@@ -65,6 +64,15 @@ def _normal_type(file: str, where: str, schema: dict[str, Any], *, item: bool = 
         _normal_type(file, f"{where}.items", schema["items"], item=True)
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of plain JSON-like data, several times faster than ``copy.deepcopy``."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
 def parse_rule(file: str, where: str, entry: dict[str, Any]) -> ParsedRule:
     raw = str(entry["validation_rule"])
     match = _RULE.match(raw)
@@ -93,7 +101,7 @@ def parse_rule(file: str, where: str, entry: dict[str, Any]) -> ParsedRule:
 
 def normalise_property(file: str, wire: str, raw: dict[str, Any]) -> NormalProperty:
     where = f"input.properties.{wire}"
-    schema = copy.deepcopy(raw)
+    schema = _copy(raw)
     entries = schema.pop("validations", [])
     _normal_type(file, where, schema)
     many = schema["type"] == "array"

@@ -202,3 +202,28 @@ def test_names_that_would_shadow_or_break_python_are_renamed(tmp_path: Path) -> 
         or 'Sequence_: TypeAlias = Literal["a"]' in module
     )
     assert "def run_(self) -> Run:" in files["_client.py"].decode()
+
+
+YAML_CASES = [
+    "a: 1\nb: 1.5\nc: true\nd: null\ne: '0.33'\nf: 0x10\ng: 1_000\nh: .inf\n",
+    "base: &b {x: 1, y: [1, 2]}\nuse: *b\nmerged:\n  <<: *b\n  z: 3\n",
+    "when: 2026-11-25\nlist:\n- ≤ 15 MB\n- width×height\n- ''\n- ~\n",
+    "- 1\n- [a, {b: c}]\n",
+    "",
+    "just text",
+]
+
+
+@pytest.mark.parametrize("text", YAML_CASES)
+def test_fast_yaml_reads_exactly_what_safe_load_reads(text: str) -> None:
+    from codegen.load import parse_yaml
+
+    assert parse_yaml(text) == yaml.safe_load(text)
+
+
+def test_fast_yaml_reads_every_schema_file_like_safe_load() -> None:
+    from codegen.load import parse_yaml
+
+    for path in [*(ROOT / "schemas").rglob("*.yaml"), *(GOLDEN / "schemas").rglob("*.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        assert parse_yaml(text) == yaml.safe_load(text), path
