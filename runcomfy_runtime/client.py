@@ -251,7 +251,9 @@ class BaseClient:
             "timeout": self.timeout,
             "follow_redirects": True,  # httpx drops Authorization on a cross-origin redirect
             "limits": httpx.Limits(
-                max_connections=100, keepalive_expiry=constants.KEEPALIVE_EXPIRY
+                max_connections=constants.MAX_CONNECTIONS,
+                max_keepalive_connections=constants.MAX_KEEPALIVE_CONNECTIONS,
+                keepalive_expiry=constants.KEEPALIVE_EXPIRY,
             ),
             "headers": {"User-Agent": "runcomfy-python/0.1"},
         }

@@ -10,6 +10,8 @@ TOKEN_ENVS = ("RUNCOMFY_API_TOKEN", "YOUR_API_TOKEN")  # the second is the name 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0
 KEEPALIVE_EXPIRY = 4.0  # below common servers' 5 s, so a pooled connection is rarely stale
+MAX_CONNECTIONS = 100
+MAX_KEEPALIVE_CONNECTIONS = 20  # httpcore scans every pooled connection on each request
 
 # Retries of one request (GETs and cancel; a submit only where it cannot have been accepted).
 MAX_RETRIES = 4

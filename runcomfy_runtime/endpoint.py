@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from runcomfy_runtime.spec import EndpointSpec
@@ -19,7 +19,7 @@ def wire_payload(values: Mapping[str, Any]) -> dict[str, Any]:
     """The JSON body: arguments left out (None) are not sent, so the server applies its
     documented defaults; sequences become lists."""
     return {
-        key: list(value) if isinstance(value, tuple) else value
+        key: list(value) if isinstance(value, Sequence) and not isinstance(value, str) else value
         for key, value in values.items()
         if value is not None
     }
