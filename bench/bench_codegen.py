@@ -290,7 +290,7 @@ def time_our_generation(tree: Path, out_root: Path) -> tuple[list[float], Path, 
 
 def stage_breakdown(tree: Path, out: Path) -> list[tuple[str, float]]:
     """One extra run, stage by stage, to show where the time goes."""
-    from codegen.emit import formatted, write
+    from codegen.emit import RUFF_FORMAT, _ruff, write
     from codegen.load import load_tree
     from codegen.model import build_endpoint, build_tree
     from codegen.render import render_package
@@ -301,7 +301,12 @@ def stage_breakdown(tree: Path, out: Path) -> list[tuple[str, float]]:
     t_render, texts = timed(lambda: render_package(endpoints, root))
 
     def format_and_read() -> dict[str, bytes]:
-        with formatted(texts) as folder:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            for rel, text in texts.items():
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                (folder / rel).write_text(text, encoding="utf-8")
+            subprocess.run([*_ruff(), *RUFF_FORMAT, "."], cwd=folder, check=True)
             return {rel: (folder / rel).read_bytes() for rel in texts}
 
     t_format, files = timed(format_and_read)

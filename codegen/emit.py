@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
 
-from codegen.load import load_file, schema_paths
+from codegen.load import fast_check, load_file, schema_paths
 from codegen.model import EndpointModel, build_endpoint, build_tree
-from codegen.render import render_endpoint, render_shared
+from codegen.render import environment, render_endpoint, render_shared
 
 # The formatter's settings, independent of any config file; ruff's version is pinned in
 # pyproject.toml. The templates already emit sorted imports (render.py sorts the names).
@@ -36,75 +36,84 @@ def _ruff() -> list[str]:
 PARALLEL_FROM = 64  # schema files; below this a process pool costs more than it saves
 
 
-def _endpoint(path: Path, root: Path) -> tuple[EndpointModel, str]:
-    """One schema file through load, check, normalise, model and its own module's template."""
+def _put(folder: Path, rel: str, text: str) -> None:
+    path = folder / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _endpoint(path: Path, root: Path, folder: Path) -> EndpointModel:
+    """One schema file through load, check, normalise, model and template, written to
+    ``folder``; what comes back is only what the shared files need (names and ids)."""
     model = build_endpoint(load_file(path, root))
-    # The shared files need only names and ids: leave the heavy parts out of the pickle.
-    return replace(model, fields=(), schema={}, example=None), render_endpoint(model)
+    _put(folder, model.file, render_endpoint(model))
+    return replace(model, fields=(), schema={}, example=None)
 
 
-def render(schemas: Path) -> dict[str, str]:
-    """The package's files as rendered text (before formatting), from the schema tree.
+def warm_up() -> None:
+    """Compile the meta-schema check and the endpoint template once, before work is split."""
+    fast_check()
+    environment().get_template("endpoint.py.jinja")
 
-    Each endpoint is independent of the others, so large trees use every core; the result
-    does not depend on how the work was split.
+
+def _render_into(schemas: Path, folder: Path) -> list[str]:
+    """Every file of the package rendered into ``folder``; returns their relative paths.
+
+    Endpoints are independent of each other, so a large tree uses every core, each worker
+    writing its own files; the result does not depend on how the work was split.
     """
     paths = schema_paths(schemas)
     if not paths:
         raise SystemExit(f"no schema files under {schemas}")
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) >= PARALLEL_FROM and workers > 1:
+        warm_up()  # forked workers inherit the compiled template and meta-schema
         with ProcessPoolExecutor(workers) as pool:
             chunk = max(1, len(paths) // (workers * 4))
-            done = list(pool.map(_endpoint, paths, repeat(schemas), chunksize=chunk))
+            jobs = pool.map(_endpoint, paths, repeat(schemas), repeat(folder), chunksize=chunk)
+            endpoints = list(jobs)
     else:
-        done = [_endpoint(p, schemas) for p in paths]
-    endpoints = [model for model, _ in done]
-    files = render_shared(endpoints, build_tree(endpoints))
-    files.update({model.file: text for model, text in done})
-    return files
+        endpoints = [_endpoint(p, schemas, folder) for p in paths]
+    shared = render_shared(endpoints, build_tree(endpoints))
+    for rel, text in shared.items():
+        _put(folder, rel, text)
+    return sorted([*shared, *(ep.file for ep in endpoints)])
 
 
 @contextmanager
-def formatted(files: dict[str, str], near: Path | None = None) -> Iterator[Path]:
-    """The files written to a temporary folder and formatted in one ruff run.
-
-    ``near`` puts the folder on the output's filesystem, so finished files move by rename.
-    """
+def produced(schemas: Path, near: Path | None = None) -> Iterator[tuple[Path, list[str]]]:
+    """The package rendered into a temporary folder and formatted in one ruff run: yields the
+    folder and the files' relative paths. ``near`` puts the folder on the output's
+    filesystem, so finished files move into place by rename."""
     if near is not None:
         near.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".runcomfy-codegen-", dir=near) as tmp:
-        root = Path(tmp)
-        for rel, text in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
-        subprocess.run([*_ruff(), *RUFF_FORMAT, "."], cwd=root, check=True)
-        yield root
+        folder = Path(tmp)
+        files = _render_into(schemas, folder)
+        subprocess.run([*_ruff(), *RUFF_FORMAT, "."], cwd=folder, check=True)
+        yield folder, files
 
 
 def build(schemas: Path) -> dict[str, bytes]:
     """The whole generated package, as bytes: what ``check`` compares and tests inspect."""
-    files = render(schemas)
-    with formatted(files) as root:
-        return {rel: (root / rel).read_bytes() for rel in files}
+    with produced(schemas) as (folder, files):
+        return {rel: (folder / rel).read_bytes() for rel in files}
 
 
 def generate(schemas: Path, out: Path) -> Diff:
     """Bring ``out`` to what the schemas produce, moving only new or changed files into place."""
-    files = render(schemas)
-    with formatted(files, near=out.parent) as root:
+    with produced(schemas, near=out.parent) as (folder, files):
         have = _existing(out)
         missing = sorted(set(files) - have)
         extra = sorted(have - set(files))
         changed = sorted(
             rel
             for rel in set(files) & have
-            if (root / rel).read_bytes() != (out / rel).read_bytes()
+            if (folder / rel).read_bytes() != (out / rel).read_bytes()
         )
         for rel in missing + changed:
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(root / rel, out / rel)
+            os.replace(folder / rel, out / rel)
     _remove(out, extra)
     return Diff(missing, extra, changed)
 
