@@ -87,7 +87,9 @@ def produced(schemas: Path, near: Path | None = None) -> Iterator[tuple[Path, li
     filesystem, so finished files move into place by rename."""
     if near is not None:
         near.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".runcomfy-codegen-", dir=near) as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix=".runcomfy-codegen-", dir=near, ignore_cleanup_errors=True
+    ) as tmp:
         folder = Path(tmp)
         files = _render_into(schemas, folder)
         subprocess.run([*_ruff(), *RUFF_FORMAT, "."], cwd=folder, check=True)
@@ -103,6 +105,9 @@ def build(schemas: Path) -> dict[str, bytes]:
 def generate(schemas: Path, out: Path) -> Diff:
     """Bring ``out`` to what the schemas produce, moving only new or changed files into place."""
     with produced(schemas, near=out.parent) as (folder, files):
+        if not out.exists():  # a first generation: the whole folder moves in one rename
+            os.replace(folder, out)
+            return Diff(files, [], [])
         have = _existing(out)
         missing = sorted(set(files) - have)
         extra = sorted(have - set(files))

@@ -227,3 +227,26 @@ def test_fast_yaml_reads_every_schema_file_like_safe_load() -> None:
     for path in [*(ROOT / "schemas").rglob("*.yaml"), *(GOLDEN / "schemas").rglob("*.yaml")]:
         text = path.read_text(encoding="utf-8")
         assert parse_yaml(text) == yaml.safe_load(text), path
+
+
+def test_generate_fills_a_new_folder_then_updates_only_what_changed(tmp_path: Path) -> None:
+    from codegen.emit import generate
+
+    out = tmp_path / "runcomfy"
+    first = generate(GOLDEN / "schemas", out)
+    assert not compare(build(GOLDEN / "schemas"), out)
+    assert first.missing and not first.changed and not first.extra
+    (out / "stale.py").write_text("")
+    module = out / "endpoints/acme/widget_2_0/make.py"
+    module.write_text("# edited by hand\n")
+    kept = out / "_registry.py"
+    before = kept.stat().st_mtime_ns
+    second = generate(GOLDEN / "schemas", out)
+    assert (second.missing, second.extra, second.changed) == (
+        [],
+        ["stale.py"],
+        ["endpoints/acme/widget_2_0/make.py"],
+    )
+    assert not compare(build(GOLDEN / "schemas"), out)
+    assert kept.stat().st_mtime_ns == before  # an unchanged file is not rewritten
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".runcomfy-codegen-")]
