@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -48,6 +49,7 @@ from runcomfy_runtime.probe_loop import ProbeLoop
 from runcomfy_runtime.retry import Failure, RetryPolicy, retry_delay, should_retry
 from runcomfy_runtime.spec import EndpointSpec
 
+log = logging.getLogger("runcomfy")
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
@@ -96,12 +98,18 @@ class Call:
             self.attempt += 1
         return delay
 
+    def _retrying(self, delay: float, why: str) -> Retry:
+        log.info(
+            "%s %s failed (%s); retry %d in %.2fs", self.method, self.url, why, self.attempt, delay
+        )
+        return Retry(delay)
+
     def on_transport_error(self, exc: httpx.TransportError) -> Retry:
         """A retry, or the error to raise: never a blind retry of a submit that went out."""
         failure = Failure.NOT_SENT if isinstance(exc, _NOT_SENT) else Failure.LOST
         delay = self._next(failure, None, None)
         if delay is not None:
-            return Retry(delay)
+            return self._retrying(delay, type(exc).__name__)
         cause = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         if failure is Failure.LOST and self.model_id is not None:
             raise AmbiguousSubmitError(self.model_id, cause) from exc
@@ -118,7 +126,7 @@ class Call:
         retry_after = error.retry_after if isinstance(error, RateLimitError) else None
         delay = self._next(Failure.STATUS, status, retry_after)
         if delay is not None:
-            return Retry(delay)
+            return self._retrying(delay, f"HTTP {status}")
         if isinstance(error, ServerError) and self.model_id is not None:
             raise AmbiguousSubmitError(self.model_id, str(error), status_code=status) from error
         raise error

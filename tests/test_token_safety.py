@@ -37,6 +37,7 @@ def test_probes_and_downloads_on_another_origin_carry_no_token(
     moved = other_origin.redirect("/out/moved.png", out_png)
     caplog.set_level(logging.DEBUG)
     with EmulatorServer(token=TOKEN, queue_seconds=0.05, run_seconds=0.05) as emulator:
+        emulator.add_faults("status:server_error=503")  # a retry, so our own log speaks too
         with RunComfy(api_token=TOKEN, base_url=emulator.url) as client:
             result = client.run(
                 "bytedance/dreamina-4-0/edit", {"prompt": "p", "image_urls": [image]}
@@ -55,6 +56,8 @@ def test_probes_and_downloads_on_another_origin_carry_no_token(
     for hit in hits:
         assert "authorization" not in hit.headers, hit
         assert not _leaks(json.dumps(hit.headers)), hit
+    assert any("retry 1" in r.getMessage() for r in caplog.records if r.name == "runcomfy")
+    assert any(r.name.startswith("httpcore") for r in caplog.records)  # DEBUG really was on
     for record in caplog.records:
         assert not _leaks(record.getMessage()), record.getMessage()
 
