@@ -12,6 +12,7 @@ from runcomfy_runtime.errors import ConfigurationError
 
 _BEARER = re.compile(r"(Bearer\s+)[^\s'\"]+", re.IGNORECASE)
 REDACTED = "[redacted]"
+MIN_SCRUBBED_LENGTH = 8
 
 
 class Secret:
@@ -55,7 +56,11 @@ class RedactingFilter(logging.Filter):
         self._secrets: set[str] = set()
 
     def add(self, secret: Secret) -> None:
-        self._secrets.add(secret.reveal())
+        value = secret.reveal()
+        # A value this short is no real token, and scrubbing it would shred every message
+        # ("t" everywhere); such a one still never follows "Bearer " into a record.
+        if len(value) >= MIN_SCRUBBED_LENGTH:
+            self._secrets.add(value)
 
     def scrub(self, text: str) -> str:
         for value in self._secrets:

@@ -133,3 +133,14 @@ def test_no_token_is_a_clear_configuration_error(monkeypatch: pytest.MonkeyPatch
     with RunComfy(base_url="http://127.0.0.1:9") as client:
         assert client.headers_for("http://127.0.0.1:9/v1/x") == {"Authorization": f"Bearer {TOKEN}"}
         assert client.headers_for("http://127.0.0.1:10/v1/x") == {}
+
+
+def test_a_short_test_token_does_not_shred_other_log_messages(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    RunComfy(api_token="t").close()  # tests and examples use such tokens
+    caplog.set_level(logging.INFO)
+    logging.getLogger("runcomfy").info("GET https://model-api.runcomfy.net/v1/requests/r/status")
+    assert (
+        caplog.records[-1].getMessage() == "GET https://model-api.runcomfy.net/v1/requests/r/status"
+    )
