@@ -4,7 +4,6 @@ meaning of every answer; ``Client`` and ``AsyncClient`` add only the I/O (send, 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -12,7 +11,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -40,16 +39,25 @@ from runcomfy_runtime.jobs import (
     StatusCallback,
     Waiter,
 )
-from runcomfy_runtime.local_files import Inlined, inline_local_images
-from runcomfy_runtime.media import check_media
 from runcomfy_runtime.offline import spec_for
 from runcomfy_runtime.polling import PollPolicy
-from runcomfy_runtime.probe import Prober
-from runcomfy_runtime.probe_loop import ProbeLoop
 from runcomfy_runtime.retry import Failure, RetryPolicy, retry_delay, should_retry
 from runcomfy_runtime.spec import EndpointSpec
 
+if TYPE_CHECKING:  # image probing (Pillow, asyncio) loads only when a validation needs it
+    from runcomfy_runtime.local_files import Inlined
+    from runcomfy_runtime.probe import Prober
+    from runcomfy_runtime.probe_loop import ProbeLoop
+
 log = logging.getLogger("runcomfy")
+
+
+async def _sleep(seconds: float) -> None:
+    import asyncio  # only async callers pay for it
+
+    await asyncio.sleep(seconds)
+
+
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
@@ -178,6 +186,7 @@ class BaseClient:
         self, model_id: str, payload: Mapping[str, Any], level: ValidationLevel
     ) -> tuple[EndpointSpec, Inlined]:
         """Local files inlined and checked, then the schema: what needs no network."""
+        from runcomfy_runtime.local_files import inline_local_images
         from runcomfy_runtime.validation import schema_problems  # jsonschema, on first use
 
         spec = self.spec(model_id)
@@ -273,7 +282,7 @@ class Client(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Any) -> None:
         super().__init__(**options)
         self._http = http_client or httpx.Client(**self._http_options())
-        self._probes = ProbeLoop()
+        self._probes: ProbeLoop | None = None  # started by the first "full" validation
 
     def __enter__(self) -> Client:
         return self
@@ -282,7 +291,8 @@ class Client(BaseClient):
         self.close()
 
     def close(self) -> None:
-        self._probes.close()
+        if self._probes is not None:
+            self._probes.close()
         self._http.close()
 
     def _send(self, call: Call) -> Any:
@@ -305,8 +315,15 @@ class Client(BaseClient):
         """Run the stages ``level`` asks for ("full" probes the images); raise with every
         problem found, or return the payload as it would be sent."""
         spec, inlined = self.offline_stage(model_id, payload, level)
-        online = self._probes.check(spec, inlined.to_probe) if level == "full" else []
+        online = self._probe_loop().check(spec, inlined.to_probe) if level == "full" else []
         return self.verdict(model_id, spec, inlined, online)
+
+    def _probe_loop(self) -> ProbeLoop:
+        if self._probes is None:
+            from runcomfy_runtime.probe_loop import ProbeLoop
+
+            self._probes = ProbeLoop()
+        return self._probes
 
     def submit(
         self, model_id: str, payload: Mapping[str, Any], *, validate: ValidationLevel = "full"
@@ -369,7 +386,7 @@ class AsyncClient(BaseClient):
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Any) -> None:
         super().__init__(**options)
         self._http = http_client or httpx.AsyncClient(**self._http_options())
-        self._prober = Prober(self._http, timeout=constants.PROBE_TIMEOUT)  # shares the pool
+        self._prober: Prober | None = None  # made by the first "full" validation
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -392,14 +409,22 @@ class AsyncClient(BaseClient):
                 outcome = call.on_response(response.status_code, response.content, response.headers)
             if not isinstance(outcome, Retry):
                 return outcome
-            await asyncio.sleep(outcome.delay)
+            await _sleep(outcome.delay)
 
     async def validate(
         self, model_id: str, payload: Mapping[str, Any], *, level: ValidationLevel = "full"
     ) -> dict[str, Any]:
         spec, inlined = self.offline_stage(model_id, payload, level)
-        online = await check_media(spec, inlined.to_probe, self._prober) if level == "full" else []
+        online = await self._check_media(spec, inlined.to_probe) if level == "full" else []
         return self.verdict(model_id, spec, inlined, online)
+
+    async def _check_media(self, spec: EndpointSpec, payload: dict[str, Any]) -> list[Problem]:
+        from runcomfy_runtime.media import check_media
+        from runcomfy_runtime.probe import Prober
+
+        if self._prober is None:
+            self._prober = Prober(self._http, timeout=constants.PROBE_TIMEOUT)  # shares the pool
+        return await check_media(spec, payload, self._prober)
 
     async def submit(
         self, model_id: str, payload: Mapping[str, Any], *, validate: ValidationLevel = "full"

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -339,6 +338,8 @@ class AsyncJob:
         include_cost: bool = False,
         cancel_on_timeout: bool = False,
     ) -> Result:
+        import asyncio  # only async callers pay for it
+
         waiter = self._client.waiter(self.request_id, timeout, on_status, self.submitted_at)
         await asyncio.sleep(waiter.first_delay())
         while True:
