@@ -137,13 +137,28 @@ def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[
         ),
         "_registry.py": env.get_template("registry.py.jinja").render(endpoints=ordered),
         "_client.py": env.get_template("client.py.jinja").render(
-            endpoints=sorted(ordered, key=lambda e: e.module),
             first=first,
             root=root,
-            namespaces=walk(root)[1:],
             modes=[("", "Client"), ("Async", "AsyncClient")],
         ),
         "py.typed": "",
     }
     files.update(_package_inits(ordered))
+    files.update(_namespace_modules(root))
+    return files
+
+
+def _namespace_modules(root: NamespaceModel) -> dict[str, str]:
+    """One module per top-level namespace, holding every namespace class below it."""
+    template = environment().get_template("namespace.py.jinja")
+    files = {"_namespaces/__init__.py": '"""Generated namespace modules; do not edit."""\n'}
+    for name, top in sorted(root.children.items()):
+        subtree = walk(top)
+        modules = sorted(ep.module for ns in subtree for ep in ns.endpoints.values())
+        files[f"_namespaces/{name}.py"] = template.render(
+            top=top,
+            namespaces=subtree,
+            modules=modules,
+            modes=[("", "Client"), ("Async", "AsyncClient")],
+        )
     return files

@@ -1,7 +1,9 @@
 """The typed clients: each endpoint is an attribute path, e.g.
 ``client.bytedance.dreamina_3_0.pro.image_to_video``. Generated; do not edit.
 
-Namespaces are tiny objects; an endpoint's module is imported the first time it is reached.
+Each top-level namespace lives in its own module under ``runcomfy._namespaces``, imported the
+first time it is reached, and each endpoint's module likewise: this file stays small however
+many endpoints there are.
 """
 
 from __future__ import annotations
@@ -13,10 +15,7 @@ from runcomfy._registry import REGISTRY
 from runcomfy_runtime.client import AsyncClient, Client
 
 if TYPE_CHECKING:
-    import runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video
-    import runcomfy.endpoints.bytedance.dreamina_4_0.edit
-    import runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image
-    import runcomfy.endpoints.bytedance.seedream_4_0.edit
+    import runcomfy._namespaces.bytedance
 
 
 class RunComfy(Client):
@@ -28,89 +27,11 @@ class RunComfy(Client):
     registry = REGISTRY
 
     @cached_property
-    def bytedance(self) -> Bytedance:
-        return Bytedance(self)
+    def bytedance(self) -> runcomfy._namespaces.bytedance.Bytedance:
+        """``bytedance/...``"""
+        from runcomfy._namespaces import bytedance
 
-
-class Bytedance:
-    """``bytedance/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def dreamina_3_0(self) -> Bytedance_Dreamina3_0:
-        return Bytedance_Dreamina3_0(self._client)
-
-    @cached_property
-    def dreamina_4_0(self) -> Bytedance_Dreamina4_0:
-        return Bytedance_Dreamina4_0(self._client)
-
-    @cached_property
-    def seedream_4_0(self) -> Bytedance_Seedream4_0:
-        return Bytedance_Seedream4_0(self._client)
-
-
-class Bytedance_Dreamina3_0:
-    """``bytedance/dreamina-3-0/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def pro(self) -> Bytedance_Dreamina3_0_Pro:
-        return Bytedance_Dreamina3_0_Pro(self._client)
-
-
-class Bytedance_Dreamina3_0_Pro:
-    """``bytedance/dreamina-3-0/pro/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def image_to_video(
-        self,
-    ) -> runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video.ImageToVideo:
-        """``bytedance/dreamina-3-0/pro/image-to-video``"""
-        from runcomfy.endpoints.bytedance.dreamina_3_0.pro import image_to_video
-
-        return image_to_video.ImageToVideo(self._client)
-
-
-class Bytedance_Dreamina4_0:
-    """``bytedance/dreamina-4-0/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.Edit:
-        """``bytedance/dreamina-4-0/edit``"""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
-
-        return edit.Edit(self._client)
-
-    @cached_property
-    def text_to_image(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.TextToImage:
-        """``bytedance/dreamina-4-0/text-to-image``"""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
-
-        return text_to_image.TextToImage(self._client)
-
-
-class Bytedance_Seedream4_0:
-    """``bytedance/seedream-4-0/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.Edit:
-        """``bytedance/seedream-4-0/edit``"""
-        from runcomfy.endpoints.bytedance.seedream_4_0 import edit
-
-        return edit.Edit(self._client)
+        return bytedance.Bytedance(self)
 
 
 class AsyncRunComfy(AsyncClient):
@@ -122,88 +43,8 @@ class AsyncRunComfy(AsyncClient):
     registry = REGISTRY
 
     @cached_property
-    def bytedance(self) -> AsyncBytedance:
-        return AsyncBytedance(self)
+    def bytedance(self) -> runcomfy._namespaces.bytedance.AsyncBytedance:
+        """``bytedance/...``"""
+        from runcomfy._namespaces import bytedance
 
-
-class AsyncBytedance:
-    """``bytedance/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def dreamina_3_0(self) -> AsyncBytedance_Dreamina3_0:
-        return AsyncBytedance_Dreamina3_0(self._client)
-
-    @cached_property
-    def dreamina_4_0(self) -> AsyncBytedance_Dreamina4_0:
-        return AsyncBytedance_Dreamina4_0(self._client)
-
-    @cached_property
-    def seedream_4_0(self) -> AsyncBytedance_Seedream4_0:
-        return AsyncBytedance_Seedream4_0(self._client)
-
-
-class AsyncBytedance_Dreamina3_0:
-    """``bytedance/dreamina-3-0/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def pro(self) -> AsyncBytedance_Dreamina3_0_Pro:
-        return AsyncBytedance_Dreamina3_0_Pro(self._client)
-
-
-class AsyncBytedance_Dreamina3_0_Pro:
-    """``bytedance/dreamina-3-0/pro/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def image_to_video(
-        self,
-    ) -> runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video.AsyncImageToVideo:
-        """``bytedance/dreamina-3-0/pro/image-to-video``"""
-        from runcomfy.endpoints.bytedance.dreamina_3_0.pro import image_to_video
-
-        return image_to_video.AsyncImageToVideo(self._client)
-
-
-class AsyncBytedance_Dreamina4_0:
-    """``bytedance/dreamina-4-0/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.AsyncEdit:
-        """``bytedance/dreamina-4-0/edit``"""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
-
-        return edit.AsyncEdit(self._client)
-
-    @cached_property
-    def text_to_image(
-        self,
-    ) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.AsyncTextToImage:
-        """``bytedance/dreamina-4-0/text-to-image``"""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
-
-        return text_to_image.AsyncTextToImage(self._client)
-
-
-class AsyncBytedance_Seedream4_0:
-    """``bytedance/seedream-4-0/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.AsyncEdit:
-        """``bytedance/seedream-4-0/edit``"""
-        from runcomfy.endpoints.bytedance.seedream_4_0 import edit
-
-        return edit.AsyncEdit(self._client)
+        return bytedance.AsyncBytedance(self)

@@ -1,7 +1,9 @@
 """The typed clients: each endpoint is an attribute path, e.g.
 ``client.acme.widget_2_0.make``. Generated; do not edit.
 
-Namespaces are tiny objects; an endpoint's module is imported the first time it is reached.
+Each top-level namespace lives in its own module under ``runcomfy._namespaces``, imported the
+first time it is reached, and each endpoint's module likewise: this file stays small however
+many endpoints there are.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from runcomfy._registry import REGISTRY
 from runcomfy_runtime.client import AsyncClient, Client
 
 if TYPE_CHECKING:
-    import runcomfy.endpoints.acme.widget_2_0.make
+    import runcomfy._namespaces.acme
 
 
 class RunComfy(Client):
@@ -25,33 +27,11 @@ class RunComfy(Client):
     registry = REGISTRY
 
     @cached_property
-    def acme(self) -> Acme:
-        return Acme(self)
+    def acme(self) -> runcomfy._namespaces.acme.Acme:
+        """``acme/...``"""
+        from runcomfy._namespaces import acme
 
-
-class Acme:
-    """``acme/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def widget_2_0(self) -> Acme_Widget2_0:
-        return Acme_Widget2_0(self._client)
-
-
-class Acme_Widget2_0:
-    """``acme/widget-2.0/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.Make:
-        """``acme/widget-2.0/make``"""
-        from runcomfy.endpoints.acme.widget_2_0 import make
-
-        return make.Make(self._client)
+        return acme.Acme(self)
 
 
 class AsyncRunComfy(AsyncClient):
@@ -63,30 +43,8 @@ class AsyncRunComfy(AsyncClient):
     registry = REGISTRY
 
     @cached_property
-    def acme(self) -> AsyncAcme:
-        return AsyncAcme(self)
+    def acme(self) -> runcomfy._namespaces.acme.AsyncAcme:
+        """``acme/...``"""
+        from runcomfy._namespaces import acme
 
-
-class AsyncAcme:
-    """``acme/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def widget_2_0(self) -> AsyncAcme_Widget2_0:
-        return AsyncAcme_Widget2_0(self._client)
-
-
-class AsyncAcme_Widget2_0:
-    """``acme/widget-2.0/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.AsyncMake:
-        """``acme/widget-2.0/make``"""
-        from runcomfy.endpoints.acme.widget_2_0 import make
-
-        return make.AsyncMake(self._client)
+        return acme.AsyncAcme(self)

@@ -1,0 +1,1 @@
+"""Generated namespace modules; do not edit."""

@@ -1,0 +1,60 @@
+"""The ``acme/...`` namespaces of the typed clients. Generated; do not edit."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import runcomfy.endpoints.acme.widget_2_0.make
+    from runcomfy_runtime.client import AsyncClient, Client
+
+
+class Acme:
+    """``acme/...``"""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def widget_2_0(self) -> Acme_Widget2_0:
+        return Acme_Widget2_0(self._client)
+
+
+class Acme_Widget2_0:
+    """``acme/widget-2.0/...``"""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.Make:
+        """``acme/widget-2.0/make``"""
+        from runcomfy.endpoints.acme.widget_2_0 import make
+
+        return make.Make(self._client)
+
+
+class AsyncAcme:
+    """``acme/...``"""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def widget_2_0(self) -> AsyncAcme_Widget2_0:
+        return AsyncAcme_Widget2_0(self._client)
+
+
+class AsyncAcme_Widget2_0:
+    """``acme/widget-2.0/...``"""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.AsyncMake:
+        """``acme/widget-2.0/make``"""
+        from runcomfy.endpoints.acme.widget_2_0 import make
+
+        return make.AsyncMake(self._client)
