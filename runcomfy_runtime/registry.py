@@ -34,6 +34,3 @@ class Registry(Mapping[str, EndpointSpec]):
 
     def __contains__(self, model_id: object) -> bool:
         return model_id in self._modules
-
-    def module_name(self, model_id: str) -> str:
-        return self._modules[model_id]

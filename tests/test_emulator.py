@@ -73,32 +73,26 @@ def client_for(server: EmulatorServer, **kw: Any) -> httpx.Client:
     return httpx.Client(base_url=server.url, headers=server.headers, trust_env=False, **options)
 
 
-def submit(client: httpx.Client, model_id: str, payload: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(f"/v1/models/{model_id}", json=payload)
-    assert response.status_code == 200, response.text
+def _answer(response: httpx.Response, expected: int) -> dict[str, Any]:
+    assert response.status_code == expected, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+def submit(client: httpx.Client, model_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return _answer(client.post(f"/v1/models/{model_id}", json=payload), 200)
 
 
 def status_of(client: httpx.Client, request_id: str) -> dict[str, Any]:
-    response = client.get(f"/v1/requests/{request_id}/status")
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return _answer(client.get(f"/v1/requests/{request_id}/status"), 200)
 
 
 def result_of(client: httpx.Client, request_id: str, **params: str) -> dict[str, Any]:
-    response = client.get(f"/v1/requests/{request_id}/result", params=params)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return _answer(client.get(f"/v1/requests/{request_id}/result", params=params), 200)
 
 
 def cancel(client: httpx.Client, request_id: str) -> dict[str, Any]:
-    response = client.post(f"/v1/requests/{request_id}/cancel")
-    assert response.status_code == 202, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return _answer(client.post(f"/v1/requests/{request_id}/cancel"), 202)
 
 
 def wait_done(client: httpx.Client, request_id: str) -> dict[str, Any]:

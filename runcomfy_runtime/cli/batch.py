@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runcomfy_runtime.cli.journal import Entry, Journal
-from runcomfy_runtime.cli.options import local_files
+from runcomfy_runtime.cli.options import json_object, local_files
 from runcomfy_runtime.cli.progress import BatchBar
 from runcomfy_runtime.cli.summary import Outcome, Summary
 from runcomfy_runtime.errors import (
@@ -99,16 +98,6 @@ def _stopped_by_signals(stop: Callable[[], None]) -> Iterator[None]:
     finally:
         for signum in installed:
             loop.remove_signal_handler(signum)
-
-
-def parse_line(text: str) -> dict[str, Any]:
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON: {exc}") from exc
-    if not isinstance(payload, dict):
-        raise ValueError(f"a line must be a JSON object, not {type(payload).__name__}")
-    return payload
 
 
 class BatchRunner:
@@ -211,7 +200,7 @@ class BatchRunner:
         """Validate, then send; the request id is committed the moment it is known."""
         model_id = self.options.model_id
         try:
-            payload = local_files(self.client.spec(model_id), parse_line(text))
+            payload = local_files(self.client.spec(model_id), json_object(text))
             body = await self.client.validate(model_id, payload, level=self.options.validate)
         except ValueError as exc:  # InputValidationError is a ValueError too
             problems = getattr(exc, "problems", None)

@@ -188,6 +188,17 @@ def local_files(spec: EndpointSpec, payload: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
+def json_object(text: str) -> dict[str, Any]:
+    """One JSON object (a job's input), or ValueError saying why not."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"must be a JSON object, not {type(data).__name__}")
+    return data
+
+
 def read_input_file(path: str) -> dict[str, Any]:
     """A JSON object from ``path`` (``-`` for stdin); :class:`InputFileError` if not."""
     import sys
@@ -197,9 +208,6 @@ def read_input_file(path: str) -> dict[str, Any]:
     except OSError as exc:
         raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputFileError(f"{path} is not valid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise InputFileError(f"{path} must hold a JSON object, not {type(data).__name__}")
-    return data
+        return json_object(text)
+    except ValueError as exc:
+        raise InputFileError(f"{path}: {exc}") from exc
