@@ -223,9 +223,15 @@ class BaseClient:
         )
 
     def submitted(self, model_id: str, body: Any) -> JobRef:
+        """The job a submit's success answer names. An answer that cannot be read as an
+        accepted job (not JSON, empty, no ``request_id``) is ambiguous, not a refusal: the
+        server said 2xx, so a job may exist, and a resubmit could pay for a second one."""
         request_id = body.get("request_id") if isinstance(body, Mapping) else None
-        if not isinstance(request_id, str) or not request_id:
-            raise APIError(f"submit to {model_id} answered without a request_id", body=body)
+        if not isinstance(request_id, str) or not request_id.strip():
+            shown = wire.excerpt(body)
+            raise AmbiguousSubmitError(
+                model_id, f"the server accepted the submit but its answer names no job: {shown}"
+            )
         return self.job_ref(request_id, body)
 
     def submit_call(self, model_id: str, payload: dict[str, Any]) -> Call:

@@ -58,12 +58,25 @@ def trusted_url(base_url: str, given: Any, request_id: str, action: str) -> str:
 
 
 def decode_json(content: bytes) -> Any:
+    """The answer's JSON; its text (cut to 500 characters) when it is not JSON or is nested
+    too deeply to decode."""
     if not content:
         return None
     try:
         return json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return content.decode("utf-8", "replace")[:500]
+
+
+def excerpt(body: Any, limit: int = 200) -> str:
+    """A short, printable view of an answer's body for an error message."""
+    if body is None:
+        return "an empty body"
+    try:
+        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        text = repr(type(body))
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def _message(body: Any, fallback: str) -> str:

@@ -149,6 +149,42 @@ def test_a_lost_submit_answer_is_ambiguous_and_resubmitted_only_when_asked(
     assert emulator.stats().jobs_created == 4  # the lost job exists: the user was warned
 
 
+def test_a_submit_answered_with_junk_is_ambiguous_and_never_resubmitted_unasked(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    emulator.add_fault("garble_after", "submit", body="")  # 200, empty: the job exists
+    inputs = write_lines(tmp_path / "in.jsonl", 2)
+    out = tmp_path / "out"
+    done = batch(emulator, inputs, out, "--concurrency", "1")
+    assert done.returncode == ExitCode.INCOMPLETE
+    assert lines_of(summary(done), "ambiguous") == [1]
+    again = batch(emulator, inputs, out)
+    assert lines_of(summary(again), "ambiguous") == [1]
+    assert emulator.stats().submits == 2  # line 1 once, line 2 once: nothing paid twice
+    assert emulator.stats().jobs_created == 2
+
+
+def test_two_batches_on_one_folder_cannot_run_at_once(
+    slow_emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    lines = 30
+    inputs = write_lines(tmp_path / "in.jsonl", lines)
+    out = tmp_path / "out"
+    first = start(slow_emulator, inputs, out)
+    deadline = time.monotonic() + SUBPROCESS_LIMIT
+    while not (out / ".runcomfy-batch.lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second = batch(slow_emulator, inputs, out)
+    assert second.returncode != ExitCode.OK
+    assert "another batch is running" in second.stderr
+    assert f"pid {first.pid}" in second.stderr
+    assert first.wait(SUBPROCESS_LIMIT) == ExitCode.OK
+    assert slow_emulator.stats().jobs_created == lines  # one job per line, none twice
+    third = batch(slow_emulator, inputs, out)  # the lock went with its holder
+    assert third.returncode == ExitCode.OK, third.stderr
+    assert slow_emulator.stats().jobs_created == lines
+
+
 def test_a_refused_token_stops_the_batch_with_the_auth_code(
     emulator: EmulatorServer, tmp_path: Path
 ) -> None:

@@ -216,6 +216,27 @@ async def test_async_submit_dropped_is_ambiguous_too(
     assert emulator.stats().jobs_created == 1 and emulator.stats().submits == 1
 
 
+GARBLED_ANSWERS = {
+    "not JSON": "<html><body>502 Bad Gateway</body></html>",
+    "empty": "",
+    "no request_id": '{"status": "in_queue"}',
+    "deeply nested": "[" * 100_000 + "]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("body", GARBLED_ANSWERS.values(), ids=GARBLED_ANSWERS.keys())
+def test_a_2xx_submit_answer_naming_no_job_is_ambiguous_and_not_retried(
+    emulator: EmulatorServer, client: RunComfy, body: str
+) -> None:
+    emulator.add_fault("garble_after", "submit", body=body)  # the job exists; its answer is junk
+    with pytest.raises(AmbiguousSubmitError) as caught:
+        client.submit("bytedance/dreamina-4-0/text-to-image", {"prompt": "p"})
+    assert "names no job" in str(caught.value)
+    stats = emulator.stats()
+    assert stats.jobs_created == 1
+    assert stats.submits == 1
+
+
 def test_submit_5xx_is_ambiguous_and_not_retried(
     emulator: EmulatorServer, client: RunComfy
 ) -> None:

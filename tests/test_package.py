@@ -24,8 +24,7 @@ HEAVY = [
 
 def test_import_runcomfy_loads_no_endpoint_and_no_heavy_dependency() -> None:
     code = (
-        "import sys, json, runcomfy; "
-        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+        f"import sys, json, runcomfy; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []

@@ -48,6 +48,7 @@ async def _batch(args: argparse.Namespace) -> ExitCode:
     from runcomfy_runtime.cli.batch import BatchOptions, BatchRunner
     from runcomfy_runtime.cli.config import async_client
     from runcomfy_runtime.cli.journal import Journal
+    from runcomfy_runtime.cli.lock import holding
     from runcomfy_runtime.cli.printing import report_error
     from runcomfy_runtime.cli.progress import BatchBar, Counts
 
@@ -62,12 +63,14 @@ async def _batch(args: argparse.Namespace) -> ExitCode:
         retry_failed=args.retry_failed,
     )
     bar = BatchBar(sys.stderr, Counts(), live=sys.stderr.isatty() and not args.quiet)
-    journal = Journal.open(options.out, options.model_id)
-    try:
-        async with async_client(args) as client:
-            summary = await BatchRunner(client, journal, options, bar).run()
-    finally:
-        journal.close()
+    options.out.mkdir(parents=True, exist_ok=True)
+    with holding(options.out):  # one batch per folder: two would submit the same lines
+        journal = Journal.open(options.out, options.model_id)
+        try:
+            async with async_client(args) as client:
+                summary = await BatchRunner(client, journal, options, bar).run()
+        finally:
+            journal.close()
     code = summary.exit_code()
     if summary.fatal is not None:
         report_error(False, summary.fatal, code)

@@ -222,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.USAGE
     args = build_parser(args_list).parse_args(args_list)
     from runcomfy_runtime.cli.journal import JournalMismatch
+    from runcomfy_runtime.cli.lock import BatchLocked
     from runcomfy_runtime.cli.options import InputFileError
     from runcomfy_runtime.cli.printing import report_error
     from runcomfy_runtime.errors import RunComfyError
@@ -234,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `runcomfy ... | head`: the reader left, which is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitCode.OK
-    except (InputFileError, JournalMismatch) as exc:
+    except (InputFileError, JournalMismatch, BatchLocked) as exc:
         report_error(args.json, exc, ExitCode.USAGE)
         return ExitCode.USAGE
     except RunComfyError as exc:

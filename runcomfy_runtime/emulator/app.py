@@ -154,8 +154,10 @@ class _Routes:
                 response = answers.error(429, f"emulated rate limit on {route}")
                 response.headers["Retry-After"] = f"{fault.retry_after:g}"
                 return response
-            if fault.kind == "drop_after":
+            if fault.kind in ("drop_after", "garble_after"):
                 await handler(request)
+            if fault.kind == "garble_after":
+                return Response(fault.body, media_type="application/json")
             return DropConnection(self.dropper)
 
         return endpoint

@@ -17,6 +17,8 @@ delay           waits ``seconds``, then answers normally                        
 drop_before     closes the connection with no answer; nothing was done          (none)
 drop_after      does the work (a submit creates its job), then closes the       (none)
                 connection with no answer
+garble_after    does the work, then answers 200 with ``body`` as the whole      body=<html>...
+                answer (not JSON, empty, or JSON without a ``request_id``)
 job_failed      the next job created fails: status and result say ``failed``    message
 result_failed   the next job created fails the documented odd way: status says  message
                 ``completed`` while the result says ``failed``
@@ -50,6 +52,7 @@ FaultKind = Literal[
     "delay",
     "drop_before",
     "drop_after",
+    "garble_after",
     "job_failed",
     "result_failed",
 ]
@@ -68,10 +71,12 @@ PARAMETERS: dict[str, str | None] = {
     "delay": "seconds",
     "drop_before": None,
     "drop_after": None,
+    "garble_after": "body",
     "job_failed": "message",
     "result_failed": "message",
 }
 DEFAULT_FAILURE_MESSAGE = "emulated failure: the model could not produce an output"
+DEFAULT_GARBLED_BODY = "<html><body>502 Bad Gateway</body></html>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,7 @@ class Fault:
     retry_after: float = 1.0
     seconds: float = 1.0
     message: str = DEFAULT_FAILURE_MESSAGE
+    body: str = DEFAULT_GARBLED_BODY
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -142,6 +148,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "retry_after": (int, float),
     "seconds": (int, float),
     "message": (str,),
+    "body": (str,),
 }
 
 
@@ -170,7 +177,8 @@ def _short_fault(item: str) -> Fault:
         parameter = PARAMETERS.get(kind)
         if parameter is None:
             raise ValueError(f"a {kind} fault takes no value: {item!r}")
-        data[parameter] = match["value"] if parameter == "message" else _number(match["value"])
+        text = match["value"]
+        data[parameter] = text if parameter in ("message", "body") else _number(text)
     return Fault.from_dict(data)
 
 
