@@ -22,7 +22,7 @@ check: venv
 	$(PY) -m codegen check
 
 lint: venv
-	$(PY) -m ruff check codegen runcomfy_runtime generated tests bench examples
+	$(PY) -m ruff check codegen runcomfy_runtime runcomfy_cli runcomfy_emulator generated tests bench examples
 	$(PY) -m mypy --strict
 
 test: venv

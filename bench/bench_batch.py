@@ -71,7 +71,7 @@ asyncio.run(main(base, token, model, inputs, out, int(concurrency)))
 
 def start_emulator(queue: float, run: float, workers: int) -> tuple[subprocess.Popen[str], str]:
     argv = [
-        sys.executable, "-m", "runcomfy_runtime.emulator", "--port", "0", "--token", TOKEN,
+        sys.executable, "-m", "runcomfy_emulator", "--port", "0", "--token", TOKEN,
         "--queue-seconds", str(queue), "--run-seconds", str(run), "--workers", str(workers),
         "--log-level", "warning",
     ]  # fmt: skip

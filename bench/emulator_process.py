@@ -12,7 +12,7 @@ TOKEN = "bench-token"
 
 @contextmanager
 def emulator_process(*args: str) -> Iterator[str]:
-    command = [sys.executable, "-m", "runcomfy_runtime.emulator", "--port", "0", "--token", TOKEN]
+    command = [sys.executable, "-m", "runcomfy", "emulator", "--port", "0", "--token", TOKEN]
     process = subprocess.Popen(
         [*command, "--log-level", "warning", *args], stdout=subprocess.PIPE, text=True
     )

@@ -141,6 +141,7 @@ def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[
             root=root,
             modes=[("", "Client"), ("Async", "AsyncClient")],
         ),
+        "__main__.py": env.get_template("main.py.jinja").render(),
         "py.typed": "",
     }
     files.update(_package_inits(ordered))

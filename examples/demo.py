@@ -38,7 +38,7 @@ def show_validation() -> None:
 @contextmanager
 def emulator() -> Iterator[str]:
     """The emulator as its own process; yields its URL and always stops it."""
-    command = [sys.executable, "-m", "runcomfy_runtime.emulator", "--port", "0", "--token", TOKEN]
+    command = [sys.executable, "-m", "runcomfy", "emulator", "--port", "0", "--token", TOKEN]
     command += ["--queue-seconds", "0.5", "--run-seconds", "1.5", "--log-level", "warning"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:

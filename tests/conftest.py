@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from runcomfy_runtime.emulator import EmulatorServer, ManualClock
+from runcomfy import REGISTRY
+from runcomfy_emulator import EmulatorServer, ManualClock
 
 EMULATOR_QUEUE_SECONDS = 0.2
 EMULATOR_RUN_SECONDS = 0.3
@@ -22,6 +23,7 @@ EMULATOR_PROBE_TIMEOUT = 1.0
 def emulator() -> Iterator[EmulatorServer]:
     """The emulator on the real clock, with short jobs (0.2 s queued, 0.3 s running)."""
     with EmulatorServer(
+        REGISTRY,
         queue_seconds=EMULATOR_QUEUE_SECONDS,
         run_seconds=EMULATOR_RUN_SECONDS,
         probe_timeout=EMULATOR_PROBE_TIMEOUT,
@@ -41,6 +43,7 @@ def clocked_emulator(manual_clock: ManualClock) -> Iterator[EmulatorServer]:
     One worker; a job waits at least 1 s in the queue and runs 2 s.
     """
     with EmulatorServer(
+        REGISTRY,
         queue_seconds=1.0,
         run_seconds=2.0,
         workers=1,

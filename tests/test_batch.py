@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from runcomfy_runtime.cli.exitcodes import ExitCode
-from runcomfy_runtime.cli.journal import FILENAME
-from runcomfy_runtime.emulator import EmulatorServer
+from runcomfy import REGISTRY
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.journal import FILENAME
+from runcomfy_emulator import EmulatorServer
 from tests.test_cli import RUNCOMFY, SUBPROCESS_LIMIT, cli
 
 MODEL = "bytedance/dreamina-4-0/text-to-image"
@@ -213,7 +214,7 @@ def test_a_journal_of_another_model_is_refused(emulator: EmulatorServer, tmp_pat
 @pytest.fixture
 def slow_emulator() -> Iterator[EmulatorServer]:
     """Jobs of ~1 s with room for every worker, so a kill finds lines in every state."""
-    with EmulatorServer(queue_seconds=0.3, run_seconds=0.5, workers=16) as server:
+    with EmulatorServer(REGISTRY, queue_seconds=0.3, run_seconds=0.5, workers=16) as server:
         yield server
 
 

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from runcomfy._registry import REGISTRY
-from runcomfy_runtime.cli.exitcodes import ExitCode
-from runcomfy_runtime.cli.main import build_parser
-from runcomfy_runtime.cli.options import add_field_options, option_name, payload_from
-from runcomfy_runtime.emulator import EmulatorServer
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.main import build_parser
+from runcomfy_cli.options import add_field_options, option_name, payload_from
+from runcomfy_emulator import EmulatorServer
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec
 
 RUNCOMFY = Path(sys.executable).with_name("runcomfy")
@@ -92,7 +92,7 @@ def argv_for(spec: EndpointSpec, payload: dict[str, Any]) -> list[str]:
 
 
 def parsed_payload(model_id: str, *argv: str) -> dict[str, Any]:
-    args = build_parser(["run", model_id, *argv]).parse_args(["run", model_id, *argv])
+    args = build_parser(["run", model_id, *argv], REGISTRY).parse_args(["run", model_id, *argv])
     return payload_from(REGISTRY[model_id], args)
 
 

@@ -24,17 +24,17 @@ import pytest
 from PIL import Image
 
 from runcomfy._registry import REGISTRY
-from runcomfy_runtime.emulator import (
+from runcomfy_emulator import (
     EmulatorServer,
     ManualClock,
     create_app,
     example_payload,
     parse_faults,
 )
-from runcomfy_runtime.emulator.connections import ConnectionDropper
-from runcomfy_runtime.emulator.faults import Fault
-from runcomfy_runtime.emulator.ranges import Unsatisfiable, parse_range
-from runcomfy_runtime.emulator.server import bind, build_server
+from runcomfy_emulator.connections import ConnectionDropper
+from runcomfy_emulator.faults import Fault
+from runcomfy_emulator.ranges import Unsatisfiable, parse_range
+from runcomfy_emulator.server import bind, build_server
 from runcomfy_runtime.validation import schema_problems
 from tests import imagefiles
 
@@ -428,7 +428,7 @@ def test_uploads_need_the_token_and_are_served_back(
 
 
 def test_files_dropped_into_the_inputs_folder_are_served(tmp_path: Path) -> None:
-    with EmulatorServer(inputs_dir=tmp_path) as server, client_for(server) as client:
+    with EmulatorServer(REGISTRY, inputs_dir=tmp_path) as server, client_for(server) as client:
         assert client.get("/inputs/later.jpg").status_code == 404
         (tmp_path / "later.jpg").write_bytes(imagefiles.jpeg(640, 480))
         served = client.get("/inputs/later.jpg")
@@ -720,7 +720,7 @@ def test_concurrent_submits_each_create_one_job(
 
 def test_the_command_line_serves_with_the_token_from_the_environment(tmp_path: Path) -> None:
     env = {**os.environ, "RUNCOMFY_EMULATOR_TOKEN": "t0ken-from-env"}
-    command = [sys.executable, "-m", "runcomfy_runtime.emulator", "--port", "0"]
+    command = [sys.executable, "-m", "runcomfy_emulator", "--port", "0"]
     command += ["--faults", "status:server_error=503", "--inputs", str(tmp_path)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:

@@ -27,7 +27,7 @@ from runcomfy import (
     UnknownModelError,
     WaitTimeout,
 )
-from runcomfy_runtime.emulator import EmulatorServer, ManualClock
+from runcomfy_emulator import EmulatorServer, ManualClock
 from runcomfy_runtime.polling import PollPolicy
 from runcomfy_runtime.retry import RetryPolicy
 

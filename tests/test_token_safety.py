@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runcomfy import AuthenticationError, ConfigurationError, RunComfy
-from runcomfy_runtime.emulator import EmulatorServer
+from runcomfy import REGISTRY, AuthenticationError, ConfigurationError, RunComfy
+from runcomfy_emulator import EmulatorServer
 from runcomfy_runtime.jobs import Result
 from tests.imagefiles import jpeg, png
 from tests.imageserver import ImageServer
@@ -36,7 +36,7 @@ def test_probes_and_downloads_on_another_origin_carry_no_token(
     out_png = other_origin.serve("/out/result.png", png(64, 64), content_type="image/png")
     moved = other_origin.redirect("/out/moved.png", out_png)
     caplog.set_level(logging.DEBUG)
-    with EmulatorServer(token=TOKEN, queue_seconds=0.05, run_seconds=0.05) as emulator:
+    with EmulatorServer(REGISTRY, token=TOKEN, queue_seconds=0.05, run_seconds=0.05) as emulator:
         emulator.add_faults("status:server_error=503")  # a retry, so our own log speaks too
         with RunComfy(api_token=TOKEN, base_url=emulator.url) as client:
             result = client.run(

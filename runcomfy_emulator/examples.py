@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from runcomfy_runtime.emulator.inputs import DEFAULT_SAMPLE, basename_of
+from runcomfy_emulator.inputs import DEFAULT_SAMPLE, basename_of
 from runcomfy_runtime.spec import EndpointSpec
 
 
@@ -23,7 +23,7 @@ def example_payload(spec: EndpointSpec, base_url: str) -> dict[str, Any]:
 
     Where the documented example breaks its own schema by leaving a required image field empty
     or out (seedream-4-0/edit documents ``"images": []`` against ``minItems: 1``), the field is
-    filled with the sample image :data:`~runcomfy_runtime.emulator.inputs.DEFAULT_SAMPLE`,
+    filled with the sample image :data:`~runcomfy_emulator.inputs.DEFAULT_SAMPLE`,
     as many times as ``minItems`` asks, so the payload submits. Everything else is kept as
     documented, including an empty prompt where the schema allows one.
     """

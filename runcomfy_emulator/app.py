@@ -40,16 +40,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from runcomfy_runtime.emulator import answers
-from runcomfy_runtime.emulator.clock import Clock
-from runcomfy_runtime.emulator.connections import ConnectionDropper, DropConnection
-from runcomfy_runtime.emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
-from runcomfy_runtime.emulator.examples import input_url
-from runcomfy_runtime.emulator.faults import Fault, faults_from_json
-from runcomfy_runtime.emulator.inputs import MAX_UPLOAD_BYTES, check_name
-from runcomfy_runtime.emulator.jobs import Snapshot, Timing
-from runcomfy_runtime.emulator.outputs import MEDIA_TYPES, plan_output, render
-from runcomfy_runtime.emulator.ranges import bytes_response
+from runcomfy_emulator import answers
+from runcomfy_emulator.clock import Clock
+from runcomfy_emulator.connections import ConnectionDropper, DropConnection
+from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
+from runcomfy_emulator.examples import input_url
+from runcomfy_emulator.faults import Fault, faults_from_json
+from runcomfy_emulator.inputs import MAX_UPLOAD_BYTES, check_name
+from runcomfy_emulator.jobs import Snapshot, Timing
+from runcomfy_emulator.outputs import MEDIA_TYPES, plan_output, render
+from runcomfy_emulator.ranges import bytes_response
 from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.spec import EndpointSpec
 

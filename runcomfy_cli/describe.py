@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from runcomfy_runtime.cli.options import describe_limits, option_name
+from runcomfy_cli.options import describe_limits, option_name
 from runcomfy_runtime.spec import EndpointSpec
 
 

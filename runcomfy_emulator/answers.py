@@ -12,8 +12,8 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from runcomfy_runtime.emulator.jobs import Job, Snapshot
-from runcomfy_runtime.emulator.outputs import EXTENSIONS
+from runcomfy_emulator.jobs import Job, Snapshot
+from runcomfy_emulator.outputs import EXTENSIONS
 from runcomfy_runtime.errors import Problem
 
 UNKNOWN_MODEL = 400001

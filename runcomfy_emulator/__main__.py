@@ -1,4 +1,4 @@
-"""``python -m runcomfy_runtime.emulator``: the emulated Model API, for offline development.
+"""``python -m runcomfy_emulator``: the emulated Model API, for offline development.
 
 The token comes from ``--token``, else ``RUNCOMFY_EMULATOR_TOKEN``, else :data:`DEV_TOKEN`, a
 fixed, documented development token (printed at start, so a user can copy it). The server
@@ -11,14 +11,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from runcomfy_runtime.emulator.app import DEFAULT_TIMING, create_app
-from runcomfy_runtime.emulator.connections import ConnectionDropper
-from runcomfy_runtime.emulator.core import DEFAULT_PROBE_TIMEOUT
-from runcomfy_runtime.emulator.faults import parse_faults
-from runcomfy_runtime.emulator.server import bind, build_server, default_registry
+from runcomfy_emulator.app import DEFAULT_TIMING, create_app
+from runcomfy_emulator.connections import ConnectionDropper
+from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT
+from runcomfy_emulator.faults import parse_faults
+from runcomfy_emulator.server import bind, build_server
+
+if TYPE_CHECKING:
+    from runcomfy_runtime.spec import EndpointSpec
 
 DEV_TOKEN = "runcomfy-emulator-dev-token"
 """The token used when none is given: for local development only, never a real secret."""
@@ -28,7 +32,7 @@ DEFAULT_PORT = 8765
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m runcomfy_runtime.emulator",
+        prog="python -m runcomfy_emulator",
         description="A local emulator of RunComfy's Model API (jobs, files, faults).",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -75,7 +79,11 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, registry: Mapping[str, EndpointSpec] | None = None
+) -> int:
+    """The emulator's command line; ``registry`` holds the models it serves, handed in by the
+    generated package (``runcomfy emulator``)."""
     args = parser().parse_args(argv)
     if args.latency is not None:
         args.queue_seconds, args.run_seconds = 0.0, args.latency
@@ -84,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         faults = parse_faults(args.faults)
         dropper = ConnectionDropper()
         app = create_app(
-            default_registry(),
+            registry if registry is not None else {},
             token=token,
             queue_seconds=args.queue_seconds,
             run_seconds=args.run_seconds,

@@ -38,12 +38,12 @@ def client_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def sync_client(args: argparse.Namespace) -> Client:
-    from runcomfy import RunComfy
+    from runcomfy_runtime.client import Client
 
-    return RunComfy(**client_options(args))
+    return Client(registry=args.registry, **client_options(args))
 
 
 def async_client(args: argparse.Namespace, **extra: Any) -> AsyncClient:
-    from runcomfy import AsyncRunComfy
+    from runcomfy_runtime.client import AsyncClient
 
-    return AsyncRunComfy(**client_options(args), **extra)
+    return AsyncClient(registry=args.registry, **client_options(args), **extra)

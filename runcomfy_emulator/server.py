@@ -25,13 +25,13 @@ from typing import Any
 
 import uvicorn
 
-from runcomfy_runtime.emulator.app import DEFAULT_TIMING, EmulatorApp, create_app
-from runcomfy_runtime.emulator.clock import Clock
-from runcomfy_runtime.emulator.connections import ConnectionDropper
-from runcomfy_runtime.emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
-from runcomfy_runtime.emulator.examples import example_payload, input_url
-from runcomfy_runtime.emulator.faults import Fault, parse_faults
-from runcomfy_runtime.emulator.stats import Stats
+from runcomfy_emulator.app import DEFAULT_TIMING, EmulatorApp, create_app
+from runcomfy_emulator.clock import Clock
+from runcomfy_emulator.connections import ConnectionDropper
+from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
+from runcomfy_emulator.examples import example_payload, input_url
+from runcomfy_emulator.faults import Fault, parse_faults
+from runcomfy_emulator.stats import Stats
 from runcomfy_runtime.spec import EndpointSpec
 
 START_TIMEOUT = 30.0
@@ -40,13 +40,6 @@ STOP_TIMEOUT = 30.0
 GRACEFUL_SHUTDOWN = 5
 """Seconds a stopping server lets requests in flight finish (a ``delay`` fault, say), then
 cancels them, so a long delay never holds up the end of a test."""
-
-
-def default_registry() -> Mapping[str, EndpointSpec]:
-    """The generated package's registry: every documented endpoint."""
-    from runcomfy._registry import REGISTRY
-
-    return REGISTRY
 
 
 def build_server(
@@ -92,7 +85,7 @@ class EmulatorServer:
 
     def __init__(
         self,
-        registry: Mapping[str, EndpointSpec] | None = None,
+        registry: Mapping[str, EndpointSpec],
         *,
         token: str | None = None,
         host: str = "127.0.0.1",
@@ -106,7 +99,7 @@ class EmulatorServer:
         probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
         log_level: str = "warning",
     ) -> None:
-        self.registry = registry if registry is not None else default_registry()
+        self.registry = registry
         self.token = token if token is not None else secrets.token_urlsafe(24)
         self._dropper = ConnectionDropper()
         self.app = create_app(

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from runcomfy_runtime.emulator.clock import Clock
+from runcomfy_emulator.clock import Clock
 
 Phase = Literal["in_queue", "in_progress", "finished", "cancelled"]
 Failure = Literal["failed", "completed"]

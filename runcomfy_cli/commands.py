@@ -7,18 +7,17 @@ import asyncio
 import sys
 from pathlib import Path
 
-from runcomfy_runtime.cli.exitcodes import ExitCode
-from runcomfy_runtime.cli.lifecycle import cancel, download, result, run, status, wait
-from runcomfy_runtime.cli.printing import emit
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.lifecycle import cancel, download, result, run, status, wait
+from runcomfy_cli.printing import emit
 
 __all__ = ["batch", "cancel", "download", "models", "result", "run", "schema", "status", "wait"]
 
 
 def models(args: argparse.Namespace) -> ExitCode:
-    from runcomfy import REGISTRY
-    from runcomfy_runtime.cli.describe import model_line, model_record
+    from runcomfy_cli.describe import model_line, model_record
 
-    specs = [REGISTRY[model_id] for model_id in sorted(REGISTRY)]
+    specs = [args.registry[model_id] for model_id in sorted(args.registry)]
     emit(
         args.json,
         [model_record(spec) for spec in specs],
@@ -28,16 +27,15 @@ def models(args: argparse.Namespace) -> ExitCode:
 
 
 def schema(args: argparse.Namespace) -> ExitCode:
-    from runcomfy import REGISTRY
-    from runcomfy_runtime.cli.describe import schema_record, schema_text
+    from runcomfy_cli.describe import schema_record, schema_text
 
-    spec = REGISTRY[args.model]
+    spec = args.registry[args.model]
     emit(args.json, schema_record(spec), schema_text(spec))
     return ExitCode.OK
 
 
 def batch(args: argparse.Namespace) -> ExitCode:
-    from runcomfy_runtime.cli.options import InputFileError
+    from runcomfy_cli.options import InputFileError
 
     if not Path(args.inputs).is_file():
         raise InputFileError(f"no such input file: {args.inputs}")
@@ -45,12 +43,12 @@ def batch(args: argparse.Namespace) -> ExitCode:
 
 
 async def _batch(args: argparse.Namespace) -> ExitCode:
-    from runcomfy_runtime.cli.batch import BatchOptions, BatchRunner
-    from runcomfy_runtime.cli.config import async_client
-    from runcomfy_runtime.cli.journal import Journal
-    from runcomfy_runtime.cli.lock import holding
-    from runcomfy_runtime.cli.printing import report_error
-    from runcomfy_runtime.cli.progress import BatchBar, Counts
+    from runcomfy_cli.batch import BatchOptions, BatchRunner
+    from runcomfy_cli.config import async_client
+    from runcomfy_cli.journal import Journal
+    from runcomfy_cli.lock import holding
+    from runcomfy_cli.printing import report_error
+    from runcomfy_cli.progress import BatchBar, Counts
 
     options = BatchOptions(
         model_id=args.model,

@@ -21,7 +21,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from runcomfy_runtime.emulator.jobs import OutputPlan
+from runcomfy_emulator.jobs import OutputPlan
 from runcomfy_runtime.spec import EndpointSpec
 
 SIZE_FIELDS = ("width×height", "resolution")
@@ -107,7 +107,7 @@ def plan_output(
 def render(plan: OutputPlan) -> bytes:
     """The file's bytes; cached by plan, since equal plans make equal files."""
     if plan.kind == "video":
-        from runcomfy_runtime.emulator.video import mp4_bytes
+        from runcomfy_emulator.video import mp4_bytes
 
         return mp4_bytes(plan.width, plan.height, seconds=VIDEO_SECONDS, fps=VIDEO_FPS)
     return _png(plan.width, plan.height)

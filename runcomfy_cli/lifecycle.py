@@ -9,11 +9,11 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from runcomfy_runtime.cli.config import sync_client
-from runcomfy_runtime.cli.exitcodes import ExitCode
-from runcomfy_runtime.cli.options import local_files, payload_from, read_input_file
-from runcomfy_runtime.cli.printing import emit, result_record
-from runcomfy_runtime.cli.progress import StatusLine
+from runcomfy_cli.config import sync_client
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.options import local_files, payload_from, read_input_file
+from runcomfy_cli.printing import emit, result_record
+from runcomfy_cli.progress import StatusLine
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,9 +57,7 @@ def _finish(args: argparse.Namespace, job: Job, line: StatusLine, *, download: b
 
 
 def run(args: argparse.Namespace) -> ExitCode:
-    from runcomfy import REGISTRY
-
-    spec = REGISTRY[args.model]
+    spec = args.registry[args.model]
     base = read_input_file(args.input) if args.input else None
     payload = local_files(spec, payload_from(spec, args, base))
     with sync_client(args) as client, _status_line(args) as line:

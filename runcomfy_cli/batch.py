@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from runcomfy_runtime.cli.journal import Entry, Journal
-from runcomfy_runtime.cli.options import json_object, local_files
-from runcomfy_runtime.cli.progress import BatchBar
-from runcomfy_runtime.cli.summary import Outcome, Summary
+from runcomfy_cli.journal import Entry, Journal
+from runcomfy_cli.options import json_object, local_files
+from runcomfy_cli.progress import BatchBar
+from runcomfy_cli.summary import Outcome, Summary
 from runcomfy_runtime.errors import (
     AmbiguousSubmitError,
     APIConnectionError,

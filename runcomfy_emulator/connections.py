@@ -4,8 +4,8 @@ ASGI has no message for "hang up": an app that raises gets a 500 from the server
 returns without answering gets a 500 too. So the drop is done one level down, where the server
 lets us:
 
-* Under uvicorn (the :class:`~runcomfy_runtime.emulator.server.EmulatorServer` and
-  ``python -m runcomfy_runtime.emulator``), :class:`ConnectionDropper` finds the connection
+* Under uvicorn (the :class:`~runcomfy_emulator.server.EmulatorServer` and
+  ``python -m runcomfy_emulator``), :class:`ConnectionDropper` finds the connection
   whose peer address is the request's ``scope["client"]`` among the server's open connections
   and aborts its transport: the socket closes with not one byte of answer, exactly what a
   crash or a cut cable looks like (httpx: ``RemoteProtocolError: Server disconnected without

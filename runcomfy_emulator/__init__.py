@@ -4,7 +4,7 @@ It validates input as the docs describe (the documented messages, every problem 
 moves jobs through ``in_queue`` -> ``in_progress`` -> ``completed`` on a configurable clock,
 serves real output files, and injects faults on demand. See ``app.py`` for the routes,
 ``faults.py`` for the fault format, ``server.py`` for running it in-process, and
-``python -m runcomfy_runtime.emulator --help`` for the command line.
+``python -m runcomfy_emulator --help`` for the command line.
 
 Kept cheap to import: the names below load their modules (Starlette, uvicorn) on first use.
 """
@@ -15,12 +15,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from runcomfy_runtime.emulator.app import EmulatorApp, create_app
-    from runcomfy_runtime.emulator.clock import ManualClock
-    from runcomfy_runtime.emulator.examples import example_payload
-    from runcomfy_runtime.emulator.faults import Fault, parse_faults
-    from runcomfy_runtime.emulator.server import EmulatorServer
-    from runcomfy_runtime.emulator.stats import Stats
+    from runcomfy_emulator.app import EmulatorApp, create_app
+    from runcomfy_emulator.clock import ManualClock
+    from runcomfy_emulator.examples import example_payload
+    from runcomfy_emulator.faults import Fault, parse_faults
+    from runcomfy_emulator.server import EmulatorServer
+    from runcomfy_emulator.stats import Stats
 
 _EXPORTS = {
     "EmulatorApp": "app",

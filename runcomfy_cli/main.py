@@ -9,10 +9,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from runcomfy_runtime.cli.exitcodes import ExitCode, epilog, exit_code_for
+from runcomfy_cli.exitcodes import ExitCode, epilog, exit_code_for
+
+if TYPE_CHECKING:
+    from runcomfy_runtime.spec import EndpointSpec
+
+Registry = Mapping[str, "EndpointSpec"]
 
 Handler = Callable[[argparse.Namespace], ExitCode]
 
@@ -74,7 +79,7 @@ def _handler(name: str) -> Handler:
     """The command's function, imported when it runs (keeps ``--help`` light)."""
 
     def handle(args: argparse.Namespace) -> ExitCode:
-        from runcomfy_runtime.cli import commands
+        from runcomfy_cli import commands
 
         command: Handler = getattr(commands, name)
         return command(args)
@@ -100,11 +105,16 @@ def _refuse_token_argument(argv: Sequence[str]) -> bool:
     return False
 
 
-def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The whole command line; ``run MODEL`` also gets that model's field options."""
-    from runcomfy import MODULES
+def build_parser(
+    argv: Sequence[str] = (), registry: Registry | None = None
+) -> argparse.ArgumentParser:
+    """The whole command line; ``run MODEL`` also gets that model's field options.
 
-    models = sorted(MODULES)
+    ``registry`` is the generated package's (``runcomfy.REGISTRY``): iterating it lists the
+    model ids without importing a single endpoint module.
+    """
+    registry = registry if registry is not None else {}
+    models = sorted(registry)
     parser = _Parser(
         prog="runcomfy",
         description=DESCRIPTION,
@@ -136,12 +146,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p.add_argument("--no-download", action="store_true", help="print output URLs, save nothing")
     _validation(p)
     _waiting(p)
-    model = next((arg for arg in argv[1:] if arg in MODULES), None)
+    model = next((arg for arg in argv[1:] if arg in registry), None)
     if argv[:1] == ["run"] and model is not None:
-        from runcomfy import REGISTRY
-        from runcomfy_runtime.cli.options import add_field_options
+        from runcomfy_cli.options import add_field_options
 
-        add_field_options(p, REGISTRY[model], reserved=p._option_string_actions)
+        add_field_options(p, registry[model], reserved=p._option_string_actions)
     p.set_defaults(handler=_handler("run"))
 
     for name, text in (
@@ -206,25 +215,28 @@ def _positive(text: str) -> int:
     return value
 
 
-def _emulator(argv: list[str]) -> int:
+def _emulator(argv: list[str], registry: Registry) -> int:
     """Everything after ``emulator`` goes to the emulator's own command line, untouched."""
-    from runcomfy_runtime.emulator.__main__ import main as emulator_main
+    from runcomfy_emulator.__main__ import main as emulator_main
 
-    result = emulator_main(argv)
+    result = emulator_main(argv, registry=registry)
     return int(result or 0)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None) -> int:
+    """The command line; ``registry`` is handed in by the generated package's entry point."""
+    registry = registry if registry is not None else {}
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["emulator"]:
-        return _emulator(args_list[1:])
+        return _emulator(args_list[1:], registry)
     if _refuse_token_argument(args_list):
         return ExitCode.USAGE
-    args = build_parser(args_list).parse_args(args_list)
-    from runcomfy_runtime.cli.journal import JournalMismatch
-    from runcomfy_runtime.cli.lock import BatchLocked
-    from runcomfy_runtime.cli.options import InputFileError
-    from runcomfy_runtime.cli.printing import report_error
+    args = build_parser(args_list, registry).parse_args(args_list)
+    args.registry = registry
+    from runcomfy_cli.journal import JournalMismatch
+    from runcomfy_cli.lock import BatchLocked
+    from runcomfy_cli.options import InputFileError
+    from runcomfy_cli.printing import report_error
     from runcomfy_runtime.errors import RunComfyError
 
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from runcomfy_runtime.cli.exitcodes import ExitCode, exit_code_for
+from runcomfy_cli.exitcodes import ExitCode, exit_code_for
 
 Kind = Literal["succeeded", "failed", "skipped", "ambiguous", "pending"]
 

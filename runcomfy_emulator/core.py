@@ -2,7 +2,7 @@
 
 One :class:`Emulator` holds the registry it was handed, the job store, the faults, the
 counters and the input images. It is also the in-process control surface the
-:class:`~runcomfy_runtime.emulator.server.EmulatorServer` exposes to tests; everything on it is
+:class:`~runcomfy_emulator.server.EmulatorServer` exposes to tests; everything on it is
 safe to call from another thread.
 """
 
@@ -15,12 +15,12 @@ from typing import Any
 
 import httpx
 
-from runcomfy_runtime.emulator.clock import Clock, wall_time_of
-from runcomfy_runtime.emulator.faults import Fault, FaultBook
-from runcomfy_runtime.emulator.inputs import InputStore
-from runcomfy_runtime.emulator.jobs import Failure, Job, JobStore, OutputPlan, Timing
-from runcomfy_runtime.emulator.outputs import check_sizes
-from runcomfy_runtime.emulator.stats import Counters, Stats
+from runcomfy_emulator.clock import Clock, wall_time_of
+from runcomfy_emulator.faults import Fault, FaultBook
+from runcomfy_emulator.inputs import InputStore
+from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Timing
+from runcomfy_emulator.outputs import check_sizes
+from runcomfy_emulator.stats import Counters, Stats
 from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.image_uri import is_image_uri
 from runcomfy_runtime.media import check_media
