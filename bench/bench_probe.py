@@ -28,8 +28,10 @@ from multiprocessing.connection import Connection
 
 import httpx
 
+from runcomfy_runtime.constants import PROBE_FIRST_RANGE_BYTES as FIRST_RANGE_BYTES
+from runcomfy_runtime.fetch import AsyncFetcher
 from runcomfy_runtime.media import check_media
-from runcomfy_runtime.probe import FIRST_RANGE_BYTES, Prober
+from runcomfy_runtime.probe import Prober
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
 from tests import imagefiles
 from tests.imageserver import ImageServer
@@ -48,7 +50,7 @@ SPEC = EndpointSpec(
             "image_urls",
             "image_urls",
             required=True,
-            image=True,
+            media="image",
             many=True,
             rules=(
                 Rule("file_size_mb", "<=", 15, "Each image file must be ≤ 15 MB."),
@@ -106,7 +108,7 @@ async def report(
     control: Connection, client: httpx.AsyncClient, heavy: str, urls: list[str]
 ) -> None:
     async def validate_all() -> None:
-        problems = await check_media(SPEC, {"image_urls": urls}, Prober(client))
+        problems = await check_media(SPEC, {"image_urls": urls}, Prober(AsyncFetcher(client)))
         assert problems == [], problems
 
     async def download_all() -> None:
@@ -121,11 +123,13 @@ async def report(
     await download_all()  # warm the connection pool once
     probe_bytes, probe_s = await median_of(control, validate_all)
     full_bytes, full_s = await median_of(control, download_all)
-    _, one_s = await median_of(control, lambda: Prober(client).probe(urls[0]))
-    _, ten_s = await median_of(control, lambda: Prober(client).probe_many(urls))
+    _, one_s = await median_of(control, lambda: Prober(AsyncFetcher(client)).probe(urls[0]))
+    _, ten_s = await median_of(control, lambda: Prober(AsyncFetcher(client)).probe_many(urls))
     _, bare_one_s = await median_of(control, lambda: bare_range_gets(1))
     _, bare_ten_s = await median_of(control, lambda: bare_range_gets(COUNT))
-    heavy_bytes, heavy_s = await median_of(control, lambda: Prober(client).probe(heavy))
+    heavy_bytes, heavy_s = await median_of(
+        control, lambda: Prober(AsyncFetcher(client)).probe(heavy)
+    )
 
     print(f"  check_media, all ten:   {probe_bytes:>11,} bytes  {probe_s * 1000:8.1f} ms")
     print(f"  download all ten:       {full_bytes:>11,} bytes  {full_s * 1000:8.1f} ms")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from codegen.errors import SchemaFileError
+from codegen.errors import SchemaFileError, SchemaFilesError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
-    except SchemaFileError as e:
+    except (SchemaFileError, SchemaFilesError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return code

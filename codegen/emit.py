@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
 
+from codegen.errors import SchemaFileError, SchemaFilesError
 from codegen.load import fast_check, load_file, schema_paths
 from codegen.model import EndpointModel, build_endpoint, build_tree
 from codegen.render import environment, render_endpoint, render_shared
@@ -42,10 +43,14 @@ def _put(folder: Path, rel: str, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def _endpoint(path: Path, root: Path, folder: Path) -> EndpointModel:
+def _endpoint(path: Path, root: Path, folder: Path) -> EndpointModel | SchemaFileError:
     """One schema file through load, check, normalise, model and template, written to
-    ``folder``; what comes back is only what the shared files need (names and ids)."""
-    model = build_endpoint(load_file(path, root))
+    ``folder``; what comes back is only what the shared files need (names and ids), or every
+    problem of the file, so one bad file does not hide another's problems."""
+    try:
+        model = build_endpoint(load_file(path, root))
+    except SchemaFileError as e:
+        return e
     _put(folder, model.file, render_endpoint(model))
     return replace(model, fields=(), schema={}, example=None)
 
@@ -71,9 +76,13 @@ def _render_into(schemas: Path, folder: Path) -> list[str]:
         with ProcessPoolExecutor(workers) as pool:
             chunk = max(1, len(paths) // (workers * 4))
             jobs = pool.map(_endpoint, paths, repeat(schemas), repeat(folder), chunksize=chunk)
-            endpoints = list(jobs)
+            built = list(jobs)
     else:
-        endpoints = [_endpoint(p, schemas, folder) for p in paths]
+        built = [_endpoint(p, schemas, folder) for p in paths]
+    refused = [e for e in built if isinstance(e, SchemaFileError)]
+    if refused:
+        raise SchemaFilesError(refused)
+    endpoints = [e for e in built if isinstance(e, EndpointModel)]
     shared = render_shared(endpoints, build_tree(endpoints))
     for rel, text in shared.items():
         _put(folder, rel, text)

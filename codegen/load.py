@@ -30,9 +30,8 @@ class SchemaFile:
 
 
 def _meta_schema() -> dict[str, Any]:
-    meta = json.loads(META_SCHEMA_PATH.read_text(encoding="utf-8"))
-    inlined: dict[str, Any] = _inline_refs(meta, meta.pop("$defs", {}))
-    return inlined
+    meta: dict[str, Any] = json.loads(META_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return meta
 
 
 @cache
@@ -50,19 +49,6 @@ def fast_check() -> Callable[[Any], Any]:
     meta.pop("$schema", None)
     check: Callable[[Any], Any] = fastjsonschema.compile(meta)
     return check
-
-
-def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
-    """The meta-schema with each ``#/$defs/x`` replaced by its definition (none is recursive):
-    resolving references costs more than all the other checking of a file together."""
-    if isinstance(node, dict):
-        ref = node.get("$ref", "")
-        if ref.startswith("#/$defs/"):
-            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
-        return {k: _inline_refs(v, defs) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline_refs(v, defs) for v in node]
-    return node
 
 
 def _where(path: Any) -> str:

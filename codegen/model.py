@@ -1,5 +1,6 @@
 """Stage 3: the intermediate model the templates print. Every name, type and literal is
-computed here, in Python; the templates only lay them out."""
+computed here, in Python, from what the runtime's schema engine made of the file; the
+templates only lay them out."""
 
 from __future__ import annotations
 
@@ -7,36 +8,72 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from codegen import naming
 from codegen.errors import SchemaFileError
 from codegen.load import SchemaFile
-from codegen.normalise import NormalProperty, accepted_formats, input_schema, normalise_property
+from runcomfy_runtime.errors import SchemaError, SchemaProblem
+from runcomfy_runtime.schema import names
+from runcomfy_runtime.schema.compile import fields_of
+from runcomfy_runtime.schema.describe import describe_field, english_summary
+from runcomfy_runtime.schema.normalise import normalise
+from runcomfy_runtime.schema.outputs import OutputKey, output_keys, output_kind
+from runcomfy_runtime.spec import FieldSpec, Rule
 
 PACKAGE = "runcomfy"
 ENDPOINTS_PACKAGE = f"{PACKAGE}.endpoints"
 
 _SCALAR_HINTS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_MEDIA_HINTS = {"image": "ImageInput", "video": "VideoInput", "audio": "AudioInput"}
 
-
-@dataclass(frozen=True)
-class RuleModel:
-    metric: str
-    op: str
-    value: float
-    message: str
+MODULE_NAMES = frozenset(
+    {
+        "annotations",
+        "dataclass",
+        "field",
+        "Sequence",
+        "Literal",
+        "TypeAlias",
+        "SPEC",
+        "AsyncEndpoint",
+        "SyncEndpoint",
+        "ValidationLevel",
+        "AsyncJob",
+        "Job",
+        "Result",
+        "StatusCallback",
+        "EndpointSpec",
+        "FieldSpec",
+        "OutputBase",
+        "ImageInput",
+        "VideoInput",
+        "AudioInput",
+        "Rule",
+    }
+)
+"""Names every endpoint module imports or defines; a generated type must not shadow one."""
 
 
 @dataclass(frozen=True)
 class FieldModel:
-    python_name: str
-    wire_name: str
-    required: bool
+    spec: FieldSpec  # what the runtime gets, printed as is
     type_hint: str  # as printed in the signature
     alias: tuple[str, str] | None  # (alias name, Literal[...] text) for enums
-    image: bool
-    many: bool
-    rules: tuple[RuleModel, ...]
     doc_lines: tuple[str, ...]  # the docstring entry, wrapped
+
+    @property
+    def python_name(self) -> str:
+        return self.spec.python_name
+
+    @property
+    def wire_name(self) -> str:
+        return self.spec.wire_name
+
+    @property
+    def required(self) -> bool:
+        return self.spec.required
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.spec.rules
 
 
 @dataclass(frozen=True)
@@ -44,8 +81,7 @@ class EndpointModel:
     model_id: str
     endpoint: str
     source: str
-    summary: str | None
-    title: str | None
+    summary: str  # English, built from the model id, its kind and the catalog's name
     module: str  # runcomfy.endpoints.bytedance.dreamina_4_0.edit
     attribute: str  # edit: its name in the namespace
     class_name: str  # Edit (the sync class; the async one is Async + it)
@@ -53,11 +89,16 @@ class EndpointModel:
     fields: tuple[FieldModel, ...]
     schema: dict[str, Any]
     example: dict[str, Any] | None
-    accepted_formats: tuple[str, ...]
+    output_kind: str | None
+    outputs: tuple[OutputKey, ...]
 
     @property
     def file(self) -> str:
         return self.module.removeprefix(f"{PACKAGE}.").replace(".", "/") + ".py"
+
+    @property
+    def output_class(self) -> str:
+        return f"{self.class_name}Output"
 
 
 @dataclass
@@ -69,32 +110,23 @@ class NamespaceModel:
     endpoints: dict[str, EndpointModel] = field(default_factory=dict)
 
 
-def _type_hint(prop: NormalProperty, alias: str | None) -> str:
-    schema = prop.schema
+def _type_hint(spec: FieldSpec, schema: dict[str, Any], alias: str | None) -> str:
     if alias is not None:
         return alias
-    if prop.image:
-        return "Sequence[ImageInput]" if prop.many else "ImageInput"
-    if prop.many:
-        item = schema["items"]
-        return f"Sequence[{_SCALAR_HINTS[item['type']]}]"
+    if spec.media is not None:
+        hint = _MEDIA_HINTS[spec.media]
+        return f"Sequence[{hint}]" if spec.many else hint
+    if schema["type"] == "array":
+        return f"Sequence[{_SCALAR_HINTS[schema['items']['type']]}]"
     return _SCALAR_HINTS[schema["type"]]
 
 
-def _limits(schema: dict[str, Any]) -> list[str]:
-    """The documented limits in words, for the docstring."""
-    spoken = {
-        "minimum": ">= {}",
-        "maximum": "<= {}",
-        "exclusiveMinimum": "> {}",
-        "exclusiveMaximum": "< {}",
-        "minLength": "at least {} character(s)",
-        "maxLength": "at most {} character(s)",
-        "minItems": "at least {} item(s)",
-        "maxItems": "at most {} item(s)",
-        "pattern": "matches {!r}",
-    }
-    return [text.format(schema[key]) for key, text in spoken.items() if key in schema]
+def _literal(schema: dict[str, Any]) -> str | None:
+    """``Literal[...]`` of an enum, or None where Python has no literal type (floats)."""
+    values = schema.get("enum")
+    if not values or any(isinstance(v, float) for v in values):
+        return None
+    return "Literal[" + ", ".join(repr(v) for v in values) + "]"
 
 
 def wrap(text: str, width: int = 84, indent: str = "", hang: str = "    ") -> list[str]:
@@ -111,101 +143,85 @@ def wrap(text: str, width: int = 84, indent: str = "", hang: str = "    ") -> li
     return [_docstring_safe(line) for line in lines]
 
 
-def _doc_lines(
-    prop: NormalProperty, python_name: str, rules: tuple[RuleModel, ...]
-) -> tuple[str, ...]:
-    schema = prop.schema
-    parts: list[str] = []
-    head = schema.get("title") or ""
-    description = (schema.get("description") or "").strip()
-    text = " ".join(p for p in (head + "." if head and not description else "", description) if p)
-    parts.append(text or head or "(undocumented)")
-    limits = _limits(schema)
-    if (prop.many and schema["items"].get("format") == "image_uri") or schema.get(
-        "format"
-    ) == "image_uri":
-        limits.append("image URLs (https)" if prop.many else "an image URL (https)")
-    if limits:
-        parts.append("Limits: " + "; ".join(limits) + ".")
-    if "enum" in schema:
-        parts.append("One of: " + ", ".join(repr(v) for v in schema["enum"]) + ".")
-    if "default" in schema:
-        parts.append(f"Server default: {schema['default']!r}.")
-    for rule in rules:
-        parts.append(f"Rule {rule.metric} {rule.op} {rule.value:g}: {rule.message}")
-    wire = "" if python_name == prop.wire_name else f" (sent as {prop.wire_name!r})"
-    lines = wrap(f"{python_name}{wire}: {parts[0]}")
-    for extra in parts[1:]:
-        lines += wrap(extra, indent="    ")
-    return tuple(lines)
-
-
 def _docstring_safe(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
+def _doc_lines(spec: FieldSpec, schema: dict[str, Any]) -> tuple[str, ...]:
+    words = describe_field(spec, schema)
+    sentences = words.sentences() or ["(undocumented)"]
+    lines = wrap(f"{spec.python_name}: {sentences[0]}")
+    for extra in sentences[1:]:
+        lines += wrap(extra, indent="    ")
+    return tuple(lines)
+
+
+def _problems(file: str, error: SchemaError) -> SchemaFileError:
+    return SchemaFileError(file, problems=error.problems)
+
+
 def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
+    """One schema file -> its model; :class:`SchemaFileError` lists every problem of it."""
     doc, file = schema_file.doc, schema_file.name
-    raw_input = doc["input"]
-    required = list(raw_input.get("required", []))
-    for name in required:
-        if name not in raw_input["properties"]:
-            raise SchemaFileError(file, "input.required", f"{name!r} is not a property")
-    names = naming.NameTable(file, "input.properties")
-    aliases = naming.NameTable(file, "input.properties (enum type names)")
-    class_name = naming.NameTable(file, "id").name_for(doc["id"].split("/")[-1], naming.type_name)
+    try:
+        normal = normalise(doc["input"])
+    except SchemaError as e:
+        raise _problems(file, e) from None
+    problems: list[SchemaProblem] = []
+    arguments = names.NameTable("input.properties", problems)
+    specs = fields_of(normal, arguments)
+    aliases = names.NameTable("input.properties (enum type names)", problems)
+    taken = MODULE_NAMES
+
+    def type_name(wire: str) -> str:
+        return names.type_name(wire, taken)
+
+    segments = doc["id"].split("/")
+    class_name = names.NameTable("id", problems).name_for(segments[-1], type_name)
     aliases.claim(class_name, f"the endpoint class {class_name}")
-    props = [normalise_property(file, wire, raw) for wire, raw in raw_input["properties"].items()]
+    aliases.claim(f"{class_name}Output", f"the output class {class_name}Output")
+    properties = normal.schema["properties"]
     fields = []
-    formats: set[str] = set()
-    for prop in props:
-        python_name = names.name_for(prop.wire_name, naming.argument_name)
-        alias = None
-        if "enum" in prop.schema:
-            alias_name = aliases.name_for(prop.wire_name, naming.type_name)
-            literal = "Literal[" + ", ".join(repr(v) for v in prop.schema["enum"]) + "]"
-            alias = (alias_name, literal)
-        rules = tuple(RuleModel(r.metric, r.op, r.value, r.message) for r in prop.rules)
-        if prop.image:
-            formats.update(accepted_formats(prop.schema.get("description", "")))
+    for spec in specs:
+        schema = properties[spec.wire_name]
+        literal = _literal(schema)
+        alias = (aliases.name_for(spec.wire_name, type_name), literal) if literal else None
         fields.append(
             FieldModel(
-                python_name=python_name,
-                wire_name=prop.wire_name,
-                required=prop.wire_name in required,
-                type_hint=_type_hint(prop, alias[0] if alias else None),
+                spec=spec,
+                type_hint=_type_hint(spec, schema, alias[0] if alias else None),
                 alias=alias,
-                image=prop.image,
-                many=prop.many,
-                rules=rules,
-                doc_lines=_doc_lines(prop, python_name, rules),
+                doc_lines=_doc_lines(spec, schema),
             )
         )
-    segments = doc["id"].split("/")
+    catalog = doc.get("catalog", {})
+    outputs = output_keys(doc.get("output"), problems)
+    kind = output_kind(doc["id"], catalog.get("kind"), catalog.get("categories"), outputs)
 
     def segment(wire: str, make: Callable[[str], str]) -> str:
-        return naming.NameTable(file, "id").name_for(wire, make)  # one scope per segment
+        return names.NameTable("id", problems).name_for(wire, make)  # one scope per segment
 
     namespace = tuple(
-        segment(s, naming.namespace_name if i == 0 else naming.identifier)
+        segment(s, names.namespace_name if i == 0 else names.identifier)
         for i, s in enumerate(segments[:-1])
     )
-    attribute = segment(segments[-1], naming.identifier)
+    attribute = segment(segments[-1], names.identifier)
+    if problems:
+        raise SchemaFileError(file, problems=problems)
     return EndpointModel(
         model_id=doc["id"],
         endpoint=doc["endpoint"],
         source=doc["source"],
-        summary=doc.get("summary"),
-        title=doc.get("title"),
+        summary=english_summary(doc["id"], kind, catalog.get("display_name")),
         module=".".join((ENDPOINTS_PACKAGE, *namespace, attribute)),
         attribute=attribute,
         class_name=class_name,
         namespace=namespace,
-        # required first, then the rest, each in documented order: a valid signature
-        fields=tuple(sorted(fields, key=lambda f: not f.required)),
-        schema=input_schema(props, required),
+        fields=tuple(fields),
+        schema=normal.schema,
         example=doc.get("example"),
-        accepted_formats=tuple(sorted(formats)),
+        output_kind=kind,
+        outputs=outputs,
     )
 
 
@@ -224,7 +240,7 @@ def build_tree(endpoints: list[EndpointModel]) -> NamespaceModel:
             if name not in node.children:
                 path = ep.namespace[:depth]
                 wire = "/".join(ep.model_id.split("/")[:depth])
-                class_name = "_".join(naming.pascal(p) for p in path)
+                class_name = "_".join(names.pascal(p) for p in path)
                 if class_names.setdefault(class_name, wire) != wire:
                     raise SchemaFileError(
                         f"{ep.model_id}.yaml",

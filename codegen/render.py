@@ -19,49 +19,26 @@ def isort_key(name: str) -> tuple[int, str]:
     return (rank, name.lower())
 
 
-ERROR_NAMES = sorted(
-    (
-        "APIConnectionError",
-        "APIError",
-        "AmbiguousSubmitError",
-        "AuthenticationError",
-        "CancelRefused",
-        "ConfigurationError",
-        "InputRejectedError",
-        "InputValidationError",
-        "InsufficientBalanceError",
-        "JobCancelled",
-        "JobFailed",
-        "NotFoundError",
-        "PermissionDeniedError",
-        "Problem",
-        "RateLimitError",
-        "RunComfyError",
-        "ServerError",
-        "UnknownModelError",
-        "WaitTimeout",
-    ),
-    key=isort_key,
-)
+def public_names() -> dict[str, list[str]]:
+    """The runtime's public names by the module defining them: what ``runcomfy`` re-exports.
+    The list lives once, in ``runcomfy_runtime.PUBLIC``."""
+    from runcomfy_runtime import PUBLIC
+
+    modules: dict[str, list[str]] = {}
+    for name, module in PUBLIC.items():
+        modules.setdefault(module, []).append(name)
+    return {module: sorted(found, key=isort_key) for module, found in sorted(modules.items())}
 
 
-EXPORTED = sorted(
-    [
-        *ERROR_NAMES,
-        "RunComfy",
-        "AsyncRunComfy",
-        "MODULES",
-        "REGISTRY",
-        "AsyncJob",
-        "Job",
-        "Output",
-        "Result",
-        "Status",
-        "ImageFacts",
-        "validate",
-    ],
-    key=lambda name: (isort_key(name)[0], name),  # RUF022: case-sensitive within a kind
-)
+OWN_NAMES = ("AsyncRunComfy", "MODULES", "REGISTRY", "RunComfy", "validate")
+"""What the generated package defines itself, beside the runtime's names."""
+
+
+def exported() -> list[str]:
+    from runcomfy_runtime import PUBLIC
+
+    names = {*PUBLIC, *OWN_NAMES}
+    return sorted(names, key=lambda name: (isort_key(name)[0], name))  # RUF022's order
 
 
 def py_literal(value: Any) -> str:
@@ -93,17 +70,24 @@ def environment() -> jinja2.Environment:
     return env
 
 
+_MEDIA_TYPES = ("ImageInput", "VideoInput", "AudioInput")
+
+
 def render_endpoint(ep: EndpointModel) -> str:
     aliases = [f.alias for f in ep.fields if f.alias]
+    hints = " ".join(f.type_hint for f in ep.fields)
+    spec_names = ["EndpointSpec", "FieldSpec"]
+    spec_names += [name for name in _MEDIA_TYPES if name in hints]
+    spec_names += ["Rule"] if any(f.rules for f in ep.fields) else []
     return (
         environment()
         .get_template("endpoint.py.jinja")
         .render(
             ep=ep,
             aliases=aliases,
-            uses_rules=any(f.rules for f in ep.fields),
-            uses_images=any(f.image for f in ep.fields),
-            uses_sequence=any(f.type_hint.startswith("Sequence[") for f in ep.fields),
+            spec_names=sorted(spec_names, key=isort_key),
+            uses_field=any(k.python_name != k.wire_name for k in ep.outputs),
+            uses_sequence="Sequence[" in hints,
             modes=[("", "Job", "", ""), ("Async", "AsyncJob", "async ", "await ")],
         )
     )
@@ -133,7 +117,7 @@ def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[
     first = ordered[0]
     files = {
         "__init__.py": env.get_template("package_init.py.jinja").render(
-            endpoints=ordered, first=first, errors=ERROR_NAMES, exported=EXPORTED
+            endpoints=ordered, first=first, public=public_names(), exported=exported()
         ),
         "_registry.py": env.get_template("registry.py.jinja").render(endpoints=ordered),
         "_client.py": env.get_template("client.py.jinja").render(

@@ -259,9 +259,9 @@ class BatchRunner:
     async def _download(self, number: int, request_id: str, output: dict[str, Any]) -> list[Path]:
         """Every output not already saved: a file completed before a kill is never fetched
         (or written) again."""
-        from runcomfy_runtime.jobs import Result
+        from runcomfy_runtime.results import Output, Result
 
-        result = Result.from_wire(
-            request_id, {"status": "succeeded", "output": output}, self.client
+        result = Result.from_wire(request_id, {"status": "succeeded", "output": output}, Output)
+        return await self.client.download(
+            result, line_dir(self.options.out, number), skip_existing=True
         )
-        return await result.adownload(line_dir(self.options.out, number), skip_existing=True)

@@ -1,16 +1,17 @@
 """``runcomfy models`` and ``runcomfy schema``: the registry, readable by a person or a script.
 
-The text is built from the same :class:`EndpointSpec` the client validates with, so what the
-command documents is what it enforces.
+The text is built from the same :class:`EndpointSpec` the client validates with, and each field
+is worded by ``runcomfy_runtime.schema.describe``, as in the generated docstrings and ``--help``:
+what the command documents is what it enforces.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from runcomfy_cli.options import describe_limits, option_name
+from runcomfy_cli.options import option_name
+from runcomfy_runtime.schema.describe import describe_field
 from runcomfy_runtime.spec import EndpointSpec
 
 
@@ -24,53 +25,28 @@ def model_record(spec: EndpointSpec) -> dict[str, Any]:
     return {
         "model_id": spec.model_id,
         "endpoint": spec.endpoint,
-        "title": spec.title,
         "summary": spec.summary,
+        "output_kind": spec.output_kind,
         "required": [f.wire_name for f in spec.fields if f.required],
         "fields": [f.wire_name for f in spec.fields],
     }
 
 
-def _type_of(schema: Mapping[str, Any]) -> str:
-    kind = str(schema.get("type", "any"))
-    items = schema.get("items")
-    if kind == "array" and isinstance(items, Mapping):
-        inner = str(items.get("type", "any"))
-        fmt = items.get("format")
-        return f"array of {inner}" + (f" ({fmt})" if fmt else "")
-    fmt = schema.get("format")
-    return kind + (f" ({fmt})" if fmt else "")
-
-
-def _value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
 def schema_text(spec: EndpointSpec) -> str:
-    """Every field: name, option, type, enum, default, limits and the documented media rules."""
+    """Every field: name, type, option, then its description, enum, limits, default, rules."""
     lines = [spec.model_id]
     if spec.summary:
         lines.append(f"  {spec.summary}")
     lines.append(f"  endpoint: POST {spec.endpoint}")
     properties: Mapping[str, Any] = spec.input_schema.get("properties", {})
     for field in spec.fields:
-        schema = properties.get(field.wire_name, {})
+        words = describe_field(field, properties.get(field.wire_name, {}))
         flag = "required" if field.required else "optional"
         lines.append("")
-        lines.append(f"  {field.wire_name}  [{_type_of(schema)}, {flag}]  {option_name(field)}")
-        description = str(schema.get("description") or "").strip()
-        if description:
-            lines.append(f"      {description}")
-        enum = schema.get("enum")
-        if enum:
-            lines.append("      one of: " + ", ".join(_value(v) for v in enum))
-        limits = describe_limits(schema)
-        if limits:
-            lines.append("      limits: " + ", ".join(limits))
-        if "default" in schema:
-            lines.append(f"      default: {_value(schema['default'])}")
-        for rule in field.rules:
-            lines.append(f"      rule: {rule.metric} {rule.op} {rule.value:g}  ({rule.message})")
+        lines.append(f"  {field.wire_name}  [{words.type}, {flag}]  {option_name(field)}")
+        lines.extend(
+            f"      {sentence}" for sentence in words.sentences() if sentence != "Required."
+        )
     return "\n".join(lines)
 
 
@@ -79,6 +55,7 @@ def schema_record(spec: EndpointSpec) -> dict[str, Any]:
     return {
         "model_id": spec.model_id,
         "endpoint": spec.endpoint,
+        "summary": spec.summary,
         "input_schema": spec.input_schema,
         "rules": {
             f.wire_name: [

@@ -18,14 +18,15 @@ from runcomfy_cli.progress import StatusLine
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from runcomfy_runtime.jobs import Job, Result
+    from runcomfy_runtime.jobs import Job
+    from runcomfy_runtime.results import Output, Result
 
 
 def _status_line(args: argparse.Namespace) -> StatusLine:
     return StatusLine(sys.stderr, live=sys.stderr.isatty(), quiet=args.quiet)
 
 
-def _result_text(result: Result, paths: list[Path] | None) -> str:
+def _result_text(result: Result[Output], paths: list[Path] | None) -> str:
     if paths:
         return "\n".join(str(p) for p in paths)
     lines = [f"{result.request_id}: {result.status}", *result.urls]
@@ -34,7 +35,9 @@ def _result_text(result: Result, paths: list[Path] | None) -> str:
     return "\n".join(lines)
 
 
-def _finish(args: argparse.Namespace, job: Job, line: StatusLine, *, download: bool) -> ExitCode:
+def _finish(
+    args: argparse.Namespace, job: Job[Output], line: StatusLine, *, download: bool
+) -> ExitCode:
     """Wait for ``job``, download when asked, print what was saved (or the output URLs)."""
     try:
         result = job.wait(
@@ -50,7 +53,9 @@ def _finish(args: argparse.Namespace, job: Job, line: StatusLine, *, download: b
             file=sys.stderr,
         )
         raise
-    paths = result.download(args.out, on_progress=line.on_download) if download else None
+    paths = (
+        job.download(args.out, result=result, on_progress=line.on_download) if download else None
+    )
     line.close()
     emit(args.json, result_record(result, paths), _result_text(result, paths))
     return ExitCode.OK

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from runcomfy_runtime.schema.describe import describe_field
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec
 
 DEST_PREFIX = "field__"
@@ -50,53 +51,13 @@ def _converter(schema: Mapping[str, Any]) -> Callable[[str], Any]:
     return CONVERTERS.get(kind, str) if isinstance(kind, str) else str
 
 
-def _shown(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-LIMITS = (
-    ("minimum", ">= {}"),
-    ("exclusiveMinimum", "> {}"),
-    ("maximum", "<= {}"),
-    ("exclusiveMaximum", "< {}"),
-    ("minLength", "at least {} characters"),
-    ("maxLength", "at most {} characters"),
-    ("minItems", "at least {} item(s)"),
-    ("maxItems", "at most {} item(s)"),
-)
-
-
-def describe_limits(schema: Mapping[str, Any]) -> list[str]:
-    return [text.format(_shown(schema[key])) for key, text in LIMITS if key in schema]
-
-
 def help_text(field: FieldSpec, schema: Mapping[str, Any]) -> str:
-    """Description, enum, limits, default and the media rules, in one help paragraph."""
-    parts: list[str] = []
-    description = str(schema.get("description") or schema.get("title") or "").strip()
-    if description:
-        parts.append(description.rstrip(".") + ".")
-    if field.wire_name != field.python_name:
-        parts.append(f"Sent as {field.wire_name!r}.")
-    items = schema.get("items") if isinstance(schema.get("items"), Mapping) else {}
-    enum = schema.get("enum") or (items or {}).get("enum")
-    if enum:
-        parts.append("One of: " + ", ".join(_shown(v) for v in enum) + ".")
-    limits = describe_limits(schema)
-    if limits:
-        parts.append("Limits: " + ", ".join(limits) + ".")
+    """The field in words (``schema.describe``, the wording of docstrings and ``runcomfy
+    schema``), plus how to give it on the command line."""
+    words = describe_field(field, schema).sentences()
     if field.many:
-        parts.append("Repeat the option for each value.")
-    if field.image:
-        parts.append("A URL, or a local file (sent inline).")
-    if field.rules:
-        messages = dict.fromkeys(rule.message for rule in field.rules)  # ordered, no repeats
-        parts.append("Each image: " + " ".join(messages))
-    if "default" in schema and not field.many:
-        parts.append(f"Default: {_shown(schema['default'])}.")
-    if field.required:
-        parts.append("Required.")
-    return " ".join(parts).replace("%", "%%")  # argparse formats help with %
+        words.append("Repeat the option for each value.")
+    return " ".join(words).replace("%", "%%")  # argparse formats help with %
 
 
 def add_field_options(
@@ -137,7 +98,7 @@ def add_field_options(
                 action="append",
                 type=_converter(items or {}),
                 default=argparse.SUPPRESS,
-                metavar="URL" if field.image else "VALUE",
+                metavar="URL" if field.media else "VALUE",
                 help=text,
             )
         else:
@@ -179,7 +140,7 @@ def local_files(spec: EndpointSpec, payload: Mapping[str, Any]) -> dict[str, Any
     """``payload`` with local paths in image fields turned into ``Path`` values, which the
     client checks against the same rules as a URL and sends as a data URI."""
     out = dict(payload)
-    for field in spec.image_fields:
+    for field in spec.media_fields:
         value = out.get(field.wire_name)
         if isinstance(value, list):
             out[field.wire_name] = [_as_local(v) for v in value]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from runcomfy_runtime.jobs import Result
+    from runcomfy_runtime.results import Result
 
 
 def emit(as_json: bool, record: Any, text: str | None) -> None:
@@ -24,7 +24,7 @@ def emit(as_json: bool, record: Any, text: str | None) -> None:
         print(text, flush=True)
 
 
-def result_record(result: Result, paths: list[Path] | None = None) -> dict[str, Any]:
+def result_record(result: Result[Any], paths: list[Path] | None = None) -> dict[str, Any]:
     record: dict[str, Any] = {
         "request_id": result.request_id,
         "status": result.status,

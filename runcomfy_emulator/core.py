@@ -22,15 +22,18 @@ from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Timing
 from runcomfy_emulator.outputs import check_sizes
 from runcomfy_emulator.stats import Counters, Stats
 from runcomfy_runtime.errors import Problem
-from runcomfy_runtime.image_uri import is_image_uri
+from runcomfy_runtime.fetch import AsyncFetcher
 from runcomfy_runtime.media import check_media
 from runcomfy_runtime.probe import ProbeFailure, Prober
+from runcomfy_runtime.schema.formats import media_check
 from runcomfy_runtime.spec import EndpointSpec
 from runcomfy_runtime.validation import schema_problems
 
 DEFAULT_PROBE_TIMEOUT = 3.0
 """Seconds one input image may take to fetch: an unreachable URL becomes a problem in the
 422 answer promptly, instead of a submit that hangs."""
+
+is_image = media_check("image")
 
 _FAILURES: dict[str, Failure] = {"job_failed": "failed", "result_failed": "completed"}
 
@@ -82,7 +85,7 @@ class Emulator:
         ``probe_timeout``; an image that cannot be read is a problem, not an error.
         """
         found = schema_problems(spec, payload)
-        prober = Prober(self._client(), timeout=self.probe_timeout)  # fresh: uploads change
+        prober = Prober(AsyncFetcher(self._client()), timeout=self.probe_timeout)  # uploads change
         found.extend(await check_media(spec, payload, prober))
         source = None
         first = _first_image(spec, payload)
@@ -144,9 +147,11 @@ class Emulator:
 def _first_image(spec: EndpointSpec, payload: Any) -> str | None:
     if not isinstance(payload, Mapping):
         return None
-    for field in spec.image_fields:
+    for field in spec.media_fields:
+        if field.media != "image":
+            continue
         value = payload.get(field.wire_name)
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and is_image_uri(item):
+            if isinstance(item, str) and is_image(item):
                 return item
     return None

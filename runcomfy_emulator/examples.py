@@ -29,7 +29,7 @@ def example_payload(spec: EndpointSpec, base_url: str) -> dict[str, Any]:
     """
     payload: dict[str, Any] = copy.deepcopy(dict(spec.example or {}))
     properties = spec.input_schema.get("properties", {})
-    for field in spec.image_fields:
+    for field in spec.media_fields:
         value = payload.get(field.wire_name)
         if isinstance(value, str):
             payload[field.wire_name] = input_url(base_url, basename_of(value))

@@ -76,7 +76,9 @@ def example_image_urls(spec: EndpointSpec) -> list[str]:
     """Every image URL in the endpoint's documented example, in field order."""
     example = spec.example or {}
     urls: list[str] = []
-    for field in spec.image_fields:
+    for field in spec.media_fields:
+        if field.media != "image":
+            continue
         value = example.get(field.wire_name)
         items = value if isinstance(value, list) else [value]
         urls.extend(item for item in items if isinstance(item, str))

@@ -1,4 +1,77 @@
 """The hand-written runtime behind the generated ``runcomfy`` package.
 
-Kept cheap to import: this module imports nothing; each piece loads where it is used.
+Every public name is listed once, here, with the module that defines it; the generated package
+re-exports exactly these (its template reads :data:`PUBLIC`). Importing this package loads
+nothing else: each name's module loads when the name is first used.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.2.0"
+
+_ERRORS = (
+    "APIConnectionError",
+    "APIError",
+    "AmbiguousSubmitError",
+    "AuthenticationError",
+    "CancelRefused",
+    "ConfigurationError",
+    "DownloadError",
+    "InputRejectedError",
+    "InputValidationError",
+    "InsufficientBalanceError",
+    "JobCancelled",
+    "JobFailed",
+    "NoOutputError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "Problem",
+    "RateLimitError",
+    "RunComfyError",
+    "SchemaError",
+    "SchemaProblem",
+    "ServerError",
+    "UnknownModelError",
+    "WaitTimeout",
+)
+
+PUBLIC: dict[str, str] = {
+    **{name: "runcomfy_runtime.errors" for name in _ERRORS},
+    "Client": "runcomfy_runtime.client",
+    "AsyncClient": "runcomfy_runtime.client",
+    "Job": "runcomfy_runtime.jobs",
+    "AsyncJob": "runcomfy_runtime.jobs",
+    "Result": "runcomfy_runtime.results",
+    "Output": "runcomfy_runtime.results",
+    "OutputBase": "runcomfy_runtime.results",
+    "Status": "runcomfy_runtime.results",
+    "Cancellation": "runcomfy_runtime.results",
+    "MediaFacts": "runcomfy_runtime.schema.rules",
+    "PollPolicy": "runcomfy_runtime.polling",
+    "RetryPolicy": "runcomfy_runtime.retry",
+    "ValidationLevel": "runcomfy_runtime.endpoint",
+    "MediaInput": "runcomfy_runtime.spec",
+    "ImageInput": "runcomfy_runtime.spec",
+    "VideoInput": "runcomfy_runtime.spec",
+    "AudioInput": "runcomfy_runtime.spec",
+    "EndpointSpec": "runcomfy_runtime.spec",
+}
+"""Public name -> the module that defines it: the package's whole surface, in one place."""
+
+__all__ = sorted(PUBLIC)  # noqa: PLE0605  (the table above is the one list)
+
+
+def __getattr__(name: str) -> Any:
+    module = PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return [*__all__, "__version__", "PUBLIC"]

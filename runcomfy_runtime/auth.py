@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from runcomfy_runtime import constants
 from runcomfy_runtime.errors import ConfigurationError
@@ -16,12 +18,14 @@ MIN_SCRUBBED_LENGTH = 8
 
 
 class Secret:
-    """A string that never shows itself: ``repr``/``str`` print a placeholder."""
+    """A string that never shows itself: ``repr``/``str`` print a placeholder. ``source`` says
+    where it came from (``$RUNCOMFY_API_TOKEN``), which is safe to show."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("_value", "source")
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, source: str = "api_token=") -> None:
         self._value = value
+        self.source = source
 
     def reveal(self) -> str:
         return self._value
@@ -35,16 +39,55 @@ class Secret:
         raise TypeError("an API token is not pickled")
 
 
+def config_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """RunComfy's CLI's config folder: ``$RUNCOMFY_CONFIG_DIR``, else
+    ``$XDG_CONFIG_HOME/runcomfy``, else ``~/.config/runcomfy``."""
+    if environ.get("RUNCOMFY_CONFIG_DIR"):
+        return Path(environ["RUNCOMFY_CONFIG_DIR"]).expanduser()
+    if environ.get("XDG_CONFIG_HOME"):
+        return Path(environ["XDG_CONFIG_HOME"]).expanduser() / "runcomfy"
+    return Path.home() / ".config" / "runcomfy"
+
+
+def _token_file(environ: Mapping[str, str]) -> Secret | None:
+    """The ``access_token`` of ``token.json``, as ``runcomfy login`` (RunComfy's CLI) writes it."""
+    path = config_dir(environ) / constants.TOKEN_FILE_NAME
+    try:
+        with path.open("rb") as handle:
+            data = json.loads(handle.read(64 * 1024))
+    except (OSError, ValueError, RecursionError):
+        return None
+    token = data.get("access_token") if isinstance(data, dict) else None
+    return Secret(token.strip(), str(path)) if isinstance(token, str) and token.strip() else None
+
+
+def checked(secret: Secret) -> Secret:
+    """A token that can be sent in a header, or ``ConfigurationError`` that does not show it."""
+    value = secret.reveal()
+    if not value or not value.isascii() or any(c.isspace() or not c.isprintable() for c in value):
+        raise ConfigurationError(
+            f"the API token from {secret.source} cannot be sent in an HTTP header (it holds a "
+            "space, a line break, a control or non-ASCII character): check how it was set"
+        )
+    return secret
+
+
 def resolve_token(given: str | None, environ: Mapping[str, str] = os.environ) -> Secret:
+    """The token, in this order: ``api_token=``, ``$RUNCOMFY_API_TOKEN``, ``$YOUR_API_TOKEN``
+    (the docs' name), ``$RUNCOMFY_TOKEN`` and ``<config dir>/token.json`` (RunComfy's CLI)."""
     if given:
-        return Secret(given)
+        return checked(Secret(given.strip() or given))
     for name in constants.TOKEN_ENVS:
         value = environ.get(name, "").strip()
         if value:
-            return Secret(value)
-    names = " or ".join(constants.TOKEN_ENVS)
+            return checked(Secret(value, f"${name}"))
+    found = _token_file(environ)
+    if found is not None:
+        return checked(found)
+    names = ", ".join(f"${n}" for n in constants.TOKEN_ENVS)
     raise ConfigurationError(
-        f"no API token: pass api_token=... or set {names} (see your RunComfy profile)"
+        f"no API token: pass api_token=..., set {names}, or log in with RunComfy's CLI "
+        f"(its {config_dir(environ) / constants.TOKEN_FILE_NAME} is read)"
     )
 
 

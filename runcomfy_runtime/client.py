@@ -1,22 +1,25 @@
-"""The HTTP clients. ``BaseClient`` holds configuration, request building, validation and the
-meaning of every answer; ``Client`` and ``AsyncClient`` add only the I/O (send, sleep, write).
+"""The HTTP clients. ``BaseClient`` holds configuration and everything that is the same for
+both; ``Client`` and ``AsyncClient`` add only the I/O (send, sleep, probe, write).
+
+Only the API is public: every helper is ``_``-prefixed, so ``dir(client)`` shows what a user
+may call beside the generated namespaces, and the generator reads the reserved names from
+these classes (``schema.names.client_attributes``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from runcomfy_runtime import constants, wire
 from runcomfy_runtime.auth import Secret, guard_logs, resolve_token
+from runcomfy_runtime.calls import Answer, AnswerTooLarge, Call, DeadlineReached, Follow, Retry
 from runcomfy_runtime.endpoint import ValidationLevel
 from runcomfy_runtime.errors import (
     AmbiguousSubmitError,
@@ -26,30 +29,31 @@ from runcomfy_runtime.errors import (
     ConfigurationError,
     InputValidationError,
     Problem,
-    RateLimitError,
-    ServerError,
 )
-from runcomfy_runtime.jobs import (
-    AsyncJob,
-    Job,
+from runcomfy_runtime.jobs import AsyncJob, Job
+from runcomfy_runtime.polling import PollPolicy
+from runcomfy_runtime.results import (
+    Cancellation,
     JobRef,
+    Output,
+    OutputBase,
     ProgressCallback,
     Result,
     Status,
     StatusCallback,
-    Waiter,
 )
-from runcomfy_runtime.offline import spec_for
-from runcomfy_runtime.polling import PollPolicy
-from runcomfy_runtime.retry import Failure, RetryPolicy, retry_delay, should_retry
+from runcomfy_runtime.retry import RetryPolicy
+from runcomfy_runtime.schema.formats import is_loopback_host
 from runcomfy_runtime.spec import EndpointSpec
+from runcomfy_runtime.statuses import CANCEL_OUTCOMES
+from runcomfy_runtime.waiting import Waiter
 
-if TYPE_CHECKING:  # image probing (Pillow, asyncio) loads only when a validation needs it
+if TYPE_CHECKING:  # media checks (Pillow, anyio) load only when a validation needs them
     from runcomfy_runtime.local_files import Inlined
     from runcomfy_runtime.probe import Prober
-    from runcomfy_runtime.probe_loop import ProbeLoop
 
-log = logging.getLogger("runcomfy")
+OutputT = TypeVar("OutputT", bound=OutputBase)
+NOT_READY = 400005  # a result asked for before the job is done: keep polling
 
 
 async def _sleep(seconds: float) -> None:
@@ -58,92 +62,43 @@ async def _sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-@dataclass(frozen=True)
-class Retry:
-    delay: float
-
-
-class Call:
-    """One logical API request and its retries: what each failure means, decided once."""
-
-    def __init__(
-        self,
-        client: BaseClient,
-        method: str,
-        url: str,
-        *,
-        body: Any = None,
-        idempotent: bool,
-        model_id: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        self.method = method
-        self.url = url
-        self.body = body
-        self.headers = client.headers_for(url)
-        self.idempotent = idempotent
-        self.model_id = model_id
-        self.request_id = request_id
-        self.retry = client.retry
-        self.attempt = 0
-
-    def _next(
-        self, failure: Failure, status: int | None, retry_after: float | None
-    ) -> float | None:
-        if not should_retry(
-            self.retry,
-            idempotent=self.idempotent,
-            failure=failure,
-            status=status,
-            attempt=self.attempt,
-        ):
-            return None
-        delay = retry_delay(self.retry, self.attempt, retry_after)
-        if delay is not None:
-            self.attempt += 1
-        return delay
-
-    def _retrying(self, delay: float, why: str) -> Retry:
-        log.info(
-            "%s %s failed (%s); retry %d in %.2fs", self.method, self.url, why, self.attempt, delay
+def _checked_base_url(given: str) -> str:
+    """The base URL, refused when it would send the token in clear text or nowhere at all."""
+    try:
+        parts = httpx.URL(given)
+    except (httpx.InvalidURL, ValueError) as e:
+        raise ConfigurationError(f"base_url {given!r} is not a URL ({e})") from None
+    if parts.scheme not in ("https", "http") or not parts.host:
+        raise ConfigurationError(
+            f"base_url must be an absolute https:// URL (http:// only on loopback), got {given!r}"
         )
-        return Retry(delay)
+    if parts.scheme == "http" and not is_loopback_host(parts.host):
+        raise ConfigurationError(
+            f"base_url {given!r} uses http:// on a host that is not loopback: the API token "
+            "would travel in clear text; use https://"
+        )
+    return given.rstrip("/").removesuffix("/v1")  # RunComfy's CLI's bases end in /v1; we add it
 
-    def on_transport_error(self, exc: httpx.TransportError) -> Retry:
-        """A retry, or the error to raise: never a blind retry of a submit that went out."""
-        failure = Failure.NOT_SENT if isinstance(exc, _NOT_SENT) else Failure.LOST
-        delay = self._next(failure, None, None)
-        if delay is not None:
-            return self._retrying(delay, type(exc).__name__)
-        cause = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if failure is Failure.LOST and self.model_id is not None:
-            raise AmbiguousSubmitError(self.model_id, cause) from exc
-        raise APIConnectionError(
-            f"{self.method} {self.url} failed: {cause}", request_id=self.request_id
-        ) from exc
 
-    def on_response(self, status: int, content: bytes, headers: Mapping[str, str]) -> Any:
-        """The decoded body of a success, a :class:`Retry`, or the typed error raised."""
-        body = wire.decode_json(content)
-        error = wire.error_for(status, body, headers, request_id=self.request_id)
-        if error is None:
-            return body
-        retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-        delay = self._next(Failure.STATUS, status, retry_after)
-        if delay is not None:
-            return self._retrying(delay, f"HTTP {status}")
-        if isinstance(error, ServerError) and self.model_id is not None:
-            raise AmbiguousSubmitError(self.model_id, str(error), status_code=status) from error
-        raise error
+def _base_url_from(environ: Mapping[str, str]) -> str:
+    """``$RUNCOMFY_BASE_URL``, else RunComfy's CLI's ``$RUNCOMFY_MODEL_API_BASE`` (which ends in
+    ``/v1``, a part this client adds itself), else the service."""
+    for name in constants.BASE_URL_ENVS:
+        value = environ.get(name, "").strip().rstrip("/")
+        if value:
+            return value.removesuffix("/v1")
+    return constants.DEFAULT_BASE_URL
 
 
 class BaseClient:
-    """Configuration and everything that is the same for the sync and async clients."""
+    """Configuration, and every decision that is the same for the sync and async clients."""
 
-    registry: Mapping[str, EndpointSpec] = {}  # the generated clients set their registry
+    base_url: str
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    poll: PollPolicy
+    wait_timeout: float
+    registry: Mapping[str, EndpointSpec] = {}  # the generated clients set theirs
 
     def __init__(
         self,
@@ -158,102 +113,147 @@ class BaseClient:
     ) -> None:
         self._token: Secret = resolve_token(api_token)
         guard_logs(self._token)
-        base = base_url or os.environ.get(constants.BASE_URL_ENV) or constants.DEFAULT_BASE_URL
-        if not base.startswith(("https://", "http://")):
-            raise ConfigurationError(f"base_url must start with https:// (got {base!r})")
-        self.base_url = base.rstrip("/")
+        self.base_url = _checked_base_url(base_url or _base_url_from(os.environ))
         self.timeout = httpx.Timeout(timeout, connect=constants.CONNECT_TIMEOUT)
         self.retry = retry or RetryPolicy()
         self.poll = poll or PollPolicy()
         self.wait_timeout = wait_timeout
         if registry is not None:
             self.registry = registry
-        self._api_origin = wire.origin(self.base_url)
+        self._origin = wire.origin(self.base_url)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
-    def headers_for(self, url: str) -> dict[str, str]:
+    def spec(self, model_id: str) -> EndpointSpec:
+        """The spec this client validates ``model_id`` with; ``UnknownModelError`` if none."""
+        from runcomfy_runtime.offline import spec_for
+
+        return spec_for(self.registry, model_id)
+
+    # -- requests --------------------------------------------------------------------------------
+
+    def _headers_for(self, url: str) -> dict[str, str]:
         """The token goes to the API's own origin and nowhere else."""
-        if wire.origin(url) != self._api_origin:
+        if wire.origin(url) != self._origin:
             return {}
         return {"Authorization": f"Bearer {self._token.reveal()}"}
 
-    def spec(self, model_id: str) -> EndpointSpec:
-        return spec_for(self.registry, model_id)
+    def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: bytes | None = None,
+        model_id: str | None = None,
+        request_id: str | None = None,
+        deadline: float | None = None,
+        on_sent: Callable[[], None] | None = None,
+    ) -> Call:
+        return Call(
+            method,
+            url,
+            headers=self._headers_for(url),
+            retry=self.retry,
+            timeout=self.timeout,
+            origin=self._origin,
+            content=content,
+            model_id=model_id,
+            request_id=request_id,
+            deadline=deadline,
+            on_sent=on_sent,
+        )
 
-    def offline_stage(
-        self, model_id: str, payload: Mapping[str, Any], level: ValidationLevel
-    ) -> tuple[EndpointSpec, Inlined]:
+    def _submit_call(
+        self, model_id: str, payload: Mapping[str, Any], on_sent: Callable[[], None] | None
+    ) -> Call:
+        from runcomfy_runtime.calls import encode
+
+        url = wire.submit_url(self.base_url, model_id)
+        return self._call(
+            "POST", url, content=encode(model_id, payload), model_id=model_id, on_sent=on_sent
+        )
+
+    def _http_options(self, keepalive: float = constants.KEEPALIVE_EXPIRY) -> dict[str, Any]:
+        return {
+            "timeout": self.timeout,
+            "follow_redirects": False,  # API redirects are followed by ``Call``, same origin only
+            "limits": httpx.Limits(
+                max_connections=constants.MAX_CONNECTIONS,
+                max_keepalive_connections=constants.MAX_KEEPALIVE_CONNECTIONS,
+                keepalive_expiry=keepalive,
+            ),
+            "headers": {"User-Agent": constants.USER_AGENT},
+        }
+
+    # -- validation ------------------------------------------------------------------------------
+
+    def _offline_stage(
+        self, spec: EndpointSpec, payload: Mapping[str, Any], level: ValidationLevel
+    ) -> Inlined:
         """Local files inlined and checked, then the schema: what needs no network."""
-        from runcomfy_runtime.local_files import inline_local_images
+        from runcomfy_runtime.local_files import inline_local_files, local_file_hint
         from runcomfy_runtime.validation import schema_problems  # jsonschema, on first use
 
-        spec = self.spec(model_id)
-        inlined = inline_local_images(spec, payload, check=level != "off")
+        inlined = inline_local_files(spec, payload, check=level != "off")
         if level != "off":
-            inlined.problems.extend(schema_problems(spec, inlined.payload))
-        return spec, inlined
+            inlined.problems.extend(
+                local_file_hint(p)
+                for p in schema_problems(spec, inlined.payload)
+                if p.path not in inlined.local_paths  # a local file's problem is said once
+            )
+        return inlined
 
     @staticmethod
-    def verdict(
-        model_id: str, spec: EndpointSpec, inlined: Inlined, online: list[Problem]
-    ) -> dict[str, Any]:
+    def _verdict(spec: EndpointSpec, inlined: Inlined, online: list[Problem]) -> dict[str, Any]:
         """The payload to send, or every problem of both stages at once."""
         problems = inlined.problems + online
         if problems:
             from runcomfy_runtime.validation import sort_problems
 
-            raise InputValidationError(model_id, sort_problems(spec, problems))
+            raise InputValidationError(spec.model_id, sort_problems(spec, problems))
         return inlined.payload
 
-    def job_ref(self, request_id: str, body: Any = None) -> JobRef:
-        given = body if isinstance(body, Mapping) else {}
-        return JobRef(
-            request_id=request_id,
-            status_url=wire.trusted_url(
-                self.base_url, given.get("status_url"), request_id, "status"
-            ),
-            result_url=wire.trusted_url(
-                self.base_url, given.get("result_url"), request_id, "result"
-            ),
-            cancel_url=wire.trusted_url(
-                self.base_url, given.get("cancel_url"), request_id, "cancel"
-            ),
-        )
+    @staticmethod
+    def _has_remote_media(spec: EndpointSpec, payload: Mapping[str, Any]) -> bool:
+        from runcomfy_runtime.media import media_values
 
-    def submitted(self, model_id: str, body: Any) -> JobRef:
+        return bool(media_values(spec, payload))
+
+    # -- answers ---------------------------------------------------------------------------------
+
+    def _job_ref(self, request_id: str, body: Any = None) -> JobRef:
+        given = body if isinstance(body, Mapping) else {}
+
+        def url(action: str) -> str:
+            return wire.trusted_url(self.base_url, given.get(f"{action}_url"), request_id, action)
+
+        return JobRef(request_id, url("status"), url("result"), url("cancel"))
+
+    def _submitted(self, model_id: str, body: Any) -> JobRef:
         """The job a submit's success answer names. An answer that cannot be read as an
         accepted job (not JSON, empty, no ``request_id``) is ambiguous, not a refusal: the
         server said 2xx, so a job may exist, and a resubmit could pay for a second one."""
         request_id = body.get("request_id") if isinstance(body, Mapping) else None
         if not isinstance(request_id, str) or not request_id.strip():
-            shown = wire.excerpt(body)
             raise AmbiguousSubmitError(
-                model_id, f"the server accepted the submit but its answer names no job: {shown}"
+                model_id,
+                "the server accepted the submit but its answer names no job: " + wire.excerpt(body),
             )
-        return self.job_ref(request_id, body)
-
-    def submit_call(self, model_id: str, payload: dict[str, Any]) -> Call:
-        url = wire.submit_url(self.base_url, model_id)
-        return Call(self, "POST", url, body=payload, idempotent=False, model_id=model_id)
-
-    def get_call(self, url: str, request_id: str) -> Call:
-        return Call(self, "GET", url, idempotent=True, request_id=request_id)
-
-    def cancel_call(self, ref: JobRef) -> Call:
-        return Call(self, "POST", ref.cancel_url, idempotent=True, request_id=ref.request_id)
+        return self._job_ref(request_id, body)
 
     @staticmethod
-    def cancelled(ref: JobRef, body: Any) -> Status:
+    def _cancelled(ref: JobRef, body: Any) -> Cancellation:
         body = body if isinstance(body, Mapping) else {}
-        if body.get("outcome") == "not_cancellable":
-            raise CancelRefused(ref.request_id, body.get("status"))
-        return Status.from_wire(
-            ref.request_id, {**body, "status": body.get("status") or "cancelled"}
+        state = str(body.get("status") or "unknown")
+        outcome = CANCEL_OUTCOMES.get(str(body.get("outcome") or "cancelled").lower(), "refused")
+        if outcome == "refused":
+            raise CancelRefused(ref.request_id, state)
+        return Cancellation(
+            ref.request_id, "requested" if outcome == "requested" else "cancelled", state
         )
 
-    def waiter(
+    def _waiter(
         self,
         request_id: str,
         timeout: float | None,
@@ -264,22 +264,17 @@ class BaseClient:
         return Waiter(request_id, limit, self.poll, on_status, submitted_at=submitted_at)
 
     @staticmethod
-    def result_url(ref: JobRef, include_cost: bool) -> str:
+    def _result_url(ref: JobRef, include_cost: bool) -> str:
         if not include_cost:
             return ref.result_url
         return ref.result_url + ("&" if "?" in ref.result_url else "?") + "include_cost=true"
 
-    def _http_options(self) -> dict[str, Any]:
-        return {
-            "timeout": self.timeout,
-            "follow_redirects": True,  # httpx drops Authorization on a cross-origin redirect
-            "limits": httpx.Limits(
-                max_connections=constants.MAX_CONNECTIONS,
-                max_keepalive_connections=constants.MAX_KEEPALIVE_CONNECTIONS,
-                keepalive_expiry=constants.KEEPALIVE_EXPIRY,
-            ),
-            "headers": {"User-Agent": "runcomfy-python/0.1"},
-        }
+    def _result(self, ref: JobRef, output: type[OutputT], body: Any) -> Result[OutputT]:
+        return Result.from_wire(ref.request_id, body, output)
+
+
+def _not_ready(error: APIError) -> bool:
+    return error.error_code == NOT_READY
 
 
 class Client(BaseClient):
@@ -288,7 +283,10 @@ class Client(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Any) -> None:
         super().__init__(**options)
         self._http = http_client or httpx.Client(**self._http_options())
-        self._probes: ProbeLoop | None = None  # started by the first "full" validation
+        self._submit_http = http_client or httpx.Client(
+            **self._http_options(constants.SUBMIT_KEEPALIVE_EXPIRY)
+        )
+        self._prober: Prober | None = None
 
     def __enter__(self) -> Client:
         return self
@@ -297,47 +295,97 @@ class Client(BaseClient):
         self.close()
 
     def close(self) -> None:
-        if self._probes is not None:
-            self._probes.close()
         self._http.close()
+        self._submit_http.close()
+
+    # -- I/O -------------------------------------------------------------------------------------
 
     def _send(self, call: Call) -> Any:
         while True:
             try:
-                response = self._http.request(
-                    call.method, call.url, json=call.body, headers=call.headers
-                )
-            except httpx.TransportError as exc:
-                outcome: Any = call.on_transport_error(exc)
-            else:
-                outcome = call.on_response(response.status_code, response.content, response.headers)
-            if not isinstance(outcome, Retry):
+                outcome = self._exchange(call)
+            except DeadlineReached:
+                raise call.on_deadline() from None
+            if isinstance(outcome, Retry):
+                time.sleep(outcome.delay)
+            elif not isinstance(outcome, Follow):
                 return outcome
-            time.sleep(outcome.delay)
+
+    def _exchange(self, call: Call) -> Any:
+        http = self._submit_http if call.model_id is not None else self._http
+        try:
+            response = http.send(call.request(http, asynchronous=False), stream=True)
+            try:
+                answer = Answer(call)
+                for chunk in response.iter_bytes():
+                    answer.add(chunk)
+            finally:
+                response.close()
+        except httpx.TransportError as exc:
+            return call.on_transport_error(exc)
+        except AnswerTooLarge as exc:
+            raise call.on_too_large(exc) from None
+        return call.on_response(
+            response.status_code, answer.content(), response.headers, str(response.url)
+        )
+
+    # -- validation ------------------------------------------------------------------------------
 
     def validate(
         self, model_id: str, payload: Mapping[str, Any], *, level: ValidationLevel = "full"
     ) -> dict[str, Any]:
-        """Run the stages ``level`` asks for ("full" probes the images); raise with every
+        """Run the stages ``level`` asks for ("full" probes the media files); raise with every
         problem found, or return the payload as it would be sent."""
-        spec, inlined = self.offline_stage(model_id, payload, level)
-        online = self._probe_loop().check(spec, inlined.to_probe) if level == "full" else []
-        return self.verdict(model_id, spec, inlined, online)
+        spec = self.spec(model_id)
+        inlined = self._offline_stage(spec, payload, level)
+        online: list[Problem] = []
+        if level == "full" and self._has_remote_media(spec, inlined.to_probe):
+            online = self._check_media(spec, inlined.to_probe)
+        return self._verdict(spec, inlined, online)
 
-    def _probe_loop(self) -> ProbeLoop:
-        if self._probes is None:
-            from runcomfy_runtime.probe_loop import ProbeLoop
+    def _check_media(self, spec: EndpointSpec, payload: dict[str, Any]) -> list[Problem]:
+        """Probe on this client's own ``httpx.Client`` (the user's transport, proxies and TLS
+        settings), concurrently, from a short-lived event loop: nothing outlives the call."""
+        from anyio.from_thread import start_blocking_portal
 
-            self._probes = ProbeLoop()
-        return self._probes
+        from runcomfy_runtime.fetch import ThreadFetcher
+        from runcomfy_runtime.media import check_media
+        from runcomfy_runtime.probe import Prober
+
+        if self._prober is None:
+            self._prober = Prober(ThreadFetcher(self._http))
+        with start_blocking_portal() as portal:
+            return portal.call(check_media, spec, payload, self._prober)
+
+    # -- jobs ------------------------------------------------------------------------------------
 
     def submit(
-        self, model_id: str, payload: Mapping[str, Any], *, validate: ValidationLevel = "full"
-    ) -> Job:
-        """Validate, then queue a job; returns its handle as soon as the server has the job."""
+        self,
+        model_id: str,
+        payload: Mapping[str, Any],
+        *,
+        validate: ValidationLevel = "full",
+        on_sent: Callable[[], None] | None = None,
+    ) -> Job[Output]:
+        """Validate, then queue a job; returns its handle as soon as the server has the job.
+
+        ``on_sent`` is called once the request has been completely sent, before its answer:
+        from then on a job may exist (a journal can record that).
+        """
+        return self._submit(model_id, payload, validate, Output, on_sent)
+
+    def _submit(
+        self,
+        model_id: str,
+        payload: Mapping[str, Any],
+        validate: ValidationLevel,
+        output: type[OutputT],
+        on_sent: Callable[[], None] | None = None,
+    ) -> Job[OutputT]:
         body = self.validate(model_id, payload, level=validate)
-        answer = self._send(self.submit_call(model_id, body))
-        return Job(self, self.submitted(model_id, answer), submitted_at=time.monotonic())
+        answer = self._send(self._submit_call(model_id, body, on_sent))
+        ref = self._submitted(model_id, answer)
+        return Job(self, ref, output, submitted_at=time.monotonic())
 
     def run(
         self,
@@ -348,42 +396,63 @@ class Client(BaseClient):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[Output]:
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait``."""
         job = self.submit(model_id, payload, validate=validate)
         return job.wait(timeout, on_status=on_status, include_cost=include_cost)
 
-    def job(self, request_id: str) -> Job:
-        return Job(self, self.job_ref(request_id))
-
-    def fetch_status(self, ref: JobRef) -> Status:
-        return Status.from_wire(
-            ref.request_id, self._send(self.get_call(ref.status_url, ref.request_id))
-        )
-
-    def fetch_result(self, ref: JobRef, *, include_cost: bool = False) -> Result:
-        url = self.result_url(ref, include_cost)
-        return Result.from_wire(
-            ref.request_id, self._send(self.get_call(url, ref.request_id)), self
-        )
-
-    def cancel(self, ref: JobRef) -> Status:
-        return self.cancelled(ref, self._send(self.cancel_call(ref)))
-
-    def cancel_quietly(self, ref: JobRef) -> None:
-        with contextlib.suppress(CancelRefused, APIError, APIConnectionError):
-            self.cancel(ref)
+    def job(self, request_id: str) -> Job[Output]:
+        """The handle of an existing job, from its id alone."""
+        return Job(self, self._job_ref(request_id), Output)
 
     def download(
         self,
-        result: Result,
+        result: Result[Any],
         directory: str | Path,
         *,
         on_progress: ProgressCallback | None = None,
         skip_existing: bool = False,
+        max_bytes: int = constants.DOWNLOAD_MAX_BYTES,
     ) -> list[Path]:
+        """Save every output of ``result`` into ``directory``; returns the paths, in order.
+
+        Each file is streamed to a temporary name and renamed when complete, never past
+        ``max_bytes``; with ``skip_existing``, an output already saved there is not fetched
+        again. Output hosts never receive the token.
+        """
         from runcomfy_runtime.download import download_all
 
-        return download_all(self._http, result, Path(directory), on_progress, skip_existing)
+        return download_all(
+            self._http, result, Path(directory), on_progress, skip_existing, max_bytes
+        )
+
+    def _fetch_status(self, ref: JobRef, deadline: float | None = None) -> Status:
+        call = self._call("GET", ref.status_url, request_id=ref.request_id, deadline=deadline)
+        return Status.from_wire(ref.request_id, self._send(call))
+
+    def _fetch_result(
+        self,
+        ref: JobRef,
+        output: type[OutputT],
+        include_cost: bool = False,
+        deadline: float | None = None,
+    ) -> Result[OutputT]:
+        url = self._result_url(ref, include_cost)
+        call = self._call("GET", url, request_id=ref.request_id, deadline=deadline)
+        try:
+            return self._result(ref, output, self._send(call))
+        except APIError as e:
+            if not _not_ready(e):
+                raise
+            return self._result(ref, output, {"status": "in_progress"})
+
+    def _cancel(self, ref: JobRef) -> Cancellation:
+        call = self._call("POST", ref.cancel_url, request_id=ref.request_id)
+        return self._cancelled(ref, self._send(call))
+
+    def _cancel_quietly(self, ref: JobRef) -> None:
+        with contextlib.suppress(CancelRefused, APIError, APIConnectionError):
+            self._cancel(ref)
 
 
 class AsyncClient(BaseClient):
@@ -392,7 +461,10 @@ class AsyncClient(BaseClient):
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Any) -> None:
         super().__init__(**options)
         self._http = http_client or httpx.AsyncClient(**self._http_options())
-        self._prober: Prober | None = None  # made by the first "full" validation
+        self._submit_http = http_client or httpx.AsyncClient(
+            **self._http_options(constants.SUBMIT_KEEPALIVE_EXPIRY)
+        )
+        self._prober: Prober | None = None
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -402,42 +474,84 @@ class AsyncClient(BaseClient):
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        await self._submit_http.aclose()
+
+    # -- I/O -------------------------------------------------------------------------------------
 
     async def _send(self, call: Call) -> Any:
         while True:
             try:
-                response = await self._http.request(
-                    call.method, call.url, json=call.body, headers=call.headers
-                )
-            except httpx.TransportError as exc:
-                outcome: Any = call.on_transport_error(exc)
-            else:
-                outcome = call.on_response(response.status_code, response.content, response.headers)
-            if not isinstance(outcome, Retry):
+                outcome = await self._exchange(call)
+            except DeadlineReached:
+                raise call.on_deadline() from None
+            if isinstance(outcome, Retry):
+                await _sleep(outcome.delay)
+            elif not isinstance(outcome, Follow):
                 return outcome
-            await _sleep(outcome.delay)
+
+    async def _exchange(self, call: Call) -> Any:
+        http = self._submit_http if call.model_id is not None else self._http
+        try:
+            response = await http.send(call.request(http, asynchronous=True), stream=True)
+            try:
+                answer = Answer(call)
+                async for chunk in response.aiter_bytes():
+                    answer.add(chunk)
+            finally:
+                await response.aclose()
+        except httpx.TransportError as exc:
+            return call.on_transport_error(exc)
+        except AnswerTooLarge as exc:
+            raise call.on_too_large(exc) from None
+        return call.on_response(
+            response.status_code, answer.content(), response.headers, str(response.url)
+        )
+
+    # -- validation ------------------------------------------------------------------------------
 
     async def validate(
         self, model_id: str, payload: Mapping[str, Any], *, level: ValidationLevel = "full"
     ) -> dict[str, Any]:
-        spec, inlined = self.offline_stage(model_id, payload, level)
-        online = await self._check_media(spec, inlined.to_probe) if level == "full" else []
-        return self.verdict(model_id, spec, inlined, online)
+        spec = self.spec(model_id)
+        inlined = self._offline_stage(spec, payload, level)
+        online: list[Problem] = []
+        if level == "full" and self._has_remote_media(spec, inlined.to_probe):
+            online = await self._check_media(spec, inlined.to_probe)
+        return self._verdict(spec, inlined, online)
 
     async def _check_media(self, spec: EndpointSpec, payload: dict[str, Any]) -> list[Problem]:
+        from runcomfy_runtime.fetch import AsyncFetcher
         from runcomfy_runtime.media import check_media
         from runcomfy_runtime.probe import Prober
 
         if self._prober is None:
-            self._prober = Prober(self._http, timeout=constants.PROBE_TIMEOUT)  # shares the pool
+            self._prober = Prober(AsyncFetcher(self._http))  # shares the pool
         return await check_media(spec, payload, self._prober)
 
+    # -- jobs ------------------------------------------------------------------------------------
+
     async def submit(
-        self, model_id: str, payload: Mapping[str, Any], *, validate: ValidationLevel = "full"
-    ) -> AsyncJob:
+        self,
+        model_id: str,
+        payload: Mapping[str, Any],
+        *,
+        validate: ValidationLevel = "full",
+        on_sent: Callable[[], None] | None = None,
+    ) -> AsyncJob[Output]:
+        return await self._submit(model_id, payload, validate, Output, on_sent)
+
+    async def _submit(
+        self,
+        model_id: str,
+        payload: Mapping[str, Any],
+        validate: ValidationLevel,
+        output: type[OutputT],
+        on_sent: Callable[[], None] | None = None,
+    ) -> AsyncJob[OutputT]:
         body = await self.validate(model_id, payload, level=validate)
-        answer = await self._send(self.submit_call(model_id, body))
-        return AsyncJob(self, self.submitted(model_id, answer), submitted_at=time.monotonic())
+        answer = await self._send(self._submit_call(model_id, body, on_sent))
+        ref = self._submitted(model_id, answer)
+        return AsyncJob(self, ref, output, submitted_at=time.monotonic())
 
     async def run(
         self,
@@ -448,36 +562,52 @@ class AsyncClient(BaseClient):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[Output]:
         job = await self.submit(model_id, payload, validate=validate)
         return await job.wait(timeout, on_status=on_status, include_cost=include_cost)
 
-    def job(self, request_id: str) -> AsyncJob:
-        return AsyncJob(self, self.job_ref(request_id))
-
-    async def fetch_status(self, ref: JobRef) -> Status:
-        body = await self._send(self.get_call(ref.status_url, ref.request_id))
-        return Status.from_wire(ref.request_id, body)
-
-    async def fetch_result(self, ref: JobRef, *, include_cost: bool = False) -> Result:
-        body = await self._send(self.get_call(self.result_url(ref, include_cost), ref.request_id))
-        return Result.from_wire(ref.request_id, body, self)
-
-    async def cancel(self, ref: JobRef) -> Status:
-        return self.cancelled(ref, await self._send(self.cancel_call(ref)))
-
-    async def cancel_quietly(self, ref: JobRef) -> None:
-        with contextlib.suppress(CancelRefused, APIError, APIConnectionError):
-            await self.cancel(ref)
+    def job(self, request_id: str) -> AsyncJob[Output]:
+        return AsyncJob(self, self._job_ref(request_id), Output)
 
     async def download(
         self,
-        result: Result,
+        result: Result[Any],
         directory: str | Path,
         *,
         on_progress: ProgressCallback | None = None,
         skip_existing: bool = False,
+        max_bytes: int = constants.DOWNLOAD_MAX_BYTES,
     ) -> list[Path]:
         from runcomfy_runtime.download import adownload_all
 
-        return await adownload_all(self._http, result, Path(directory), on_progress, skip_existing)
+        return await adownload_all(
+            self._http, result, Path(directory), on_progress, skip_existing, max_bytes
+        )
+
+    async def _fetch_status(self, ref: JobRef, deadline: float | None = None) -> Status:
+        call = self._call("GET", ref.status_url, request_id=ref.request_id, deadline=deadline)
+        return Status.from_wire(ref.request_id, await self._send(call))
+
+    async def _fetch_result(
+        self,
+        ref: JobRef,
+        output: type[OutputT],
+        include_cost: bool = False,
+        deadline: float | None = None,
+    ) -> Result[OutputT]:
+        url = self._result_url(ref, include_cost)
+        call = self._call("GET", url, request_id=ref.request_id, deadline=deadline)
+        try:
+            return self._result(ref, output, await self._send(call))
+        except APIError as e:
+            if not _not_ready(e):
+                raise
+            return self._result(ref, output, {"status": "in_progress"})
+
+    async def _cancel(self, ref: JobRef) -> Cancellation:
+        call = self._call("POST", ref.cancel_url, request_id=ref.request_id)
+        return self._cancelled(ref, await self._send(call))
+
+    async def _cancel_quietly(self, ref: JobRef) -> None:
+        with contextlib.suppress(CancelRefused, APIError, APIConnectionError):
+            await self._cancel(ref)

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from runcomfy_runtime import __version__
+
 DEFAULT_BASE_URL = "https://model-api.runcomfy.net"
-BASE_URL_ENV = "RUNCOMFY_BASE_URL"
-TOKEN_ENVS = ("RUNCOMFY_API_TOKEN", "YOUR_API_TOKEN")  # the second is the name the docs use
+BASE_URL_ENVS = ("RUNCOMFY_BASE_URL", "RUNCOMFY_MODEL_API_BASE")  # the second: RunComfy's CLI's
+TOKEN_ENVS = ("RUNCOMFY_API_TOKEN", "YOUR_API_TOKEN", "RUNCOMFY_TOKEN")
+"""Ours, the docs' name, and RunComfy's CLI's; then ``<config dir>/token.json``."""
+TOKEN_FILE_NAME = "token.json"
 
 # One HTTP request.
 CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = 60.0
+READ_TIMEOUT = 60.0  # between two reads of one answer
+REQUEST_TOTAL_TIMEOUT = 120.0  # one API request in all, however slowly the server trickles
+MAX_ANSWER_BYTES = 16 * 1024 * 1024  # an API answer, decoded (a gzip bomb stops here)
+MAX_API_REDIRECTS = 5  # same-origin only: a redirect elsewhere is refused
+SUBMIT_KEEPALIVE_EXPIRY = 1.0  # a submit never rides a connection idle long enough to be stale
 KEEPALIVE_EXPIRY = 4.0  # below common servers' 5 s, so a pooled connection is rarely stale
 MAX_CONNECTIONS = 100
 MAX_KEEPALIVE_CONNECTIONS = 20  # httpcore scans every pooled connection on each request
 
 # Retries of one request (GETs and cancel; a submit only where it cannot have been accepted).
 MAX_RETRIES = 4
-RETRY_BASE_DELAY = 0.5  # seconds, doubled each attempt, full jitter
+RETRY_BASE_DELAY = 0.5  # seconds, doubled each attempt; "equal jitter": half fixed, half random
 RETRY_MAX_DELAY = 8.0
 RETRY_AFTER_CAP = 60.0  # a longer Retry-After raises RateLimitError instead of sleeping
 
@@ -27,8 +35,18 @@ POLL_MAX_INTERVAL = 5.0
 POLL_JITTER = 0.1  # +/- 10 %, so many waiting clients do not poll in step
 WAIT_TIMEOUT = 1800.0  # 30 min: video jobs take minutes; pass timeout= to change
 
-# Downloads of outputs and probes of input images (other hosts: never sent the token).
+USER_AGENT = f"runcomfy-python/{__version__}"
+
+# Downloads of outputs and probes of input files (other hosts: never sent the token).
 DOWNLOAD_CHUNK = 256 * 1024
-PROBE_TIMEOUT = 10.0
-MAX_REDIRECTS = 5
-LOCAL_IMAGE_MAX_BYTES = 20 * 1024 * 1024  # cap on a local file sent as a data URI
+DOWNLOAD_MAX_BYTES = 2 * 1024**3  # one output file; change per call with max_bytes=
+PROBE_TIMEOUT = 10.0  # seconds one probe may take in all: every redirect and every range
+PROBE_MAX_REDIRECTS = 5
+PROBE_FIRST_RANGE_BYTES = 64 * 1024  # holds the header of nearly every JPEG, PNG, GIF, WebP
+PROBE_HEADER_CAP_BYTES = 1024 * 1024  # generous: EXIF and ICC blocks precede a JPEG's header
+PROBE_USER_AGENT = f"runcomfy-python/{__version__} (input probe)"
+
+# Local files sent inline as data: URIs. RunComfy's own nodes keep a data URI under 6 MiB "to
+# fit the Model API request limit", and a whole request under 64 MiB.
+INLINE_FILE_MAX_BYTES = 6 * 1024 * 1024  # one data: URI, as sent (base64 adds a third)
+INLINE_REQUEST_MAX_BYTES = 64 * 1024 * 1024  # the whole JSON body of a submit

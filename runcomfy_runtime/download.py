@@ -9,28 +9,49 @@ import glob
 import mimetypes
 import os
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from runcomfy_runtime import constants
-from runcomfy_runtime.errors import APIConnectionError, APIError
-from runcomfy_runtime.jobs import ProgressCallback, Result
+from runcomfy_runtime.errors import DownloadError
+from runcomfy_runtime.results import ProgressCallback, Result
 
-_KNOWN = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "video/mp4": ".mp4"}
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "video/mp4": ".mp4",
+    "video/webm": ".webm",
+    "video/quicktime": ".mov",
+    "audio/mpeg": ".mp3",
+    "audio/mp3": ".mp3",
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/wave": ".wav",
+    "audio/flac": ".flac",
+    "audio/x-flac": ".flac",
+    "audio/ogg": ".ogg",
+    "audio/mp4": ".m4a",
+}
+"""Content types RunComfy's outputs come in, with a fixed extension each (``mimetypes``
+differs between machines)."""
 
 
 def extension(content_type: str | None, url: str) -> str:
     """From the answer's Content-Type first, the URL's suffix next; ``.bin`` when neither says."""
     kind = (content_type or "").split(";", 1)[0].strip().lower()
-    if kind in _KNOWN:
-        return _KNOWN[kind]
-    guessed = mimetypes.guess_extension(kind) if kind else None
-    if guessed:
-        return guessed
+    if kind in EXTENSIONS:
+        return EXTENSIONS[kind]
     suffix = Path(urlsplit(url).path).suffix.lower()
-    return suffix if 1 < len(suffix) <= 6 else ".bin"
+    if 1 < len(suffix) <= 6 and suffix[1:].isalnum():
+        return suffix
+    guessed = (
+        mimetypes.guess_extension(kind) if kind and kind != "application/octet-stream" else None
+    )
+    return guessed or ".bin"
 
 
 def output_stem(request_id: str, index: int, count: int) -> str:
@@ -59,21 +80,38 @@ class _Saving:
         url: str,
         response: httpx.Response,
         on_progress: ProgressCallback | None,
+        max_bytes: int,
+        request_id: str,
     ) -> None:
         if response.status_code >= 400:
-            raise APIError(f"download of {url} failed", status_code=response.status_code)
+            raise DownloadError(url, f"HTTP {response.status_code}", request_id=request_id)
         length = response.headers.get("content-length")
         self.total = int(length) if length and length.isdigit() else None
+        if self.total is not None and self.total > max_bytes:
+            raise DownloadError(url, _too_large(self.total, max_bytes), request_id=request_id)
         self.url, self.on_progress, self.done = url, on_progress, 0
+        self.max_bytes, self.request_id = max_bytes, request_id
         name = f"{stem}{extension(response.headers.get('content-type'), url)}"
         self.path = directory / name
-        directory.mkdir(parents=True, exist_ok=True)
         self.part = directory / f".{stem}.part"
-        self.handle: IO[bytes] = self.part.open("wb")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            self.handle: IO[bytes] = self.part.open("wb")
+        except OSError as e:
+            raise DownloadError(
+                url, f"cannot write {self.part}: {e.strerror or e}", request_id
+            ) from e
 
     def write(self, chunk: bytes) -> None:
-        self.handle.write(chunk)
         self.done += len(chunk)
+        if self.done > self.max_bytes:
+            raise DownloadError(self.url, _too_large(self.done, self.max_bytes), self.request_id)
+        try:
+            self.handle.write(chunk)
+        except OSError as e:  # a full disk, say
+            raise DownloadError(
+                self.url, f"cannot write {self.part}: {e.strerror or e}", self.request_id
+            ) from e
         if self.on_progress:
             self.on_progress(self.url, self.done, self.total)
 
@@ -88,8 +126,12 @@ class _Saving:
             self.part.unlink(missing_ok=True)
 
 
+def _too_large(size: int, cap: int) -> str:
+    return f"the file is larger ({size} bytes so far) than max_bytes={cap}; nothing was kept"
+
+
 def _todo(
-    result: Result, directory: Path, skip_existing: bool
+    result: Result[Any], directory: Path, skip_existing: bool
 ) -> list[tuple[str, str, Path | None]]:
     """(url, file stem, an earlier complete download or None) for every output, in order."""
     urls = result.urls
@@ -100,16 +142,17 @@ def _todo(
     return plan
 
 
-def _lost(url: str, result: Result, exc: httpx.TransportError) -> APIConnectionError:
-    return APIConnectionError(f"download of {url} failed: {exc}", request_id=result.request_id)
+def _lost(url: str, result: Result[Any], exc: httpx.TransportError) -> DownloadError:
+    return DownloadError(url, f"{type(exc).__name__}: {exc}", request_id=result.request_id)
 
 
 def download_all(
     http: httpx.Client,
-    result: Result,
+    result: Result[Any],
     directory: Path,
     on_progress: ProgressCallback | None,
     skip_existing: bool = False,
+    max_bytes: int = constants.DOWNLOAD_MAX_BYTES,
 ) -> list[Path]:
     paths = []
     for url, stem, earlier in _todo(result, directory, skip_existing):
@@ -118,7 +161,9 @@ def download_all(
             continue
         try:
             with http.stream("GET", url, follow_redirects=True) as response:
-                with _Saving(directory, stem, url, response, on_progress) as saving:
+                with _Saving(
+                    directory, stem, url, response, on_progress, max_bytes, result.request_id
+                ) as saving:
                     for chunk in response.iter_bytes(constants.DOWNLOAD_CHUNK):
                         saving.write(chunk)
         except httpx.TransportError as exc:
@@ -129,10 +174,11 @@ def download_all(
 
 async def adownload_all(
     http: httpx.AsyncClient,
-    result: Result,
+    result: Result[Any],
     directory: Path,
     on_progress: ProgressCallback | None,
     skip_existing: bool = False,
+    max_bytes: int = constants.DOWNLOAD_MAX_BYTES,
 ) -> list[Path]:
     paths = []
     for url, stem, earlier in _todo(result, directory, skip_existing):
@@ -141,7 +187,9 @@ async def adownload_all(
             continue
         try:
             async with http.stream("GET", url, follow_redirects=True) as response:
-                with _Saving(directory, stem, url, response, on_progress) as saving:
+                with _Saving(
+                    directory, stem, url, response, on_progress, max_bytes, result.request_id
+                ) as saving:
                     async for chunk in response.aiter_bytes(constants.DOWNLOAD_CHUNK):
                         saving.write(chunk)
         except httpx.TransportError as exc:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
+from runcomfy_runtime.results import OutputBase
 from runcomfy_runtime.spec import EndpointSpec
 
 if TYPE_CHECKING:
     from runcomfy_runtime.client import AsyncClient, Client
-    from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+    from runcomfy_runtime.jobs import AsyncJob, Job
+    from runcomfy_runtime.results import Result, StatusCallback
 
 ValidationLevel = Literal["full", "schema", "off"]
-"""``full``: schema and image rules (probes the images); ``schema``: offline only; ``off``."""
+"""``full``: schema and media rules (probes the files); ``schema``: offline only; ``off``."""
+
+OutputT = TypeVar("OutputT", bound=OutputBase)
 
 
 def wire_payload(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -25,8 +29,9 @@ def wire_payload(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class SyncEndpoint:
+class SyncEndpoint(Generic[OutputT]):
     spec: ClassVar[EndpointSpec]
+    output: type[OutputT]
 
     def __init__(self, client: Client) -> None:
         self._client = client
@@ -34,8 +39,9 @@ class SyncEndpoint:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.spec.model_id}>"
 
-    def _submit(self, values: Mapping[str, Any], validate: ValidationLevel) -> Job:
-        return self._client.submit(self.spec.model_id, wire_payload(values), validate=validate)
+    def _submit(self, values: Mapping[str, Any], validate: ValidationLevel) -> Job[OutputT]:
+        payload = wire_payload(values)
+        return self._client._submit(self.spec.model_id, payload, validate, self.output)
 
     def _run(
         self,
@@ -45,19 +51,14 @@ class SyncEndpoint:
         timeout: float | None,
         on_status: StatusCallback | None,
         include_cost: bool,
-    ) -> Result:
-        return self._client.run(
-            self.spec.model_id,
-            wire_payload(values),
-            validate=validate,
-            timeout=timeout,
-            on_status=on_status,
-            include_cost=include_cost,
-        )
+    ) -> Result[OutputT]:
+        job = self._submit(values, validate)
+        return job.wait(timeout, on_status=on_status, include_cost=include_cost)
 
 
-class AsyncEndpoint:
+class AsyncEndpoint(Generic[OutputT]):
     spec: ClassVar[EndpointSpec]
+    output: type[OutputT]
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
@@ -65,10 +66,11 @@ class AsyncEndpoint:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.spec.model_id}>"
 
-    async def _submit(self, values: Mapping[str, Any], validate: ValidationLevel) -> AsyncJob:
-        return await self._client.submit(
-            self.spec.model_id, wire_payload(values), validate=validate
-        )
+    async def _submit(
+        self, values: Mapping[str, Any], validate: ValidationLevel
+    ) -> AsyncJob[OutputT]:
+        payload = wire_payload(values)
+        return await self._client._submit(self.spec.model_id, payload, validate, self.output)
 
     async def _run(
         self,
@@ -78,12 +80,6 @@ class AsyncEndpoint:
         timeout: float | None,
         on_status: StatusCallback | None,
         include_cost: bool,
-    ) -> Result:
-        return await self._client.run(
-            self.spec.model_id,
-            wire_payload(values),
-            validate=validate,
-            timeout=timeout,
-            on_status=on_status,
-            include_cost=include_cost,
-        )
+    ) -> Result[OutputT]:
+        job = await self._submit(values, validate)
+        return await job.wait(timeout, on_status=on_status, include_cost=include_cost)

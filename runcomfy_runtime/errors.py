@@ -2,6 +2,7 @@
 
 RunComfyError
 ├── ConfigurationError            no token, a bad base URL: nothing was sent
+├── SchemaError                   a model's schema uses what the engine does not know
 ├── InputValidationError          input broke the documented schema or rules: nothing was sent
 ├── APIError                      the API answered with an error (status, error_code, message)
 │   ├── AuthenticationError       401, error_code 400004: missing, expired or revoked token
@@ -13,10 +14,12 @@ RunComfyError
 │   ├── RateLimitError            429; ``retry_after`` in seconds when the server said
 │   └── ServerError               5xx
 ├── APIConnectionError            the network failed; no answer was read
+├── DownloadError                 an output could not be saved (HTTP error, too large, disk)
 ├── AmbiguousSubmitError          a submit was sent but failed unclearly (lost answer, 5xx):
 │                                 the job may exist, so it is not retried
 ├── WaitTimeout                   ``wait()`` reached its deadline; the job may still run
 ├── JobFailed                     the job ended in failure; ``error`` holds the server's message
+├── NoOutputError                 the job succeeded but its result names no file; ``result``
 ├── JobCancelled                  the job was cancelled
 └── CancelRefused                 cancel answered ``not_cancellable`` (running or finished)
 
@@ -58,7 +61,34 @@ class RunComfyError(Exception):
 
 
 class ConfigurationError(RunComfyError):
-    pass
+    """The client cannot be built as asked (no token, a bad base URL). Nothing was sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    """One thing in a schema the engine does not understand, and where it is."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+class SchemaError(RunComfyError, ValueError):
+    """A model's input schema uses something unknown (a type, format, keyword, rule metric or
+    operator). Every problem is listed; nothing was sent. Unknown is never guessed at: a rule
+    silently dropped would let bad input through to a paid job."""
+
+    def __init__(self, problems: Sequence[SchemaProblem], source: str | None = None) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        head = f"{source}: " if source else ""
+        if len(self.problems) == 1:
+            super().__init__(f"{head}{self.problems[0]}")
+        else:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            super().__init__(f"{head}{len(self.problems)} problems:\n{lines}")
 
 
 class InputValidationError(RunComfyError, ValueError):
@@ -146,6 +176,17 @@ class APIConnectionError(RunComfyError):
         super().__init__(message)
 
 
+class DownloadError(RunComfyError):
+    """An output file could not be saved: its host failed or refused, it is larger than
+    ``max_bytes``, or the disk would not take it. Nothing is left under the final name."""
+
+    def __init__(self, url: str, reason: str, request_id: str | None = None) -> None:
+        self.url = url
+        self.reason = reason
+        self.request_id = request_id
+        super().__init__(f"download of {url} failed: {reason}")
+
+
 class AmbiguousSubmitError(RunComfyError):
     """A submit was sent but its outcome is unknown (answer lost, read timeout, 5xx).
 
@@ -180,6 +221,19 @@ class JobFailed(RunComfyError):
         self.error = error
         reason = f": {error}" if error not in (None, "", {}) else ""
         super().__init__(f"job {request_id} ended with status {status!r}{reason}")
+
+
+class NoOutputError(RunComfyError):
+    """The job succeeded but its result names no output file: nothing can be downloaded.
+    ``result`` holds the result as the server sent it (``result.raw``)."""
+
+    def __init__(self, request_id: str, result: Any) -> None:
+        self.request_id = request_id
+        self.result = result
+        super().__init__(
+            f"job {request_id} succeeded but its result names no output file "
+            f"(output: {_short(getattr(result, 'raw', {}).get('output'))})"
+        )
 
 
 class JobCancelled(RunComfyError):

@@ -1,12 +1,15 @@
-"""Local image files as inputs: checked against the documented rules, then sent inline.
+"""Local files as inputs: checked against the documented rules, then sent inline.
 
-The API fetches images by URL, but it also accepts ``data:image/...;base64,`` URIs; a
-``pathlib.Path`` in an image field becomes one, after its bytes pass the same rules a URL would.
+The API fetches media by URL, but it also accepts ``data:<type>/...;base64,`` URIs; a
+``pathlib.Path`` (any ``os.PathLike``) in a media field becomes one, after its bytes pass the
+same format and rule checks a URL's would. Each data URI is capped, and so is the whole
+request (``constants.INLINE_*``): past a cap the error says to host the file at a URL.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,98 +17,160 @@ from typing import Any
 
 from runcomfy_runtime import constants
 from runcomfy_runtime.errors import Problem
-from runcomfy_runtime.media import media_problems
-from runcomfy_runtime.probe import ProbeFailure, ProbeResult, facts_of_bytes
-from runcomfy_runtime.spec import EndpointSpec
+from runcomfy_runtime.jsonpath import json_path
+from runcomfy_runtime.media import problems_of
+from runcomfy_runtime.probe import ProbeFailure, facts_of_bytes
+from runcomfy_runtime.spec import EndpointSpec, FieldSpec
 
-MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+MIME_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "MP4": "video/mp4",
+    "MOV": "video/quicktime",
+    "WEBM": "video/webm",
+    "MP3": "audio/mpeg",
+    "WAV": "audio/wav",
+    "FLAC": "audio/flac",
+    "OGG": "audio/ogg",
+}
+_MiB = 1024 * 1024
 
 
 @dataclass
 class Inlined:
-    """The payload to send, what the local files broke, and the payload left for probing."""
+    """The payload to send, what the local files broke, the payload left for probing, and
+    the paths where a local file stood (the schema stage does not report those again)."""
 
     payload: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
     to_probe: dict[str, Any] = field(default_factory=dict)  # local files masked out
+    local_paths: set[str] = field(default_factory=set)
 
 
-def _read(path: os.PathLike[str]) -> bytes | str:
+def _encoded_size(n: int) -> int:
+    return (n + 2) // 3 * 4
+
+
+def read_bounded(path: os.PathLike[str] | str, limit: int) -> bytes | str:
+    """At most ``limit`` bytes of ``path``, or why not; never reads past ``limit + 1`` bytes,
+    whatever the file claims (``/dev/zero`` and pipes claim a size of 0)."""
     try:
-        size = os.stat(path).st_size
-        if size > constants.LOCAL_IMAGE_MAX_BYTES:
-            cap = constants.LOCAL_IMAGE_MAX_BYTES / (1024 * 1024)
-            return f"is {size / (1024 * 1024):.1f} MB; at most {cap:g} MB can be sent inline"
         with open(path, "rb") as handle:
-            return handle.read()
+            data = handle.read(limit + 1)
     except OSError as e:
         return f"cannot read the file: {e.strerror or e}"
+    if len(data) > limit:
+        return f"is larger than {limit / _MiB:g} MiB"
+    return data
 
 
-def _data_uri(data: bytes, facts: ProbeResult) -> str | None:
-    mime = None if isinstance(facts, ProbeFailure) else MIME_TYPES.get(facts.format or "")
-    return f"data:{mime};base64,{base64.b64encode(data).decode()}" if mime else None
-
-
-@dataclass(frozen=True)
-class _Local:
-    sent: str  # the data URI, or the path when the file cannot be sent
-    facts: ProbeResult | None  # None when it could not be read
-    problem: Problem | None
-
-
-def _inline(path: os.PathLike[str], where: str) -> _Local:
-    name = os.fspath(path)
-    data = _read(path)
+def _inline(
+    item: os.PathLike[str], fld: FieldSpec, path: str, check: bool
+) -> tuple[Any, Problem | None]:
+    """(the value to send, the problem of the file or None)."""
+    name = os.fspath(item)
+    kind = fld.media or "image"
+    cap = constants.INLINE_FILE_MAX_BYTES
+    data = read_bounded(item, cap * 3 // 4)
     if isinstance(data, str):
-        return _Local(name, None, Problem(where, data, name))
-    facts = facts_of_bytes(data, source=name)
-    uri = _data_uri(data, facts)
-    if uri is None:
-        reason = facts.reason if isinstance(facts, ProbeFailure) else facts.format
-        return _Local(
-            name, None, Problem(where, f"is not an image that can be sent ({reason})", name)
+        why = data
+        if data.startswith("is larger"):
+            why = (
+                f"the local file is too large to send inline (a data: URI of at most "
+                f"{cap / _MiB:g} MiB): host the file at an https URL and pass the URL"
+            )
+        return name, Problem(path, why, name)
+    facts = facts_of_bytes(data, kind, source=name)
+    if isinstance(facts, ProbeFailure):
+        return name, Problem(path, f"the local file is {facts.reason}", name)
+    mime = MIME_TYPES.get(facts.format or "")
+    if mime is None:
+        why = f"the local file is {facts.format}, which cannot be sent inline"
+        return name, Problem(path, why, name)
+    if check:
+        found = problems_of(fld, facts, path, name)
+        if found:
+            return name, found[0] if len(found) == 1 else _merged(found)
+    uri = f"data:{mime};base64,{base64.b64encode(data).decode()}"
+    if len(uri) > cap:
+        size = _encoded_size(len(data)) / _MiB
+        return name, Problem(
+            path,
+            f"local file is {size:.1f} MiB as a data: URI; at most {cap / _MiB:g} MiB can be "
+            "sent inline: host the file at an https URL and pass the URL",
+            name,
         )
-    return _Local(uri, facts, None)
+    return uri, None
 
 
-def inline_local_images(spec: EndpointSpec, payload: Mapping[str, Any], *, check: bool) -> Inlined:
-    """Turn every path in an image field into a data URI; with ``check``, apply the rules.
+def _merged(found: list[Problem]) -> Problem:
+    first = found[0]
+    messages = "; ".join(dict.fromkeys(p.message for p in found))
+    facts = ", ".join(p.fact for p in found if p.fact) or None
+    return Problem(first.path, messages, first.value, facts)
 
-    ``to_probe`` is the payload with those files masked, so the online stage neither probes
-    nor reports them twice.
+
+def inline_local_files(spec: EndpointSpec, payload: Mapping[str, Any], *, check: bool) -> Inlined:
+    """Turn every path in a media field into a data URI; with ``check``, apply the rules.
+
+    Each local file gives at most one problem. ``to_probe`` is the payload with those files
+    masked, so the online stage neither probes nor reports them twice.
     """
     out = Inlined(dict(payload), to_probe=dict(payload))
-    shadow: dict[str, Any] = {}  # only the inlined files, at their positions, for the rules
-    facts: dict[str, ProbeResult] = {}
-    shown: dict[str, str] = {}
-    for fld in spec.image_fields:
+    for fld in spec.media_fields:
         value = payload.get(fld.wire_name)
         items = list(value) if fld.many and isinstance(value, list | tuple) else [value]
         if not any(isinstance(v, os.PathLike) for v in items):
             continue
         sent: list[Any] = []
         masked: list[Any] = []
-        checked: list[str | None] = []
         for index, item in enumerate(items):
             if not isinstance(item, os.PathLike):
                 sent.append(item)
                 masked.append(item)
-                checked.append(None)
                 continue
-            local = _inline(item, f"{fld.wire_name}[{index}]" if fld.many else fld.wire_name)
-            sent.append(local.sent)
+            path = json_path([fld.wire_name, index]) if fld.many else fld.wire_name
+            value_sent, problem = _inline(item, fld, path, check)
+            sent.append(value_sent)
             masked.append(None)
-            checked.append(local.sent if local.facts is not None else None)
-            if local.problem is not None:
-                out.problems.append(local.problem)
-            if local.facts is not None:
-                facts[local.sent], shown[local.sent] = local.facts, os.fspath(item)
+            out.local_paths.add(path)
+            if problem is not None:
+                out.problems.append(problem)
         out.payload[fld.wire_name] = sent if fld.many else sent[0]
         out.to_probe[fld.wire_name] = masked if fld.many else masked[0]
-        shadow[fld.wire_name] = checked if fld.many else checked[0]
-    if check and facts:
-        for problem in media_problems(spec, shadow, facts):
-            value = shown.get(problem.value, problem.value)
-            out.problems.append(Problem(problem.path, problem.message, value, problem.fact))
+    if out.local_paths and not out.problems:
+        _check_request_size(out)
     return out
+
+
+def _check_request_size(out: Inlined) -> None:
+    size = len(json.dumps(out.payload, ensure_ascii=False).encode())
+    cap = constants.INLINE_REQUEST_MAX_BYTES
+    if size > cap:
+        out.problems.append(
+            Problem(
+                "",
+                f"the request is {size / _MiB:.1f} MiB with its local files inline; at most "
+                f"{cap / _MiB:g} MiB can be sent: host some files at https URLs and pass the URLs",
+            )
+        )
+
+
+def local_file_hint(problem: Problem) -> Problem:
+    """A media value that is a ``str`` naming an existing file gets a hint to pass a Path."""
+    value = problem.value
+    if isinstance(value, str) and "://" not in value and not value.startswith("data:"):
+        try:
+            exists = os.path.isfile(value)
+        except (OSError, ValueError):
+            exists = False
+        if exists:
+            return Problem(
+                problem.path,
+                f"{problem.message}; {value!r} is a local file: pass it as pathlib.Path({value!r})",
+                value,
+                problem.fact,
+            )
+    return problem

@@ -10,13 +10,19 @@ from runcomfy_runtime.spec import EndpointSpec
 
 
 def spec_for(registry: Mapping[str, EndpointSpec], model_id: str) -> EndpointSpec:
-    try:
-        return registry[model_id]
-    except KeyError:
-        known = ", ".join(sorted(registry))
-        raise UnknownModelError(
-            f"unknown model id {model_id!r}; known: {known}", error_code=400001
-        ) from None
+    """The spec of ``model_id``; ``UnknownModelError`` naming the closest known ids."""
+    found = registry.get(model_id)
+    if found is not None:
+        return found
+    import difflib
+
+    close = difflib.get_close_matches(model_id, list(registry), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise UnknownModelError(
+        f"unknown model id {model_id!r}{hint} "
+        f"({len(registry)} known: `runcomfy models` lists them)",
+        error_code=400001,
+    )
 
 
 def validate_offline(

@@ -1,21 +1,22 @@
-"""Measure input images (byte size, pixel size, format) while reading as few bytes as we can.
+"""Measure input files (byte size; pixel size and format of images; the container of video
+and audio) while reading as few bytes as we can.
 
 The documented media rules (``file_size_mb<= 15``, ``width_pixels<= 4096``...) must hold
-before a paid job is queued, but downloading every input image whole would cost megabytes per
-URL. A probe instead asks for the first 64 KiB (``Range: bytes=0-65535``), takes the byte size
-from ``Content-Range`` (or ``Content-Length`` when the server ignores ``Range``) and lets
-Pillow read the format and pixel size from those header bytes. Only when the header lies
-deeper (EXIF-heavy JPEGs put the frame header 100+ KiB in) does it ask for the next range,
-doubling, up to ``header_cap_bytes``. Image formats are never parsed here by hand.
+before a paid job is queued, but downloading every input whole would cost megabytes per URL.
+A probe instead asks for the first 64 KiB (``Range: bytes=0-65535``), takes the byte size from
+``Content-Range`` (or ``Content-Length`` when the server ignores ``Range``) and reads the format
+from those first bytes (``media_headers``). Only when an image header lies deeper (EXIF-heavy
+JPEGs put the frame header 100+ KiB in) does it ask for the next range, doubling, up to
+``header_cap_bytes``.
 
-Credentials never leave for an image host. The prober shares the API client's
-``httpx.AsyncClient`` (one connection pool), whose defaults may carry the API token. It never
-calls ``client.build_request``/``client.get`` (where default headers, cookies and params are
-merged); it builds every request itself with an explicit header set and sends it with
-``client.send(request, auth=None, follow_redirects=False)``, so neither the client's default
-headers nor its cookies nor its ``auth`` apply, on the first hop or on any redirect, which it
-follows itself. Request event hooks are the one client feature that still runs; if one adds
-``Authorization`` or ``Cookie``, the probe raises ``RuntimeError`` rather than carry on.
+Credentials never leave for a file host. The prober shares the API client's connection pool,
+whose defaults may carry the API token. It never calls ``client.build_request``/``client.get``
+(where default headers, cookies and params are merged); it builds every request itself with an
+explicit header set and sends it with ``send(request, auth=None, follow_redirects=False)``, so
+neither the client's default headers nor its cookies nor its ``auth`` apply, on the first hop
+or on any redirect, which it follows itself. Request event hooks are the one client feature
+that still runs; if one adds ``Authorization`` or ``Cookie``, the probe raises ``RuntimeError``
+rather than carry on.
 """
 
 from __future__ import annotations
@@ -29,39 +30,31 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
-from PIL import Image, ImageFile
 
-from runcomfy_runtime.rules import ImageFacts
+from runcomfy_runtime import constants
+from runcomfy_runtime.fetch import Fetcher, Opened
+from runcomfy_runtime.media_headers import Header, HeaderReader, Unreadable, reader_for
+from runcomfy_runtime.schema.formats import MediaKind
+from runcomfy_runtime.schema.rules import MediaFacts
 
-DEFAULT_TIMEOUT = 10.0
-"""Seconds one probe may take in all: every redirect hop and every range request."""
-DEFAULT_MAX_REDIRECTS = 5
-DEFAULT_HEADER_CAP_BYTES = 1024 * 1024
-"""Bytes read at most to find an image header; generous, since EXIF and ICC blocks precede it."""
-FIRST_RANGE_BYTES = 64 * 1024
-"""The first range asked for: holds the header of nearly every JPEG, PNG, GIF and small WebP."""
-
-_MIN_FEED_BYTES = 8 * 1024
-_SIGNATURE_BYTES = 16  # what Pillow's own format checks look at (``Image.open`` reads 16)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PAGE_TYPES = frozenset(
     {"application/json", "application/problem+json", "application/xhtml+xml", "application/xml"}
 )
-_SAME_FORMAT = {"MPO": "JPEG"}
-"""Pillow names camera multi-picture JPEGs "MPO"; they are JPEG files to every reader."""
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
-_USER_AGENT = "runcomfy-runtime (image probe)"
+NOUNS: dict[MediaKind, str] = {"image": "an image", "video": "a video", "audio": "an audio file"}
+_ACCEPT: dict[MediaKind, str] = {"image": "image/*", "video": "video/*", "audio": "audio/*"}
 
 
 @dataclass(frozen=True, slots=True)
 class ProbeFailure:
-    """Why an image could not be measured: ``HTTP 404``, ``not an image (text/html)``..."""
+    """Why a file could not be measured: ``HTTP 404``, ``not an image (text/html)``..."""
 
     url: str
     reason: str
 
 
-ProbeResult = ImageFacts | ProbeFailure
+ProbeResult = MediaFacts | ProbeFailure
 
 
 class _Failed(Exception):
@@ -72,152 +65,45 @@ class _Failed(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class _Header:
-    """What Pillow read from an image header. Pixel size is None when only the format is known."""
-
-    width: int | None
-    height: int | None
-    format: str | None
-
-    def facts(self, size_bytes: int | None, *, at_least: bool = False) -> ImageFacts:
-        return ImageFacts(size_bytes, self.width, self.height, self.format, at_least)
+def _facts(
+    header: Header, size: int | None, kind: MediaKind, *, at_least: bool = False
+) -> MediaFacts:
+    return MediaFacts(size, header.width, header.height, header.format, at_least, kind)
 
 
-def _format_name(pillow_format: str | None) -> str | None:
-    return _SAME_FORMAT.get(pillow_format, pillow_format) if pillow_format else None
-
-
-def _signature_format(prefix: bytes) -> str | None:
-    """The format whose signature ``prefix`` starts with, by Pillow's own registered checks.
-
-    Used where Pillow cannot give the pixel size from a prefix (WebP needs the whole file) and
-    to give up early on bytes no format Pillow knows could start with.
-    """
-    Image.init()
-    for name in Image.ID:
-        accept = Image.OPEN[name][1]
-        if accept is not None and accept(prefix[:_SIGNATURE_BYTES]) is True:
-            return _format_name(name)
-    return None
-
-
-class _HeaderReader:
-    """Pillow's incremental parser (``ImageFile.Parser``), fed in growing batches.
-
-    The parser re-opens its whole buffer on every ``feed``; feeding each small network chunk
-    would re-parse up to a megabyte hundreds of times. Batches of at least 8 KiB and a quarter
-    of what was fed so far keep that to a few dozen parses, at the price of reading at most a
-    quarter more than the header needed. Nothing is fed once the header is known, so the pixel
-    data is never decoded.
-    """
-
-    def __init__(self) -> None:
-        self._parser = ImageFile.Parser()
-        self._pending = bytearray()
-        self._prefix = b""
-        self.seen = 0
-        self._fed = 0
-
-    @property
-    def image(self) -> Image.Image | None:
-        return self._parser.image
-
-    def add(self, chunk: bytes) -> None:
-        if self.image is not None or not chunk:
-            return
-        self.seen += len(chunk)
-        if len(self._prefix) < _SIGNATURE_BYTES:
-            self._prefix = (self._prefix + chunk)[:_SIGNATURE_BYTES]
-        batch = max(_MIN_FEED_BYTES, self._fed // 4)
-        if not self._pending and len(chunk) >= batch:
-            self._feed(chunk)  # a big chunk (a whole file, a whole range) needs no copy
-            return
-        self._pending += chunk
-        if len(self._pending) >= batch:
-            self.flush()
-
-    def flush(self) -> None:
-        """Hand every pending byte to Pillow now (at the end of a range or of the body)."""
-        if self.image is None and self._pending:
-            data = bytes(self._pending)
-            self._pending.clear()
-            self._feed(data)
-
-    def _feed(self, data: bytes) -> None:
-        self._fed += len(data)
-        try:
-            self._parser.feed(data)
-        except Image.DecompressionBombError as e:
-            raise _Failed(f"Pillow refuses to open an image this large ({e})") from e
-        except (ValueError, EOFError):
-            pass  # a plugin that met the end of a truncated header: wait for more bytes
-
-    def _known(self) -> _Header | None:
-        image = self.image
-        if image is None:
-            return None
-        return _Header(image.width, image.height, _format_name(image.format))
-
-    def partial(self, *, cap: int, sniff: int) -> _Header | None:
-        """The header if known; None while more bytes may reveal it; ``_Failed`` if none will.
-
-        Past ``cap`` a format recognised by its signature is reported without a pixel size
-        (the rules then say what they could not measure) rather than as "not an image".
-        """
-        signature = None
-        if self.image is None:
-            signature = _signature_format(self._prefix)
-            if self.seen >= cap or (self.seen >= sniff and signature is None):
-                self.flush()
-        header = self._known()
-        if header is not None:
-            return header
-        if self.seen >= cap:
-            if signature is not None:
-                return _Header(None, None, signature)
-            raise _Failed(f"not an image (no image header in the first {cap} bytes)")
-        if self.seen >= sniff and signature is None:
-            raise _Failed("not an image (its first bytes match no image format)")
-        return None
-
-    def final(self) -> _Header:
-        """The header, now that every byte of the image was given; ``_Failed`` if there is none."""
-        self.flush()
-        header = self._known()
-        if header is not None:
-            return header
-        if self.seen == 0:
-            raise _Failed("not an image (empty body)")
-        signature = _signature_format(self._prefix)
-        if signature is not None:
-            raise _Failed(f"not a readable image (starts like {signature}, Pillow cannot read it)")
-        raise _Failed("not an image (its bytes match no image format)")
-
-
-def facts_of_bytes(data: bytes, *, source: str = "<bytes>") -> ImageFacts | ProbeFailure:
-    """Facts of a whole image held in memory (a local file, a data URI): no network.
+def facts_of_bytes(
+    data: bytes, kind: MediaKind = "image", *, source: str = "<bytes>"
+) -> MediaFacts | ProbeFailure:
+    """Facts of a whole file held in memory (a local file, a data URI): no network.
 
     ``source`` names the bytes in a :class:`ProbeFailure` (a path, say). Width and height are
-    the stored ones: EXIF orientation is not applied, as it is not for URLs.
+    the stored ones: EXIF orientation is not applied, as it is not for URLs. Whatever the bytes,
+    the answer is facts or a failure: no exception escapes.
     """
-    reader = _HeaderReader()
-    reader.add(data)
+    reader = reader_for(kind)
     try:
-        return reader.final().facts(len(data))
-    except _Failed as e:
+        reader.add(data)
+        return _facts(reader.final(), len(data), kind)
+    except Unreadable as e:
         return ProbeFailure(source, e.reason)
 
 
-def _facts_of_data_uri(uri: str) -> ImageFacts | ProbeFailure:
+def decode_data_uri(uri: str) -> bytes | str:
+    """The bytes of a ``data:...;base64,`` URI, or why they cannot be had."""
     header, comma, payload = uri.partition(",")
     if not comma or not header.lower().endswith(";base64"):
-        return ProbeFailure(uri, "unsupported data URI (only data:image/...;base64, is read)")
+        return "unsupported data URI (only data:<type>/...;base64, is read)"
     try:
-        data = base64.b64decode("".join(payload.split()), validate=True)
+        return base64.b64decode("".join(payload.split()), validate=True)
     except (binascii.Error, ValueError) as e:
-        return ProbeFailure(uri, f"invalid base64 in the data URI ({e})")
-    return facts_of_bytes(data, source=uri)
+        return f"invalid base64 in the data URI ({e})"
+
+
+def _facts_of_data_uri(uri: str, kind: MediaKind) -> MediaFacts | ProbeFailure:
+    data = decode_data_uri(uri)
+    if isinstance(data, str):
+        return ProbeFailure(uri, data)
+    return facts_of_bytes(data, kind, source=uri)
 
 
 def _parse_content_range(value: str | None) -> tuple[int, int, int | None]:
@@ -245,11 +131,11 @@ def _require_success(response: httpx.Response) -> None:
         raise _Failed(f"HTTP {response.status_code}")
 
 
-def _require_image_type(response: httpx.Response) -> None:
-    """Fail at once on a page (an error page, a login form) served where an image should be."""
+def _require_media_type(response: httpx.Response, kind: MediaKind) -> None:
+    """Fail at once on a page (an error page, a login form) served where a file should be."""
     media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if media_type.startswith("text/") or media_type in _PAGE_TYPES:
-        raise _Failed(f"not an image ({media_type})")
+        raise _Failed(f"not {NOUNS[kind]} ({media_type})")
 
 
 def _describe(error: Exception) -> str:
@@ -258,7 +144,7 @@ def _describe(error: Exception) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Probed:
-    """A cached probe, with what it knows about the size for later callers."""
+    """A finished probe, with what it knows about the size for later callers."""
 
     result: ProbeResult
     exact: bool  # the size is the file's size (or does not matter: a failure)
@@ -272,21 +158,23 @@ class _Probed:
 
 
 class Prober:
-    """Measures image URLs for the media rules; results are cached for the Prober's life.
+    """Measures media URLs for the rules; results are kept for the Prober's life.
 
     ``timeout`` bounds one probe in all (redirects and ranges included). ``header_cap_bytes``
-    bounds the bytes read to find a header. The stored width and height are reported: EXIF
-    orientation is not applied, since the documented limits are about the file as uploaded.
+    bounds the bytes read to find an image header. The stored width and height are reported:
+    EXIF orientation is not applied, since the documented limits are about the file as
+    uploaded. The prober works on any event loop: a sync client calls it from a fresh one each
+    time, and finished results outlive the loop that made them.
     """
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        fetcher: Fetcher,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_redirects: int = DEFAULT_MAX_REDIRECTS,
-        header_cap_bytes: int = DEFAULT_HEADER_CAP_BYTES,
-        first_range_bytes: int = FIRST_RANGE_BYTES,
+        timeout: float = constants.PROBE_TIMEOUT,
+        max_redirects: int = constants.PROBE_MAX_REDIRECTS,
+        header_cap_bytes: int = constants.PROBE_HEADER_CAP_BYTES,
+        first_range_bytes: int = constants.PROBE_FIRST_RANGE_BYTES,
     ) -> None:
         if timeout <= 0:
             raise ValueError(f"timeout must be positive, got {timeout}")
@@ -297,16 +185,19 @@ class Prober:
                 "need 0 < first_range_bytes <= header_cap_bytes, got "
                 f"{first_range_bytes} and {header_cap_bytes}"
             )
-        self._client = client
+        self._fetcher = fetcher
         self.timeout = timeout
         self.max_redirects = max_redirects
         self.header_cap_bytes = header_cap_bytes
         self.first_range_bytes = first_range_bytes
         self._request_timeout = httpx.Timeout(timeout).as_dict()
-        self._probes: dict[str, asyncio.Task[_Probed]] = {}
+        self._done: dict[tuple[str, MediaKind], _Probed] = {}
+        self._running: dict[tuple[str, MediaKind], asyncio.Task[_Probed]] = {}
 
-    async def probe(self, url: str, *, count_limit_bytes: int | None = None) -> ProbeResult:
-        """Facts of the image at ``url`` (http, https or a ``data:`` URI), or why there are none.
+    async def probe(
+        self, url: str, kind: MediaKind = "image", *, count_limit_bytes: int | None = None
+    ) -> ProbeResult:
+        """Facts of the file at ``url`` (http, https or a ``data:`` URI), or why there are none.
 
         The byte size comes from the server's headers. When it sends neither ``Content-Range``
         nor ``Content-Length``, the body is counted, but only to ``count_limit_bytes + 1``: a
@@ -314,41 +205,50 @@ class Prober:
         needs. With no limit the size then stays None. Concurrent and later calls for one URL
         share one probe; a larger limit than an earlier count reached probes again.
         """
+        key = (url, kind)
         while True:
-            task = self._probes.get(url)
-            if task is None:
+            done = self._done.get(key)
+            if done is not None and done.answers(count_limit_bytes):
+                return done.result
+            task = self._running.get(key)
+            if task is None or task.get_loop() is not asyncio.get_running_loop():
                 task = asyncio.get_running_loop().create_task(
-                    self._probe_once(url, count_limit_bytes)
+                    self._probe_once(url, kind, count_limit_bytes)
                 )
-                self._probes[url] = task
+                self._running[key] = task
             try:
                 probed = await asyncio.shield(task)
-            except Exception:
-                if task.done() and self._probes.get(url) is task:
-                    del self._probes[url]  # a bug, not a fact about the URL: do not keep it
-                raise
+            finally:
+                if task.done() and self._running.get(key) is task:
+                    del self._running[key]
             if probed.answers(count_limit_bytes):
+                self._done[key] = probed
                 return probed.result
-            if self._probes.get(url) is task:
-                del self._probes[url]
+            self._done.pop(key, None)
 
     async def probe_many(
-        self, urls: Iterable[str], *, count_limit_bytes: int | None = None
+        self,
+        urls: Iterable[str],
+        kind: MediaKind = "image",
+        *,
+        count_limit_bytes: int | None = None,
     ) -> dict[str, ProbeResult]:
         """Probe every URL concurrently; a URL given twice is probed once."""
         unique = list(dict.fromkeys(urls))
         found = await asyncio.gather(
-            *(self.probe(url, count_limit_bytes=count_limit_bytes) for url in unique)
+            *(self.probe(url, kind, count_limit_bytes=count_limit_bytes) for url in unique)
         )
         return dict(zip(unique, found, strict=True))
 
-    async def _probe_once(self, url: str, limit: int | None) -> _Probed:
+    async def _probe_once(self, url: str, kind: MediaKind, limit: int | None) -> _Probed:
         if url[:5].lower() == "data:":
-            return _Probed(_facts_of_data_uri(url), exact=True, limit=limit)
+            return _Probed(_facts_of_data_uri(url, kind), exact=True, limit=limit)
         try:
             async with asyncio.timeout(self.timeout):
-                return await self._probe_http(url, limit)
+                return await self._probe_http(url, kind, limit)
         except _Failed as e:
+            reason = e.reason
+        except Unreadable as e:
             reason = e.reason
         except (TimeoutError, httpx.TimeoutException):
             reason = f"timed out after {self.timeout:g}s"
@@ -358,77 +258,81 @@ class Prober:
             reason = f"connection failed: {_describe(e)}"
         except httpx.RequestError as e:
             reason = f"request failed: {_describe(e)}"
+        except ValueError as e:  # a URL httpx cannot even parse (``http://[::1``)
+            reason = f"invalid URL ({e})"
         return _Probed(ProbeFailure(url, reason), exact=True, limit=limit)
 
-    async def _probe_http(self, url: str, limit: int | None) -> _Probed:
-        """Ask for ranges, doubling, until Pillow has the header; a 200 means read a stream."""
-        reader = _HeaderReader()
+    async def _probe_http(self, url: str, kind: MediaKind, limit: int | None) -> _Probed:
+        """Ask for ranges, doubling, until the header is known; a 200 means read a stream."""
+        reader = reader_for(kind)
         start, window = 0, self.first_range_bytes
         while True:
             last = min(start + window, self.header_cap_bytes) - 1
-            response = await self._open(url, (start, last))
+            opened = await self._open(url, kind, (start, last))
+            response = opened.response
             try:
                 url = str(response.url)  # later ranges skip the redirects
                 if response.status_code == 416:  # asked past the end: the file is ``start`` long
-                    return self._probed(reader.final(), start, limit)
+                    return self._probed(reader.final(), start, kind, limit)
                 _require_success(response)
-                _require_image_type(response)
+                _require_media_type(response, kind)
                 if response.status_code != 206:
-                    return await self._read_stream(response, limit)
-                end, total = await self._read_range(response, reader, start, last)
+                    return await self._read_stream(opened, kind, limit)
+                end, total = await self._read_range(opened, reader, start, last)
             finally:
-                await response.aclose()
+                await opened.close()
             complete = end + 1 >= total if total is not None else end < last
             if complete:
-                return self._probed(reader.final(), total if total is not None else end + 1, limit)
+                size = total if total is not None else end + 1
+                return self._probed(reader.final(), size, kind, limit)
             header = reader.partial(cap=self.header_cap_bytes, sniff=self.first_range_bytes)
             if header is not None and total is None and limit is not None:
-                return await self._count(url, limit)
+                return await self._count(url, kind, limit)
             if header is not None:
-                return self._probed(header, total, limit)
+                return self._probed(header, total, kind, limit)
             start, window = end + 1, window * 2
 
     @staticmethod
-    def _probed(header: _Header, size: int | None, limit: int | None) -> _Probed:
-        return _Probed(header.facts(size), exact=size is not None, limit=limit)
+    def _probed(header: Header, size: int | None, kind: MediaKind, limit: int | None) -> _Probed:
+        return _Probed(_facts(header, size, kind), exact=size is not None, limit=limit)
 
     async def _read_range(
-        self, response: httpx.Response, reader: _HeaderReader, start: int, last: int
+        self, opened: Opened, feed: HeaderReader, start: int, last: int
     ) -> tuple[int, int | None]:
-        """Feed one 206 body to ``reader``; the last byte offset read and the file's total."""
-        first, end, total = _parse_content_range(response.headers.get("Content-Range"))
+        """Feed one 206 body to ``feed``; the last byte offset read and the file's total."""
+        first, end, total = _parse_content_range(opened.response.headers.get("Content-Range"))
         if first != start:
             raise _Failed(f"asked for bytes from {start}, the server sent bytes from {first}")
         wanted = min(end, last) - start + 1
         got = 0
-        async for chunk in response.aiter_bytes():
-            reader.add(chunk[: max(wanted - got, 0)])
+        async for chunk in opened.chunks():
+            feed.add(chunk[: max(wanted - got, 0)])
             got += len(chunk)
             if got > wanted:
                 break  # more than asked for: drop the connection rather than read on
         # Reading a range to its natural end, not stopping at the last byte, lets httpx see
         # the end of the message and keep the connection for the next probe.
-        reader.flush()
+        feed.flush()
         return start + min(got, wanted) - 1, total
 
-    async def _count(self, url: str, limit: int) -> _Probed:
+    async def _count(self, url: str, kind: MediaKind, limit: int) -> _Probed:
         """The server gave no total in ``Content-Range``: read a plain GET to count the size."""
-        response = await self._open(url, None)
+        opened = await self._open(url, kind, None)
         try:
-            _require_success(response)
-            _require_image_type(response)
-            return await self._read_stream(response, limit)
+            _require_success(opened.response)
+            _require_media_type(opened.response, kind)
+            return await self._read_stream(opened, kind, limit)
         finally:
-            await response.aclose()
+            await opened.close()
 
-    async def _read_stream(self, response: httpx.Response, limit: int | None) -> _Probed:
+    async def _read_stream(self, opened: Opened, kind: MediaKind, limit: int | None) -> _Probed:
         """Read a whole-body answer only as far as the header, or the count, needs."""
-        reader = _HeaderReader()
-        length = _content_length(response)
-        header: _Header | None = None
+        reader = reader_for(kind)
+        length = _content_length(opened.response)
+        header: Header | None = None
         received = 0
         ended = True
-        async for chunk in response.aiter_bytes():
+        async for chunk in opened.chunks():
             received += len(chunk)
             if header is None:
                 reader.add(chunk)
@@ -440,52 +344,58 @@ class Prober:
         if header is None:
             header = reader.final()
         if length is not None:
-            return _Probed(header.facts(length), exact=True, limit=limit)
+            return _Probed(_facts(header, length, kind), exact=True, limit=limit)
         if ended:
-            return _Probed(header.facts(received), exact=True, limit=limit)
+            return _Probed(_facts(header, received, kind), exact=True, limit=limit)
         if limit is not None:
-            return _Probed(header.facts(limit + 1, at_least=True), exact=False, limit=limit)
-        return _Probed(header.facts(None), exact=False, limit=limit)
+            facts = _facts(header, limit + 1, kind, at_least=True)
+            return _Probed(facts, exact=False, limit=limit)
+        return _Probed(_facts(header, None, kind), exact=False, limit=limit)
 
-    async def _open(self, url: str, byte_range: tuple[int, int] | None) -> httpx.Response:
+    async def _open(self, url: str, kind: MediaKind, byte_range: tuple[int, int] | None) -> Opened:
         """Send the GET, following redirects here so every hop gets our headers and no others."""
         for _ in range(self.max_redirects + 1):
-            response = await self._send(url, byte_range)
+            opened = await self._send(url, kind, byte_range)
+            response = opened.response
             if response.status_code not in _REDIRECTS:
-                return response
-            await response.aclose()
+                return opened
+            await opened.close()
             location = response.headers.get("Location")
             if not location:
                 raise _Failed(f"HTTP {response.status_code} without a Location header")
             url = str(response.url.join(location))
         raise _Failed(f"too many redirects (>{self.max_redirects})")
 
-    async def _send(self, url: str, byte_range: tuple[int, int] | None) -> httpx.Response:
+    async def _send(self, url: str, kind: MediaKind, byte_range: tuple[int, int] | None) -> Opened:
         scheme = urlsplit(url).scheme.lower()
         if scheme not in ("http", "https"):
             raise _Failed(f"unsupported URL scheme {scheme!r} (http and https are read)")
-        headers = {"Accept": "image/*", "Accept-Encoding": "identity", "User-Agent": _USER_AGENT}
+        headers = {
+            "Accept": _ACCEPT[kind],
+            "Accept-Encoding": "identity",
+            "User-Agent": constants.PROBE_USER_AGENT,
+        }
         if byte_range is not None:
             headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
         request = httpx.Request(
             "GET", url, headers=headers, extensions={"timeout": self._request_timeout}
         )
-        response = await self._client.send(request, stream=True, auth=None, follow_redirects=False)
-        await _refuse_credentials(response)
-        return response
+        opened = await self._fetcher.open(request)
+        await _refuse_credentials(opened)
+        return opened
 
 
-async def _refuse_credentials(response: httpx.Response) -> None:
-    """Stop loudly if a request hook of the shared client put credentials on an image request.
+async def _refuse_credentials(opened: Opened) -> None:
+    """Stop loudly if a request hook of the shared client put credentials on a file request.
 
-    Credentials in the image URL itself (``https://user:pass@host/``) are the user's to send.
+    Credentials in the URL itself (``https://user:pass@host/``) are the user's to send.
     """
-    sent = response.request
+    sent = opened.response.request
     own = bool(sent.url.username or sent.url.password)
     leaked = [name for name in ("authorization", "cookie") if name in sent.headers]
     if leaked and not (own and leaked == ["authorization"]):
-        await response.aclose()
+        await opened.close()
         raise RuntimeError(
-            f"a request hook of the shared httpx client added {', '.join(leaked)} to an image "
-            f"request for {sent.url.host}; image hosts must never receive credentials"
+            f"a request hook of the shared httpx client added {', '.join(leaked)} to a file "
+            f"request for {sent.url.host}; file hosts must never receive credentials"
         )

@@ -1,47 +1,63 @@
-"""What the generated code tells the runtime about an endpoint: plain, frozen data.
+"""What the runtime knows about an endpoint: plain, frozen data.
 
-The generator emits one :class:`EndpointSpec` per endpoint; the runtime (validation, rule
-checks, the client, the emulator) reads it and never imports the generated modules by name.
+The generator emits one :class:`EndpointSpec` per endpoint; the catalog path builds the same
+from a fetched schema (``schema.compile``). The runtime (validation, rule checks, the client)
+and the command line and emulator read it, and never import generated modules by name.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-ImageInput: TypeAlias = str | os.PathLike[str]
-"""An image argument: a URL (https, or http on loopback), a data URI, or a local file path."""
+if TYPE_CHECKING:
+    from runcomfy_runtime.schema.formats import MediaKind
 
-Operator = Literal["<", "<=", ">", ">="]
-Metric = Literal["file_size_mb", "width_pixels", "height_pixels", "width/height"]
+MediaInput: TypeAlias = str | os.PathLike[str]
+"""A media argument (image, video or audio): a URL (https, or http on loopback), a ``data:``
+URI, or a local file path (checked, then sent inline)."""
+ImageInput: TypeAlias = MediaInput
+VideoInput: TypeAlias = MediaInput
+AudioInput: TypeAlias = MediaInput
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One documented ``validation_rule``, already normalised: ``metric op value``."""
+    """One documented ``validation_rule``, normalised: ``metric op value`` and its message.
 
-    metric: Metric
-    op: Operator
+    ``metric`` and ``op`` are names in the tables of ``schema.rules``, which made this rule.
+    """
+
+    metric: str
+    op: str
     value: float
     message: str
 
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One input property: its Python name, its name on the wire, and its media rules."""
+    """One input property: its Python name, its name on the wire, and, for a media field, its
+    kind, whether it is a list, its rules and the container formats it accepts (empty: any)."""
 
     python_name: str
     wire_name: str
     required: bool
-    image: bool = False
+    media: MediaKind | None = None
     many: bool = False
     rules: tuple[Rule, ...] = ()
+    accepted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class EndpointSpec:
+    """One model: its id, the validating input schema, its fields, and what it produces.
+
+    ``output_kind`` is the kind of file the model produces when its output schema or catalog
+    entry says (None: unknown; results then expose every URL generically).
+    """
+
     model_id: str
     endpoint: str
     input_schema: Mapping[str, Any]
@@ -49,15 +65,8 @@ class EndpointSpec:
     example: Mapping[str, Any] | None = None
     summary: str | None = None
     title: str | None = None
-    accepted_image_formats: tuple[str, ...] = ()
-    _by_wire: dict[str, FieldSpec] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._by_wire.update({f.wire_name: f for f in self.fields})
-
-    def field(self, wire_name: str) -> FieldSpec | None:
-        return self._by_wire.get(wire_name)
+    output_kind: MediaKind | None = None
 
     @property
-    def image_fields(self) -> tuple[FieldSpec, ...]:
-        return tuple(f for f in self.fields if f.image)
+    def media_fields(self) -> tuple[FieldSpec, ...]:
+        return tuple(f for f in self.fields if f.media is not None)

@@ -1,12 +1,13 @@
 """The offline stage of input validation: the documented JSON Schema, every problem at once.
 
 jsonschema's Draft 2020-12 validator does the checking (built once per endpoint and reused);
-this module only adds the ``image_uri`` format and turns its errors into :class:`Problem`
-values whose message a user can act on. The online stage (media rules) is ``rules.py``.
+this module only adds the media formats (``schema.formats``) and turns its errors into
+:class:`Problem` values whose message a user can act on. The online stage is ``media.py``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -16,11 +17,13 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from runcomfy_runtime.errors import InputValidationError, Problem
-from runcomfy_runtime.image_uri import IMAGE_URI_HINT, is_image_uri, json_path
+from runcomfy_runtime.jsonpath import json_path
+from runcomfy_runtime.schema.formats import FORMATS, MEDIA_KINDS, hint, media_check
 from runcomfy_runtime.spec import EndpointSpec
 
-FORMATS = FormatChecker(formats=())
-FORMATS.checks("image_uri")(is_image_uri)
+CHECKER = FormatChecker(formats=())
+for _kind in MEDIA_KINDS:
+    CHECKER.checks(f"{_kind}_uri")(media_check(_kind))
 
 
 _TYPE_WORDS = {
@@ -61,8 +64,13 @@ _MESSAGES: dict[str, Callable[[Any, Any], str]] = {
     "minItems": lambda v, i: _count(v, i, "at least", "item"),
     "maxItems": lambda v, i: _count(v, i, "at most", "item"),
     "pattern": lambda v, i: f"must match the pattern {v!r}",
-    "format": lambda v, i: IMAGE_URI_HINT if v == "image_uri" else f"must be a valid {v}",
+    "format": lambda v, i: _format_message(v),
 }
+
+
+def _format_message(name: Any) -> str:
+    found = FORMATS.get(name) if isinstance(name, str) else None
+    return hint(found.kind) if found is not None and found.kind else f"must be a valid {name}"
 
 
 def _problems_of(error: ValidationError) -> list[Problem]:
@@ -102,12 +110,15 @@ class SchemaValidator:
     def __init__(self, spec: EndpointSpec) -> None:
         self.spec = spec
         Draft202012Validator.check_schema(spec.input_schema)
-        self._validator = Draft202012Validator(spec.input_schema, format_checker=FORMATS)
+        self._validator = Draft202012Validator(spec.input_schema, format_checker=CHECKER)
 
     def problems(self, payload: Any) -> list[Problem]:
         if not isinstance(payload, Mapping):
             return [Problem("", "the input must be a JSON object", payload)]
-        errors = list(self._validator.iter_errors(dict(payload)))
+        try:
+            errors = list(self._validator.iter_errors(dict(payload)))
+        except RecursionError:
+            return [Problem("", "the input is nested too deeply to check")]
         # A value of the wrong type breaks its other keywords too ("must be one of" after
         # "must be a string"): the type problem alone says what to fix.
         mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
@@ -117,12 +128,29 @@ class SchemaValidator:
             if e.validator == "type" or tuple(e.absolute_path) not in mistyped
             for problem in _problems_of(e)
         ]
+        found.extend(_non_finite(payload))
         return sort_problems(self.spec, found)
 
     def validate(self, payload: Any) -> None:
         found = self.problems(payload)
         if found:
             raise InputValidationError(self.spec.model_id, found)
+
+
+def _non_finite(payload: Mapping[str, Any]) -> list[Problem]:
+    """NaN and infinity pass every numeric bound (each comparison is false) and JSON cannot
+    carry them: each is a problem at its place."""
+    found: list[Problem] = []
+    stack: list[tuple[list[str | int], Any]] = [([key], value) for key, value in payload.items()]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            found.append(Problem(json_path(path), "must be a finite number", value))
+        elif isinstance(value, Mapping):
+            stack.extend(([*path, str(k)], v) for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            stack.extend(([*path, i], v) for i, v in enumerate(value))
+    return found
 
 
 def sort_problems(spec: EndpointSpec, problems: Iterable[Problem]) -> list[Problem]:
@@ -136,8 +164,8 @@ def _order(spec: EndpointSpec) -> Callable[[Problem], tuple[int, list[tuple[int,
 
     def key(p: Problem) -> tuple[int, list[tuple[int, str]]]:
         head = p.path.split("[", 1)[0].split(".", 1)[0]
-        parts = re.split(r"\[(\d+)\]", p.path)  # "a[10]" after "a[2]": indices compare as numbers
-        natural = [(int(x), "") if x.isdigit() else (-1, x) for x in parts]
+        parts = re.split(r"\[([0-9]+)\]", p.path)  # "a[10]" after "a[2]": numbers compare
+        natural = [(int(x), "") if x.isascii() and x.isdigit() else (-1, x) for x in parts]
         return (rank.get(head, len(rank)), natural)
 
     return key

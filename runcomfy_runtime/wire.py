@@ -19,6 +19,7 @@ ERROR_CODES: dict[int, type[errors.APIError]] = {
     400002: errors.InsufficientBalanceError,
     400004: errors.AuthenticationError,
     403001: errors.PermissionDeniedError,
+    403003: errors.PermissionDeniedError,  # seen with HTTP 200 by RunComfy's own clients
     404001: errors.NotFoundError,
 }
 STATUS_CODES: dict[int, type[errors.APIError]] = {

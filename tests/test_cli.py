@@ -66,7 +66,7 @@ def documented_payload(server: EmulatorServer, spec: EndpointSpec) -> dict[str, 
     properties = spec.input_schema["properties"]
     for field in spec.fields:
         schema = properties[field.wire_name]
-        if field.wire_name not in payload and "default" in schema and not field.image:
+        if field.wire_name not in payload and "default" in schema and not field.media:
             payload[field.wire_name] = schema["default"]
     return payload
 
@@ -161,7 +161,7 @@ def test_models_lists_every_endpoint_and_schema_json_is_the_raw_schema() -> None
     assert raw["input_schema"] == REGISTRY[TEXT_TO_IMAGE].input_schema
     text = cli(None, "schema", "bytedance/dreamina-4-0/edit").stdout
     assert "width×height" in text and "--width-height" in text
-    assert "rule: file_size_mb <= 15" in text
+    assert "Rule file_size_mb <= 15: Each image file must be ≤ 15 MB." in text
 
 
 # -- run against the emulator --------------------------------------------------------------------

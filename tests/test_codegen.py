@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from codegen.emit import build, compare, write
-from codegen.errors import SchemaFileError
+from codegen.errors import SchemaFilesError
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -37,7 +37,7 @@ def test_golden_module_maps_quirky_names_and_rules() -> None:
     assert "strength: float | None = None" in text  # "float" became number
     assert 'Rule("file_size_mb", "<=", 2.5, "At most 2.5 MB.")' in text  # ≤ and "2.5"
     assert "photo_urls: Sequence[ImageInput]" in text
-    assert 'accepted_image_formats=("PNG",)' in text
+    assert 'accepted=("PNG",)' in text
 
 
 def test_generation_is_deterministic_whatever_the_file_order(tmp_path: Path) -> None:
@@ -141,9 +141,10 @@ BAD_FILES = {
 def test_a_bad_schema_file_fails_naming_file_place_and_reason(tmp_path: Path, case: str) -> None:
     mutate, where, reason = BAD_FILES[case]
     tree = _schema_tree(tmp_path, mutate)
-    with pytest.raises(SchemaFileError) as caught:
+    with pytest.raises(SchemaFilesError) as caught:
         build(tree)
-    message = str(caught.value)
+    (error,) = caught.value.errors
+    message = str(error)
     assert message.startswith("acme/widget-2.0/make.yaml")
     assert where in message
     assert reason in message
@@ -172,13 +173,17 @@ def test_generate_command_reports_a_bad_file_and_exits_non_zero(tmp_path: Path) 
     assert not (tmp_path / "out").exists()
 
 
-def test_top_level_namespaces_cannot_hide_a_client_attribute() -> None:
-    from codegen.naming import CLIENT_ATTRIBUTES
-    from runcomfy_runtime.client import AsyncClient, Client
+def test_the_reserved_names_are_the_clients_public_api_and_nothing_else() -> None:
+    from runcomfy_runtime.client import AsyncClient
+    from runcomfy_runtime.schema.names import client_attributes
 
-    public = {n for cls in (Client, AsyncClient) for n in dir(cls) if not n.startswith("_")}
-    instance = {"base_url", "timeout", "retry", "poll", "wait_timeout"}
-    assert public | instance <= CLIENT_ATTRIBUTES
+    client = AsyncClient(api_token="t" * 12, base_url="http://127.0.0.1:9")
+    public = {n for n in dir(client) if not n.startswith("_")}
+    assert public <= client_attributes()
+    assert {"submit", "run", "validate", "job", "download", "base_url", "wait_timeout"} <= public
+    helpers = {"headers_for", "job_ref", "submitted", "verdict", "waiter", "fetch_status"}
+    assert not helpers & public, "internals must be private"
+    assert not helpers & client_attributes()
 
 
 def test_names_that_would_shadow_or_break_python_are_renamed(tmp_path: Path) -> None:
@@ -195,7 +200,8 @@ def test_names_that_would_shadow_or_break_python_are_renamed(tmp_path: Path) -> 
     (tree / "run/result/job.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
     files = build(tree)
     module = files["endpoints/run_/result/job.py"].decode()
-    assert "class Job_(SyncEndpoint):" in module and "class AsyncJob_(AsyncEndpoint):" in module
+    assert "class Job_(SyncEndpoint[Job_Output]):" in module
+    assert "class AsyncJob_(AsyncEndpoint[Job_Output]):" in module
     assert "False_: TypeAlias = Literal[0]" in module
     assert (
         "Sequence_: TypeAlias = Literal['a']" in module

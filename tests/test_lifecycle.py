@@ -89,8 +89,8 @@ def test_every_documented_example_runs_and_downloads_real_files(
     assert [s.state for s in seen][-1] == "completed"
     assert "in_progress" in [s.state for s in seen]
     progress: list[int] = []
-    paths = result.download(
-        tmp_path / "out", on_progress=lambda url, done, total: progress.append(done)
+    paths = client.download(
+        result, tmp_path / "out", on_progress=lambda url, done, total: progress.append(done)
     )
     assert len(paths) == len(result.urls) >= 1
     for path in paths:
@@ -105,7 +105,7 @@ async def test_every_documented_example_runs_async(
     job = await aclient.submit(model_id, emulator.example_payload(model_id))
     result = await job.wait(timeout=30)
     assert result.request_id == job.request_id
-    paths = await result.adownload(tmp_path)
+    paths = await job.download(tmp_path, result=result)
     for path in paths:
         check_output(model_id, path)
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from runcomfy import REGISTRY, AsyncRunComfy, InputValidationError, RunComfy
-from runcomfy_runtime.rules import BYTES_PER_MB
+from runcomfy_runtime.schema.rules import BYTES_PER_MB
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
 from tests.imagefiles import jpeg, png, webp
 from tests.imageserver import ImageServer
@@ -29,7 +29,7 @@ def client() -> Iterator[RunComfy]:
 
 
 def image_field(spec: EndpointSpec) -> FieldSpec:
-    (field,) = spec.image_fields
+    (field,) = spec.media_fields
     return field
 
 
@@ -59,7 +59,7 @@ def beyond(rule: Rule) -> float:
 CASES = [
     pytest.param(model_id, rule, id=f"{model_id}:{rule.metric}{rule.op}{rule.value:g}")
     for model_id in sorted(REGISTRY)
-    for field in REGISTRY[model_id].image_fields
+    for field in REGISTRY[model_id].media_fields
     for rule in field.rules
 ]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from runcomfy_runtime import errors
-from runcomfy_runtime.jobs import Result, Status, Waiter
 from runcomfy_runtime.polling import PollPolicy
+from runcomfy_runtime.results import Output, Result, Status
 from runcomfy_runtime.retry import (
     Failure,
     RetryPolicy,
@@ -14,6 +14,7 @@ from runcomfy_runtime.retry import (
     retry_delay,
     should_retry,
 )
+from runcomfy_runtime.waiting import Waiter
 from runcomfy_runtime.wire import error_for, trusted_url
 
 POLICY = RetryPolicy(max_retries=3, base_delay=0.5, max_delay=4.0, retry_after_cap=30.0)
@@ -154,8 +155,8 @@ def _waiter(timeout: float = 10.0) -> tuple[Waiter, list[Status], Clock]:
     return Waiter("r1", timeout, policy, seen.append, clock=clock), seen, clock
 
 
-def _result(status: str, **body: object) -> Result:
-    return Result.from_wire("r1", {"status": status, **body})
+def _result(status: str, **body: object) -> Result[Output]:
+    return Result.from_wire("r1", {"status": status, **body}, Output)
 
 
 def test_waiter_reports_each_change_once_and_fetches_on_completed() -> None:
@@ -227,6 +228,7 @@ def test_result_parses_outputs_in_documented_order_and_cost() -> None:
             "finished_at": "2026-11-25T20:00:05+00:00",
             "cost": 0.03,
         },
+        Output,
     )
     assert result.urls == ("i1", "i2", "i3", "v1", "v2")
     assert result.cost == 0.03

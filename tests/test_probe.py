@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import io
 import socket
 import threading
@@ -19,10 +20,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from runcomfy_runtime.constants import PROBE_FIRST_RANGE_BYTES as FIRST_RANGE_BYTES
 from runcomfy_runtime.errors import Problem
+from runcomfy_runtime.fetch import AsyncFetcher
 from runcomfy_runtime.media import check_media, count_limit, media_problems
-from runcomfy_runtime.probe import FIRST_RANGE_BYTES, ProbeFailure, Prober, facts_of_bytes
-from runcomfy_runtime.rules import BYTES_PER_MB, ImageFacts, rule_problems
+from runcomfy_runtime.probe import ProbeFailure, Prober, facts_of_bytes
+from runcomfy_runtime.schema.formats import MediaKind
+from runcomfy_runtime.schema.rules import BYTES_PER_MB, MediaFacts, rule_problems
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
 from tests import imagefiles
 from tests.imageserver import ImageServer, small_receive_buffer_transport
@@ -56,7 +60,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def prober(client: httpx.AsyncClient) -> Prober:
-    return Prober(client)
+    return Prober(AsyncFetcher(client))
 
 
 def ranges_asked(server: ImageServer, path: str) -> list[str | None]:
@@ -74,7 +78,7 @@ async def test_a_png_is_measured(image_server: ImageServer, prober: Prober) -> N
     data = imagefiles.png(300, 200)
     url = image_server.serve("/a.png", data, "image/png")
 
-    assert await prober.probe(url) == ImageFacts(len(data), 300, 200, "PNG")
+    assert await prober.probe(url) == MediaFacts(len(data), 300, 200, "PNG")
 
 
 async def test_a_progressive_jpeg_is_measured(image_server: ImageServer, prober: Prober) -> None:
@@ -82,7 +86,7 @@ async def test_a_progressive_jpeg_is_measured(image_server: ImageServer, prober:
     assert Image.open(io.BytesIO(data)).info.get("progressive")
     url = image_server.serve("/p.jpg", data)
 
-    assert await prober.probe(url) == ImageFacts(len(data), 640, 480, "JPEG")
+    assert await prober.probe(url) == MediaFacts(len(data), 640, 480, "JPEG")
 
 
 async def test_an_exif_heavy_jpeg_with_its_header_past_100_kib_is_measured_unrotated(
@@ -95,7 +99,7 @@ async def test_an_exif_heavy_jpeg_with_its_header_past_100_kib_is_measured_unrot
 
     facts = await prober.probe(url)
 
-    assert facts == ImageFacts(len(data), 640, 480, "JPEG")  # stored size; EXIF says rotate
+    assert facts == MediaFacts(len(data), 640, 480, "JPEG")  # stored size; EXIF says rotate
     assert ranges_asked(image_server, "/exif.jpg") == ["bytes=0-65535", "bytes=65536-196607"]
 
 
@@ -103,7 +107,7 @@ async def test_a_15_mb_jpeg_costs_at_most_64_kib(image_server: ImageServer, prob
     data = imagefiles.jpeg(64, 48, pad_to_bytes=15 * MiB + 1)
     url = image_server.serve("/big.jpg", data)
 
-    assert await prober.probe(url) == ImageFacts(15 * MiB + 1, 64, 48, "JPEG")
+    assert await prober.probe(url) == MediaFacts(15 * MiB + 1, 64, 48, "JPEG")
     assert image_server.bytes_sent("/big.jpg") <= 64 * KiB
 
 
@@ -113,7 +117,7 @@ async def test_a_server_ignoring_range_is_read_only_as_far_as_the_header(
     data = imagefiles.jpeg(64, 48, pad_to_bytes=12 * MiB)
     url = image_server.serve("/norange.jpg", data, honour_range=False)
 
-    assert await prober.probe(url) == ImageFacts(12 * MiB, 64, 48, "JPEG")  # Content-Length
+    assert await prober.probe(url) == MediaFacts(12 * MiB, 64, 48, "JPEG")  # Content-Length
     assert image_server.bytes_sent("/norange.jpg") <= FIRST_RANGE_BYTES + SLACK
 
 
@@ -127,7 +131,7 @@ async def test_an_unannounced_size_is_counted_only_to_the_limit(
 
     facts = await prober.probe(url, count_limit_bytes=limit)
 
-    assert facts == ImageFacts(limit + 1, 64, 48, "JPEG", size_is_lower_bound=True)  # "more than"
+    assert facts == MediaFacts(limit + 1, 64, 48, "JPEG", size_is_lower_bound=True)  # "more than"
     assert image_server.bytes_sent("/nolength.jpg") <= limit + 1 + SLACK
 
 
@@ -137,7 +141,7 @@ async def test_an_unannounced_size_under_the_limit_is_counted_exactly(
     data = imagefiles.jpeg(64, 48, pad_to_bytes=300_000)
     url = image_server.serve("/small.jpg", data, honour_range=False, framing="close")
 
-    assert await prober.probe(url, count_limit_bytes=MiB) == ImageFacts(300_000, 64, 48, "JPEG")
+    assert await prober.probe(url, count_limit_bytes=MiB) == MediaFacts(300_000, 64, 48, "JPEG")
 
 
 async def test_without_a_limit_an_unannounced_size_stays_unknown(
@@ -146,7 +150,7 @@ async def test_without_a_limit_an_unannounced_size_stays_unknown(
     data = imagefiles.jpeg(64, 48, pad_to_bytes=8 * MiB)
     url = image_server.serve("/unknown.jpg", data, honour_range=False, framing="chunked")
 
-    assert await prober.probe(url) == ImageFacts(None, 64, 48, "JPEG")
+    assert await prober.probe(url) == MediaFacts(None, 64, 48, "JPEG")
     assert image_server.bytes_sent("/unknown.jpg") <= FIRST_RANGE_BYTES + SLACK
 
 
@@ -156,7 +160,7 @@ async def test_a_range_without_a_total_is_sized_by_a_plain_get(
     data = imagefiles.jpeg(64, 48, pad_to_bytes=5 * MiB)
     url = image_server.serve("/star.jpg", data, range_total=False)
 
-    assert await prober.probe(url, count_limit_bytes=MiB) == ImageFacts(5 * MiB, 64, 48, "JPEG")
+    assert await prober.probe(url, count_limit_bytes=MiB) == MediaFacts(5 * MiB, 64, 48, "JPEG")
     assert ranges_asked(image_server, "/star.jpg") == ["bytes=0-65535", None]
 
 
@@ -176,7 +180,7 @@ async def test_a_redirect_is_followed_with_the_probe_headers(
     image_server.redirect("/moved.png", "/files/real.png", status=301)
     url = image_server.redirect("/short", "/moved.png", status=302)
 
-    assert await prober.probe(url) == ImageFacts(len(data), 120, 80, "PNG")
+    assert await prober.probe(url) == MediaFacts(len(data), 120, 80, "PNG")
     hops = image_server.hits()
     assert [hit.path for hit in hops] == ["/short", "/moved.png", "/files/real.png"]
     assert all(hit.headers.get("range") == "bytes=0-65535" for hit in hops)
@@ -237,8 +241,8 @@ async def test_webp_and_gif_are_detected_and_rejected_by_a_jpeg_png_spec(
     facts = await prober.probe(url)
     payload = {"image_urls": [url]}
 
-    assert facts == ImageFacts(len(data), 200, 150, pillow_name)
-    assert media_problems(SPEC, payload, {url: facts}) == [
+    assert facts == MediaFacts(len(data), 200, 150, pillow_name)
+    assert media_problems(SPEC, payload, {(url, "image"): facts}) == [
         Problem(
             "image_urls[0]",
             "must be one of the formats: JPEG, PNG",
@@ -255,7 +259,7 @@ async def test_a_phone_camera_multi_picture_jpeg_counts_as_jpeg(
     assert Image.open(io.BytesIO(data)).format == "MPO"
     url = image_server.serve("/phone.jpg", data)
 
-    assert await prober.probe(url) == ImageFacts(len(data), 320, 240, "JPEG")
+    assert await prober.probe(url) == MediaFacts(len(data), 320, 240, "JPEG")
 
 
 async def test_a_webp_too_big_to_size_within_the_cap_is_still_known_as_webp(
@@ -264,12 +268,12 @@ async def test_a_webp_too_big_to_size_within_the_cap_is_still_known_as_webp(
     data = imagefiles.webp(300, 300, noise=True)
     assert len(data) > 48 * KiB
     url = image_server.serve("/big.webp", data, "image/webp")
-    prober = Prober(client, first_range_bytes=16 * KiB, header_cap_bytes=48 * KiB)
+    prober = Prober(AsyncFetcher(client), first_range_bytes=16 * KiB, header_cap_bytes=48 * KiB)
 
     facts = await prober.probe(url)
-    problems = media_problems(SPEC, {"image_urls": [url]}, {url: facts})
+    problems = media_problems(SPEC, {"image_urls": [url]}, {(url, "image"): facts})
 
-    assert facts == ImageFacts(len(data), None, None, "WEBP")
+    assert facts == MediaFacts(len(data), None, None, "WEBP")
     assert [p.message for p in problems] == ["must be one of the formats: JPEG, PNG"]
     assert ranges_asked(image_server, "/big.webp") == ["bytes=0-16383", "bytes=16384-49151"]
 
@@ -307,7 +311,7 @@ async def test_probe_many_requests_each_url_once_all_at_the_same_time(
 
     assert list(results) == urls
     assert [results[url] for url in urls] == [
-        ImageFacts(len(imagefiles.png(10 + i, 10)), 10 + i, 10, "PNG") for i in range(count)
+        MediaFacts(len(imagefiles.png(10 + i, 10)), 10 + i, 10, "PNG") for i in range(count)
     ]
     assert sorted(hit.path for hit in image_server.hits()) == sorted(f"/{i}.png" for i in range(6))
 
@@ -333,8 +337,8 @@ async def test_a_larger_limit_than_an_earlier_count_reached_probes_again(
     large = await prober.probe(url, count_limit_bytes=512 * KiB)
     smaller_again = await prober.probe(url, count_limit_bytes=128 * KiB)
 
-    assert isinstance(small, ImageFacts) and small.size_bytes == 256 * KiB + 1
-    assert isinstance(large, ImageFacts) and large.size_bytes == 512 * KiB + 1
+    assert isinstance(small, MediaFacts) and small.size_bytes == 256 * KiB + 1
+    assert isinstance(large, MediaFacts) and large.size_bytes == 512 * KiB + 1
     assert smaller_again == large  # still "more than" 128 KiB: no third request
     assert len(image_server.hits("/count.jpg")) == 2
 
@@ -352,8 +356,8 @@ async def test_no_credentials_reach_the_image_server(
     urls = [moved, image_server.url("/b.jpg"), image_server.url("/c.jpg")]
     async with httpx.AsyncClient(auth=("user", "password")) as basic_auth_client:
         for shared in (client, basic_auth_client):
-            results = await Prober(shared).probe_many(urls, count_limit_bytes=MiB)
-            assert all(isinstance(r, ImageFacts) for r in results.values())
+            results = await Prober(AsyncFetcher(shared)).probe_many(urls, count_limit_bytes=MiB)
+            assert all(isinstance(r, MediaFacts) for r in results.values())
 
     hits = image_server.hits()
     assert len(hits) == 2 * 6  # moved, a (two ranges), b, c (a range, then a plain GET)
@@ -367,7 +371,7 @@ async def test_a_request_hook_that_adds_credentials_is_refused(image_server: Ima
     url = image_server.serve("/hooked.png", imagefiles.png(10, 10), "image/png")
     async with httpx.AsyncClient(event_hooks={"request": [add_token]}) as hooked:
         with pytest.raises(RuntimeError, match="must never receive credentials"):
-            await Prober(hooked).probe(url)
+            await Prober(AsyncFetcher(hooked)).probe(url)
 
 
 # --- failures without an answer ---------------------------------------------------------------
@@ -378,7 +382,7 @@ async def test_a_slow_server_times_out(
 ) -> None:
     url = image_server.serve("/slow.png", imagefiles.png(10, 10), "image/png", delay=60)
 
-    result = await Prober(client, timeout=0.2).probe(url)
+    result = await Prober(AsyncFetcher(client), timeout=0.2).probe(url)
 
     assert result == ProbeFailure(url, "timed out after 0.2s")
 
@@ -413,9 +417,9 @@ def _no_network(request: httpx.Request) -> httpx.Response:
 async def test_a_data_uri_is_read_without_the_network() -> None:
     data = imagefiles.png(64, 32)
     async with httpx.AsyncClient(transport=httpx.MockTransport(_no_network)) as offline:
-        result = await Prober(offline).probe(data_uri(data))
+        result = await Prober(AsyncFetcher(offline)).probe(data_uri(data))
 
-    assert result == ImageFacts(len(data), 64, 32, "PNG")
+    assert result == MediaFacts(len(data), 64, 32, "PNG")
 
 
 @pytest.mark.parametrize(
@@ -428,7 +432,7 @@ async def test_a_data_uri_is_read_without_the_network() -> None:
 )
 async def test_a_bad_data_uri_is_a_failure(uri: str, reason_starts: str) -> None:
     async with httpx.AsyncClient(transport=httpx.MockTransport(_no_network)) as offline:
-        result = await Prober(offline).probe(uri)
+        result = await Prober(AsyncFetcher(offline)).probe(uri)
 
     assert isinstance(result, ProbeFailure)
     assert result.reason.startswith(reason_starts)
@@ -437,9 +441,9 @@ async def test_a_bad_data_uri_is_a_failure(uri: str, reason_starts: str) -> None
 def test_facts_of_bytes_reads_a_local_file_s_bytes() -> None:
     data = imagefiles.jpeg(640, 480, exif_padding=150_000, orientation=6)
 
-    assert facts_of_bytes(data) == ImageFacts(len(data), 640, 480, "JPEG")
+    assert facts_of_bytes(data) == MediaFacts(len(data), 640, 480, "JPEG")
     assert facts_of_bytes(b"", source="empty.png") == ProbeFailure(
-        "empty.png", "not an image (empty body)"
+        "empty.png", "not an image (empty file)"
     )
 
 
@@ -459,25 +463,30 @@ IMAGE_URLS = FieldSpec(
     "image_urls",
     "image_urls",
     required=True,
-    image=True,
+    media="image",
     many=True,
     rules=(SIZE_15, WIDTH_4096, HEIGHT_4096, RATIO_MIN, RATIO_MAX),
+    accepted=("JPEG", "PNG"),
 )
 IMAGE_URL = FieldSpec(
-    "image_url", "image_url", required=False, image=True, rules=(SIZE_UNDER_10, WIDTH_OVER_320)
+    "image_url",
+    "image_url",
+    required=False,
+    media="image",
+    rules=(SIZE_UNDER_10, WIDTH_OVER_320),
+    accepted=("JPEG", "PNG"),
 )
 SPEC = EndpointSpec(
     model_id="test/edit",
     endpoint="/v1/models/test/edit",
     input_schema={"type": "object"},
     fields=(FieldSpec("prompt", "prompt", required=True), IMAGE_URLS, IMAGE_URL),
-    accepted_image_formats=("JPEG", "PNG"),
 )
 URL = "https://img.example/a.jpg"
 
 
-def facts(width: int = 1000, height: int = 1000, size: int = MiB, fmt: str = "JPEG") -> ImageFacts:
-    return ImageFacts(size, width, height, fmt)
+def facts(width: int = 1000, height: int = 1000, size: int = MiB, fmt: str = "JPEG") -> MediaFacts:
+    return MediaFacts(size, width, height, fmt)
 
 
 @pytest.mark.parametrize(
@@ -499,19 +508,21 @@ def facts(width: int = 1000, height: int = 1000, size: int = MiB, fmt: str = "JP
     ],
 )
 def test_each_bound_passes_at_the_limit_and_fails_just_past_it(
-    field: FieldSpec, measured: ImageFacts, expected_fact: str | None
+    field: FieldSpec, measured: MediaFacts, expected_fact: str | None
 ) -> None:
     value = [URL] if field.many else URL
     path = "image_urls[0]" if field.many else "image_url"
 
-    problems = media_problems(SPEC, {field.wire_name: value}, {URL: measured})
+    problems = media_problems(SPEC, {field.wire_name: value}, {(URL, "image"): measured})
 
     assert [p.fact for p in problems] == ([] if expected_fact is None else [expected_fact])
     assert all(p.path == path and p.value == URL for p in problems)
 
 
 def test_a_broken_bound_carries_the_documented_message() -> None:
-    problems = media_problems(SPEC, {"image_urls": [URL]}, {URL: facts(width=4097, height=4096)})
+    problems = media_problems(
+        SPEC, {"image_urls": [URL]}, {(URL, "image"): facts(width=4097, height=4096)}
+    )
 
     assert problems == [
         Problem("image_urls[0]", "Maximum resolution is 4096x4096.", URL, fact="width 4097 px")
@@ -520,11 +531,11 @@ def test_a_broken_bound_carries_the_documented_message() -> None:
 
 def test_every_problem_is_reported_at_once_in_documented_field_order() -> None:
     ok, gif, huge, dead = (f"https://img.example/{n}" for n in ("ok", "gif", "huge", "dead"))
-    results: dict[str, ImageFacts | ProbeFailure] = {
-        ok: facts(),
-        gif: facts(fmt="GIF", width=5000, height=4000),
-        huge: facts(width=5000, height=1000, size=20 * MiB),
-        dead: ProbeFailure(dead, "HTTP 404"),
+    results: dict[tuple[str, MediaKind], MediaFacts | ProbeFailure] = {
+        (ok, "image"): facts(),
+        (gif, "image"): facts(fmt="GIF", width=5000, height=4000),
+        (huge, "image"): facts(width=5000, height=1000, size=20 * MiB),
+        (dead, "image"): ProbeFailure(dead, "HTTP 404"),
     }
     payload = {"image_url": dead, "prompt": "x", "image_urls": [ok, gif, huge]}
 
@@ -541,7 +552,9 @@ def test_every_problem_is_reported_at_once_in_documented_field_order() -> None:
 
 
 def test_an_unmeasured_fact_is_a_problem_not_a_pass() -> None:
-    problems = media_problems(SPEC, {"image_url": URL}, {URL: ImageFacts(None, None, None, "PNG")})
+    problems = media_problems(
+        SPEC, {"image_url": URL}, {(URL, "image"): MediaFacts(None, None, None, "PNG")}
+    )
 
     assert [p.message for p in problems] == [
         "File size must be less than 10 MB. (could not measure file_size_mb)",
@@ -549,10 +562,11 @@ def test_an_unmeasured_fact_is_a_problem_not_a_pass() -> None:
     ]
 
 
-def test_a_spec_without_formats_accepts_any_format() -> None:
-    open_spec = EndpointSpec("test/any", "/v1/models/test/any", {}, (IMAGE_URL,))
+def test_a_field_without_formats_accepts_any_format() -> None:
+    any_format = dataclasses.replace(IMAGE_URL, accepted=())
+    open_spec = EndpointSpec("test/any", "/v1/models/test/any", {}, (any_format,))
 
-    assert media_problems(open_spec, {"image_url": URL}, {URL: facts(fmt="WEBP")}) == []
+    assert media_problems(open_spec, {"image_url": URL}, {(URL, "image"): facts(fmt="WEBP")}) == []
 
 
 def test_values_the_schema_stage_reports_are_left_to_it() -> None:
@@ -572,12 +586,12 @@ def test_a_url_without_a_probe_result_is_a_caller_bug() -> None:
 
 def test_count_limit_is_the_largest_size_bound_in_bytes() -> None:
     tiny = Rule("file_size_mb", ">", 0.01, "too small")
-    field = FieldSpec("f", "f", True, image=True, rules=(tiny, SIZE_15, WIDTH_4096))
-    odd = FieldSpec("g", "g", True, image=True, rules=(Rule("file_size_mb", "<", 4.7, "m"),))
+    field = FieldSpec("f", "f", True, media="image", rules=(tiny, SIZE_15, WIDTH_4096))
+    odd = FieldSpec("g", "g", True, media="image", rules=(Rule("file_size_mb", "<", 4.7, "m"),))
 
     assert count_limit(field) == 15 * MiB
     assert count_limit(odd) == 4_928_308  # 4.7 MiB is 4_928_307.2 bytes: rounded up
-    assert count_limit(FieldSpec("h", "h", True, image=True)) is None
+    assert count_limit(FieldSpec("h", "h", True, media="image")) is None
 
 
 @given(
@@ -589,12 +603,12 @@ def test_counting_to_the_limit_decides_a_size_rule_as_the_true_size_would(
     size: int, bound: float, op: str
 ) -> None:
     rule = Rule("file_size_mb", op, bound, "size")  # type: ignore[arg-type]
-    limit = count_limit(FieldSpec("f", "f", True, image=True, rules=(rule,)))
+    limit = count_limit(FieldSpec("f", "f", True, media="image", rules=(rule,)))
     assert limit is not None
     counted = size if size <= limit else limit + 1  # what a probe reports without a length
 
     def broken(n: int) -> bool:
-        return bool(rule_problems([rule], ImageFacts(n, 1, 1), "f", URL))
+        return bool(rule_problems([rule], MediaFacts(n, 1, 1), "f", URL))
 
     assert broken(counted) == broken(size)
 
@@ -633,8 +647,8 @@ async def test_check_media_counts_a_shared_url_to_the_largest_bound_of_its_field
         "/v1/models/test/two",
         {},
         (
-            FieldSpec("a", "a", True, image=True, rules=(half,)),
-            FieldSpec("b", "b", True, image=True, rules=(one,)),
+            FieldSpec("a", "a", True, media="image", rules=(half,)),
+            FieldSpec("b", "b", True, media="image", rules=(one,)),
         ),
     )
     data = imagefiles.jpeg(64, 48, pad_to_bytes=4 * MiB)

@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from runcomfy import REGISTRY
-from runcomfy_runtime.rules import BYTES_PER_MB, ImageFacts, rule_problems
+from runcomfy_runtime.schema.rules import BYTES_PER_MB, MediaFacts, rule_problems
 from runcomfy_runtime.spec import Rule
 
-GOOD = ImageFacts(size_bytes=1 * BYTES_PER_MB, width=1000, height=1000, format="JPEG")
+GOOD = MediaFacts(size_bytes=1 * BYTES_PER_MB, width=1000, height=1000, format="JPEG")
 URL = "https://example.com/a.jpg"
 
 RULES = [
@@ -24,7 +24,7 @@ RULES = [
 ]
 
 
-def facts_at(rule: Rule, value: float) -> ImageFacts:
+def facts_at(rule: Rule, value: float) -> MediaFacts:
     """GOOD facts with the rule's metric moved to ``value`` (ratios move the width)."""
     if rule.metric == "file_size_mb":
         return replace(GOOD, size_bytes=math.floor(value * BYTES_PER_MB))
@@ -89,8 +89,8 @@ def test_rule_at_its_exact_bound_follows_the_operator(
 
 def test_measured_fact_is_shown_with_the_documented_message() -> None:
     spec = REGISTRY["bytedance/dreamina-4-0/edit"]
-    (images,) = [f for f in spec.fields if f.image]
-    facts = ImageFacts(size_bytes=16 * BYTES_PER_MB, width=5000, height=1000, format="JPEG")
+    (images,) = [f for f in spec.fields if f.media == "image"]
+    facts = MediaFacts(size_bytes=16 * BYTES_PER_MB, width=5000, height=1000, format="JPEG")
     found = rule_problems(images.rules, facts, "image_urls[2]", URL)
     assert [(p.message, p.fact) for p in found] == [
         ("Each image file must be ≤ 15 MB.", "file size 16.00 MB"),

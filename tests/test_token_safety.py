@@ -10,9 +10,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runcomfy import REGISTRY, AuthenticationError, ConfigurationError, RunComfy
+from runcomfy import (
+    REGISTRY,
+    AmbiguousSubmitError,
+    APIError,
+    AuthenticationError,
+    ConfigurationError,
+    RunComfy,
+)
 from runcomfy_emulator import EmulatorServer
-from runcomfy_runtime.jobs import Result
+from runcomfy_runtime.results import Output, Result
 from tests.imagefiles import jpeg, png
 from tests.imageserver import ImageServer
 
@@ -47,9 +54,9 @@ def test_probes_and_downloads_on_another_origin_carry_no_token(
             elsewhere = Result.from_wire(
                 result.request_id,
                 {"status": "succeeded", "output": {"images": [out_png, moved]}},
-                client,
+                Output,
             )
-            paths = elsewhere.download(tmp_path)
+            paths = client.download(elsewhere, tmp_path)
     assert [p.suffix for p in paths] == [".png", ".png"]
     hits = other_origin.hits()
     assert {h.path for h in hits} >= {"/in/photo.jpg", "/out/result.png", "/out/moved.png"}
@@ -62,21 +69,20 @@ def test_probes_and_downloads_on_another_origin_carry_no_token(
         assert not _leaks(record.getMessage()), record.getMessage()
 
 
-def test_a_redirect_from_the_api_to_another_origin_drops_the_token(tmp_path: Path) -> None:
+def test_a_redirect_from_the_api_to_another_origin_is_refused_and_sends_nothing_there() -> None:
     with ImageServer() as api, ImageServer() as elsewhere:
-        landing = elsewhere.serve(
-            "/status",
-            json.dumps({"request_id": "r1", "status": "in_progress"}).encode(),
-            "application/json",
-        )
+        landing = elsewhere.serve("/catch", b"{}", "application/json")
         api.redirect("/v1/requests/r1/status", landing)
+        api.redirect("/v1/models/bytedance/dreamina-4-0/text-to-image", landing, status=307)
         with RunComfy(api_token=TOKEN, base_url=api.base_url) as client:
-            status = client.job("r1").status()
-        assert status.state == "in_progress"
+            with pytest.raises(APIError, match="redirect to another origin"):
+                client.job("r1").status()
+            with pytest.raises(APIError, match="redirect to another origin") as caught:
+                client.submit("bytedance/dreamina-4-0/text-to-image", {"prompt": "secret prompt"})
+        assert not isinstance(caught.value, AmbiguousSubmitError)
         (sent,) = api.hits("/v1/requests/r1/status")
         assert sent.headers["authorization"] == f"Bearer {TOKEN}"  # the API's own origin: yes
-        (followed,) = elsewhere.hits("/status")
-        assert "authorization" not in followed.headers  # anywhere else: never
+        assert elsewhere.hits() == []  # neither the token nor the prompt went anywhere else
 
 
 def test_server_urls_on_another_origin_are_not_followed_with_the_token() -> None:
@@ -125,14 +131,17 @@ def test_log_records_are_scrubbed_even_when_a_handler_formats_them(
 
 
 def test_no_token_is_a_clear_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("RUNCOMFY_API_TOKEN", raising=False)
-    monkeypatch.delenv("YOUR_API_TOKEN", raising=False)
-    with pytest.raises(ConfigurationError, match="RUNCOMFY_API_TOKEN or YOUR_API_TOKEN"):
+    for name in ("RUNCOMFY_API_TOKEN", "YOUR_API_TOKEN", "RUNCOMFY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RUNCOMFY_CONFIG_DIR", "/nonexistent")
+    with pytest.raises(ConfigurationError, match=r"\$RUNCOMFY_API_TOKEN, \$YOUR_API_TOKEN"):
         RunComfy()
     monkeypatch.setenv("YOUR_API_TOKEN", TOKEN)  # the name the documentation uses
     with RunComfy(base_url="http://127.0.0.1:9") as client:
-        assert client.headers_for("http://127.0.0.1:9/v1/x") == {"Authorization": f"Bearer {TOKEN}"}
-        assert client.headers_for("http://127.0.0.1:10/v1/x") == {}
+        assert client._headers_for("http://127.0.0.1:9/v1/x") == {
+            "Authorization": f"Bearer {TOKEN}"
+        }
+        assert client._headers_for("http://127.0.0.1:10/v1/x") == {}
 
 
 def test_a_short_test_token_does_not_shred_other_log_messages(

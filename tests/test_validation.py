@@ -168,11 +168,14 @@ def test_image_uri_format(url: str, ok: bool) -> None:
     assert (found == []) is ok, found
 
 
-def test_unknown_model_id_is_named_with_the_known_ones() -> None:
+def test_an_unknown_model_id_is_named_with_the_closest_known_ones() -> None:
     with pytest.raises(runcomfy.UnknownModelError) as caught:
-        runcomfy.validate("bytedance/nope", {})
-    assert "bytedance/nope" in str(caught.value)
-    assert "bytedance/dreamina-4-0/edit" in str(caught.value)
+        runcomfy.validate("bytedance/dreamina-4.0/edit", {})
+    assert "'bytedance/dreamina-4.0/edit'" in str(caught.value)
+    assert "did you mean bytedance/dreamina-4-0/edit" in str(caught.value)
+    with pytest.raises(runcomfy.UnknownModelError) as caught:
+        runcomfy.validate("acme/nothing-like-it", {})
+    assert "did you mean" not in str(caught.value) and "runcomfy models" in str(caught.value)
 
 
 def test_schema_files_keep_the_documented_schemas_verbatim() -> None:

@@ -14,3 +14,8 @@ def misuse(client: RunComfy) -> None:
     client.bytedance.dreamina_3_0.pro.image_to_video.submit(prompt="p", image_urls=["u"], frames=120)  # E
     client.bytedance.dreamina_4_0.text_to_image.submit(prompt=3)  # E
     client.bytedance.dreamina_4_0.not_there  # E
+    result = client.bytedance.dreamina_4_0.text_to_image.run(prompt="p")
+    result.output.imgs  # E
+    count: int = client.bytedance.dreamina_4_0.text_to_image.run(prompt="p")  # E
+    result.download("out/")  # E
+    client.download(result)  # E

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from runcomfy import AsyncRunComfy, Job, Result, RunComfy
+from pathlib import Path
+
+from runcomfy import (
+    AsyncRunComfy,
+    Cancellation,
+    Job,
+    Output,
+    PollPolicy,
+    Result,
+    RetryPolicy,
+    RunComfy,
+)
+from runcomfy.endpoints.bytedance.dreamina_4_0.edit import EditOutput
 
 
-def submit_edit(client: RunComfy) -> Job:
+def submit_edit(client: RunComfy) -> Job[EditOutput]:
     return client.bytedance.dreamina_4_0.edit.submit(
-        image_urls=["https://example.com/a.jpg"],
+        image_urls=["https://example.com/a.jpg", Path("local.png")],
         prompt="A boat",
         width_height="2048x2048(1:1)",
         scale=0.5,
@@ -16,7 +28,7 @@ def submit_edit(client: RunComfy) -> Job:
 
 
 def run_video(client: RunComfy) -> str | None:
-    result: Result = client.bytedance.dreamina_3_0.pro.image_to_video.run(
+    result = client.bytedance.dreamina_3_0.pro.image_to_video.run(
         prompt="A slow tracking shot", image_urls=("https://example.com/a.jpg",), frames=241
     )
     return result.output.video
@@ -27,3 +39,17 @@ async def run_async(client: AsyncRunComfy) -> tuple[str, ...]:
         prompt="p", images=["https://example.com/a.png"], resolution="4K", timeout=60.0
     )
     return result.output.urls
+
+
+def dynamic(client: RunComfy) -> list[Path]:
+    result: Result[Output] = client.run("bytedance/dreamina-4-0/text-to-image", {"prompt": "p"})
+    return client.download(result, "out/")
+
+
+def handles(client: RunComfy) -> Cancellation:
+    job = client.job("r1")
+    return job.cancel()
+
+
+def configured() -> RunComfy:
+    return RunComfy(poll=PollPolicy(max_interval=2), retry=RetryPolicy(max_retries=8))

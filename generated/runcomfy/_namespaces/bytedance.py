@@ -53,7 +53,7 @@ class Bytedance_Dreamina3_0_Pro:
     def image_to_video(
         self,
     ) -> runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video.ImageToVideo:
-        """``bytedance/dreamina-3-0/pro/image-to-video``"""
+        """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
         from runcomfy.endpoints.bytedance.dreamina_3_0.pro import image_to_video
 
         return image_to_video.ImageToVideo(self._client)
@@ -67,14 +67,14 @@ class Bytedance_Dreamina4_0:
 
     @cached_property
     def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.Edit:
-        """``bytedance/dreamina-4-0/edit``"""
+        """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
         from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
 
         return edit.Edit(self._client)
 
     @cached_property
     def text_to_image(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.TextToImage:
-        """``bytedance/dreamina-4-0/text-to-image``"""
+        """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
         from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
 
         return text_to_image.TextToImage(self._client)
@@ -88,7 +88,7 @@ class Bytedance_Seedream4_0:
 
     @cached_property
     def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.Edit:
-        """``bytedance/seedream-4-0/edit``"""
+        """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
         from runcomfy.endpoints.bytedance.seedream_4_0 import edit
 
         return edit.Edit(self._client)
@@ -134,7 +134,7 @@ class AsyncBytedance_Dreamina3_0_Pro:
     def image_to_video(
         self,
     ) -> runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video.AsyncImageToVideo:
-        """``bytedance/dreamina-3-0/pro/image-to-video``"""
+        """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
         from runcomfy.endpoints.bytedance.dreamina_3_0.pro import image_to_video
 
         return image_to_video.AsyncImageToVideo(self._client)
@@ -148,7 +148,7 @@ class AsyncBytedance_Dreamina4_0:
 
     @cached_property
     def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.AsyncEdit:
-        """``bytedance/dreamina-4-0/edit``"""
+        """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
         from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
 
         return edit.AsyncEdit(self._client)
@@ -157,7 +157,7 @@ class AsyncBytedance_Dreamina4_0:
     def text_to_image(
         self,
     ) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.AsyncTextToImage:
-        """``bytedance/dreamina-4-0/text-to-image``"""
+        """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
         from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
 
         return text_to_image.AsyncTextToImage(self._client)
@@ -171,7 +171,7 @@ class AsyncBytedance_Seedream4_0:
 
     @cached_property
     def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.AsyncEdit:
-        """``bytedance/seedream-4-0/edit``"""
+        """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
         from runcomfy.endpoints.bytedance.seedream_4_0 import edit
 
         return edit.AsyncEdit(self._client)

@@ -1,10 +1,11 @@
 """Typed client for RunComfy's Model API: 1 endpoints. Generated; do not edit.
 
     from runcomfy import RunComfy
-    client = RunComfy()  # token from RUNCOMFY_API_TOKEN (or YOUR_API_TOKEN)
+    client = RunComfy()  # token from RUNCOMFY_API_TOKEN (or YOUR_API_TOKEN, RUNCOMFY_TOKEN)
     result = client.acme.widget_2_0.make.run(...)
 
 Importing this package is cheap: the clients, the validator and each endpoint load on first use.
+Every name of ``runcomfy_runtime.PUBLIC`` is re-exported here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from runcomfy._client import AsyncRunComfy, RunComfy
     from runcomfy._registry import MODULES, REGISTRY
+    from runcomfy_runtime.client import (
+        AsyncClient,
+        Client,
+    )
+    from runcomfy_runtime.endpoint import (
+        ValidationLevel,
+    )
     from runcomfy_runtime.errors import (
         AmbiguousSubmitError,
         APIConnectionError,
@@ -23,53 +31,98 @@ if TYPE_CHECKING:
         AuthenticationError,
         CancelRefused,
         ConfigurationError,
+        DownloadError,
         InputRejectedError,
         InputValidationError,
         InsufficientBalanceError,
         JobCancelled,
         JobFailed,
+        NoOutputError,
         NotFoundError,
         PermissionDeniedError,
         Problem,
         RateLimitError,
         RunComfyError,
+        SchemaError,
+        SchemaProblem,
         ServerError,
         UnknownModelError,
         WaitTimeout,
     )
-    from runcomfy_runtime.jobs import AsyncJob, Job, Output, Result, Status
-    from runcomfy_runtime.rules import ImageFacts
+    from runcomfy_runtime.jobs import (
+        AsyncJob,
+        Job,
+    )
+    from runcomfy_runtime.polling import (
+        PollPolicy,
+    )
+    from runcomfy_runtime.results import (
+        Cancellation,
+        Output,
+        OutputBase,
+        Result,
+        Status,
+    )
+    from runcomfy_runtime.retry import (
+        RetryPolicy,
+    )
+    from runcomfy_runtime.schema.rules import (
+        MediaFacts,
+    )
+    from runcomfy_runtime.spec import (
+        AudioInput,
+        EndpointSpec,
+        ImageInput,
+        MediaInput,
+        VideoInput,
+    )
 
 _LAZY = {
     "RunComfy": "runcomfy._client",
     "AsyncRunComfy": "runcomfy._client",
     "MODULES": "runcomfy._registry",
     "REGISTRY": "runcomfy._registry",
+    "AsyncClient": "runcomfy_runtime.client",
+    "Client": "runcomfy_runtime.client",
+    "ValidationLevel": "runcomfy_runtime.endpoint",
     "AmbiguousSubmitError": "runcomfy_runtime.errors",
     "APIConnectionError": "runcomfy_runtime.errors",
     "APIError": "runcomfy_runtime.errors",
     "AuthenticationError": "runcomfy_runtime.errors",
     "CancelRefused": "runcomfy_runtime.errors",
     "ConfigurationError": "runcomfy_runtime.errors",
+    "DownloadError": "runcomfy_runtime.errors",
     "InputRejectedError": "runcomfy_runtime.errors",
     "InputValidationError": "runcomfy_runtime.errors",
     "InsufficientBalanceError": "runcomfy_runtime.errors",
     "JobCancelled": "runcomfy_runtime.errors",
     "JobFailed": "runcomfy_runtime.errors",
+    "NoOutputError": "runcomfy_runtime.errors",
     "NotFoundError": "runcomfy_runtime.errors",
     "PermissionDeniedError": "runcomfy_runtime.errors",
     "Problem": "runcomfy_runtime.errors",
     "RateLimitError": "runcomfy_runtime.errors",
     "RunComfyError": "runcomfy_runtime.errors",
+    "SchemaError": "runcomfy_runtime.errors",
+    "SchemaProblem": "runcomfy_runtime.errors",
     "ServerError": "runcomfy_runtime.errors",
     "UnknownModelError": "runcomfy_runtime.errors",
     "WaitTimeout": "runcomfy_runtime.errors",
     "AsyncJob": "runcomfy_runtime.jobs",
     "Job": "runcomfy_runtime.jobs",
-    "Output": "runcomfy_runtime.jobs",
-    "Result": "runcomfy_runtime.jobs",
-    "Status": "runcomfy_runtime.jobs",
-    "ImageFacts": "runcomfy_runtime.rules",
+    "PollPolicy": "runcomfy_runtime.polling",
+    "Cancellation": "runcomfy_runtime.results",
+    "Output": "runcomfy_runtime.results",
+    "OutputBase": "runcomfy_runtime.results",
+    "Result": "runcomfy_runtime.results",
+    "Status": "runcomfy_runtime.results",
+    "RetryPolicy": "runcomfy_runtime.retry",
+    "MediaFacts": "runcomfy_runtime.schema.rules",
+    "AudioInput": "runcomfy_runtime.spec",
+    "EndpointSpec": "runcomfy_runtime.spec",
+    "ImageInput": "runcomfy_runtime.spec",
+    "MediaInput": "runcomfy_runtime.spec",
+    "VideoInput": "runcomfy_runtime.spec",
 }
 
 __all__ = [
@@ -78,29 +131,45 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "AmbiguousSubmitError",
+    "AsyncClient",
     "AsyncJob",
     "AsyncRunComfy",
+    "AudioInput",
     "AuthenticationError",
     "CancelRefused",
+    "Cancellation",
+    "Client",
     "ConfigurationError",
-    "ImageFacts",
+    "DownloadError",
+    "EndpointSpec",
+    "ImageInput",
     "InputRejectedError",
     "InputValidationError",
     "InsufficientBalanceError",
     "Job",
     "JobCancelled",
     "JobFailed",
+    "MediaFacts",
+    "MediaInput",
+    "NoOutputError",
     "NotFoundError",
     "Output",
+    "OutputBase",
     "PermissionDeniedError",
+    "PollPolicy",
     "Problem",
     "RateLimitError",
     "Result",
+    "RetryPolicy",
     "RunComfy",
     "RunComfyError",
+    "SchemaError",
+    "SchemaProblem",
     "ServerError",
     "Status",
     "UnknownModelError",
+    "ValidationLevel",
+    "VideoInput",
     "WaitTimeout",
     "validate",
 ]
@@ -109,8 +178,8 @@ __all__ = [
 def validate(model_id: str, payload: Mapping[str, Any]) -> None:
     """Check ``payload`` against ``model_id``'s documented schema, offline.
 
-    Raises ``InputValidationError`` listing every problem, or ``UnknownModelError``. Image
-    rules need the images themselves: ``RunComfy().validate(...)`` checks those too.
+    Raises ``InputValidationError`` listing every problem, or ``UnknownModelError``. Media
+    rules need the files themselves: ``RunComfy().validate(...)`` checks those too.
     """
     from runcomfy._registry import REGISTRY
     from runcomfy_runtime.offline import validate_offline

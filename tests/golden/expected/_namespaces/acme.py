@@ -29,7 +29,7 @@ class Acme_Widget2_0:
 
     @cached_property
     def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.Make:
-        """``acme/widget-2.0/make``"""
+        """RunComfy model acme/widget-2.0/make: make; makes images."""
         from runcomfy.endpoints.acme.widget_2_0 import make
 
         return make.Make(self._client)
@@ -54,7 +54,7 @@ class AsyncAcme_Widget2_0:
 
     @cached_property
     def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.AsyncMake:
-        """``acme/widget-2.0/make``"""
+        """RunComfy model acme/widget-2.0/make: make; makes images."""
         from runcomfy.endpoints.acme.widget_2_0 import make
 
         return make.AsyncMake(self._client)

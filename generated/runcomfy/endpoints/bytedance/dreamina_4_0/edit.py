@@ -1,7 +1,6 @@
 """bytedance/dreamina-4-0/edit
 
-Usa la API de RunComfy para ejecutar bytedance/dreamina-4-0/edit. Para entradas y salidas
-admitidas, consulta el esquema.
+RunComfy model bytedance/dreamina-4-0/edit: edit; makes images.
 
 Generated from schemas/bytedance/dreamina-4-0/edit.yaml (source: 000_ebb40fefca647114.txt) by
 ``python -m codegen generate``. Do not edit: change the schema or the template and regenerate.
@@ -10,10 +9,12 @@ Generated from schemas/bytedance/dreamina-4-0/edit.yaml (source: 000_ebb40fefca6
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
-from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+from runcomfy_runtime.jobs import AsyncJob, Job
+from runcomfy_runtime.results import OutputBase, Result, StatusCallback
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
 WidthHeight: TypeAlias = Literal[
@@ -97,7 +98,7 @@ SPEC = EndpointSpec(
             python_name="image_urls",
             wire_name="image_urls",
             required=True,
-            image=True,
+            media="image",
             many=True,
             rules=(
                 Rule("file_size_mb", "<=", 15.0, "Each image file must be ≤ 15 MB."),
@@ -116,38 +117,27 @@ SPEC = EndpointSpec(
                     "The input image aspect ratio must be within [1/3, 3].",
                 ),
             ),
+            accepted=("JPEG", "PNG"),
         ),
         FieldSpec(
             python_name="prompt",
             wire_name="prompt",
             required=True,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="width_height",
             wire_name="width×height",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="scale",
             wire_name="scale",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="force_single",
             wire_name="force_single",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
     ),
     example={
@@ -157,20 +147,33 @@ SPEC = EndpointSpec(
         ],
         "prompt": "A beautiful girl is sitting on the boat",
     },
-    summary="Usa la API de RunComfy para ejecutar bytedance/dreamina-4-0/edit. Para entradas y salidas admitidas, consulta el esquema.",
-    title=None,
-    accepted_image_formats=("JPEG", "PNG"),
+    summary="RunComfy model bytedance/dreamina-4-0/edit: edit; makes images.",
+    output_kind="image",
 )
 
 
-class Edit(SyncEndpoint):
-    """``bytedance/dreamina-4-0/edit``
+@dataclass(frozen=True)
+class EditOutput(OutputBase):
+    """What ``bytedance/dreamina-4-0/edit`` returns under ``output`` (its documented keys); ``urls`` has every URL, declared or not."""
 
-    Usa la API de RunComfy para ejecutar bytedance/dreamina-4-0/edit. Para entradas y
-    salidas admitidas, consulta el esquema.
-    """
+    image: str | None = None
+    """A URL under ``image``."""
+
+    video: str | None = None
+    """A URL under ``video``."""
+
+    images: tuple[str, ...] = ()
+    """URLs under ``images``."""
+
+    videos: tuple[str, ...] = ()
+    """URLs under ``videos``."""
+
+
+class Edit(SyncEndpoint[EditOutput]):
+    """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
 
     spec = SPEC
+    output = EditOutput
 
     def submit(
         self,
@@ -181,39 +184,44 @@ class Edit(SyncEndpoint):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
-    ) -> Job:
+    ) -> Job[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
                 1–10 images; larger or more images increase processing time. Recommended to use
                 no more than 6 images; too many reference images may reduce quality.
-                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
-                Server default:
-                    ['https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg',
-                    'https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg'].
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 10 item(s).
+                Default:
+                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
+                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
                 Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
+                Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Server default: 'A beautiful girl is sitting on the boat'.
-            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                Default: A beautiful girl is sitting on the boat.
+                Required.
+            width_height: Aspect Ratio (W:H).
+                Sent as 'width×height'.
                 One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
                     '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
                     '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
-                Server default: '2048x2048(1:1)'.
+                Default: 2048x2048(1:1).
             scale: Controls how strongly the text prompt influences the result relative to input
                 images. Higher values increase text influence.
                 Limits: >= 0; <= 1.
-                Server default: 0.5.
+                Default: 0.5.
             force_single: Whether to force generation of a single image. More images per set
                 increase latency; for stability, specify group count/resolution or pass width
                 and height.
-                Server default: False.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+                Default: false.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return self._submit(
             {
@@ -238,10 +246,44 @@ class Edit(SyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[EditOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
+                1–10 images; larger or more images increase processing time. Recommended to use
+                no more than 6 images; too many reference images may reduce quality.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 10 item(s).
+                Default:
+                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
+                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
+                Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
+                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
+                Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
+                Required.
+            prompt: prompt.
+                Limits: at most 800 character(s).
+                Default: A beautiful girl is sitting on the boat.
+                Required.
+            width_height: Aspect Ratio (W:H).
+                Sent as 'width×height'.
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Default: 2048x2048(1:1).
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Default: false.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -261,14 +303,11 @@ class Edit(SyncEndpoint):
         )
 
 
-class AsyncEdit(AsyncEndpoint):
-    """``bytedance/dreamina-4-0/edit``
-
-    Usa la API de RunComfy para ejecutar bytedance/dreamina-4-0/edit. Para entradas y
-    salidas admitidas, consulta el esquema.
-    """
+class AsyncEdit(AsyncEndpoint[EditOutput]):
+    """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
 
     spec = SPEC
+    output = EditOutput
 
     async def submit(
         self,
@@ -279,39 +318,44 @@ class AsyncEdit(AsyncEndpoint):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
-    ) -> AsyncJob:
+    ) -> AsyncJob[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
                 1–10 images; larger or more images increase processing time. Recommended to use
                 no more than 6 images; too many reference images may reduce quality.
-                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
-                Server default:
-                    ['https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg',
-                    'https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg'].
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 10 item(s).
+                Default:
+                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
+                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
                 Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
+                Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Server default: 'A beautiful girl is sitting on the boat'.
-            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                Default: A beautiful girl is sitting on the boat.
+                Required.
+            width_height: Aspect Ratio (W:H).
+                Sent as 'width×height'.
                 One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
                     '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
                     '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
-                Server default: '2048x2048(1:1)'.
+                Default: 2048x2048(1:1).
             scale: Controls how strongly the text prompt influences the result relative to input
                 images. Higher values increase text influence.
                 Limits: >= 0; <= 1.
-                Server default: 0.5.
+                Default: 0.5.
             force_single: Whether to force generation of a single image. More images per set
                 increase latency; for stability, specify group count/resolution or pass width
                 and height.
-                Server default: False.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+                Default: false.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return await self._submit(
             {
@@ -336,10 +380,44 @@ class AsyncEdit(AsyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[EditOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            image_urls: Only JPEG and PNG formats are supported; JPEG is recommended. Supports
+                1–10 images; larger or more images increase processing time. Recommended to use
+                no more than 6 images; too many reference images may reduce quality.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 10 item(s).
+                Default:
+                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
+                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
+                Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
+                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule width/height >= 0.33: The input image aspect ratio must be within [1/3, 3].
+                Rule width/height <= 3: The input image aspect ratio must be within [1/3, 3].
+                Required.
+            prompt: prompt.
+                Limits: at most 800 character(s).
+                Default: A beautiful girl is sitting on the boat.
+                Required.
+            width_height: Aspect Ratio (W:H).
+                Sent as 'width×height'.
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Default: 2048x2048(1:1).
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Default: false.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.

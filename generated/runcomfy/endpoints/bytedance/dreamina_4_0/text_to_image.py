@@ -1,7 +1,6 @@
 """bytedance/dreamina-4-0/text-to-image
 
-Use a API RunComfy para executar bytedance/dreamina-4-0/text-to-image. Para entradas e
-saídas aceitas, consulte o esquema.
+RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images.
 
 Generated from schemas/bytedance/dreamina-4-0/text-to-image.yaml (source: 001_b04c7b00d86dbc8f.txt) by
 ``python -m codegen generate``. Do not edit: change the schema or the template and regenerate.
@@ -9,10 +8,12 @@ Generated from schemas/bytedance/dreamina-4-0/text-to-image.yaml (source: 001_b0
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
-from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+from runcomfy_runtime.jobs import AsyncJob, Job
+from runcomfy_runtime.results import OutputBase, Result, StatusCallback
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec
 
 WidthHeight: TypeAlias = Literal[
@@ -84,50 +85,51 @@ SPEC = EndpointSpec(
             python_name="prompt",
             wire_name="prompt",
             required=True,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="width_height",
             wire_name="width×height",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="scale",
             wire_name="scale",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="force_single",
             wire_name="force_single",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
     ),
     example={"prompt": "A beautiful girl is walking on the street"},
-    summary="Use a API RunComfy para executar bytedance/dreamina-4-0/text-to-image. Para entradas e saídas aceitas, consulte o esquema.",
-    title=None,
-    accepted_image_formats=(),
+    summary="RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images.",
+    output_kind="image",
 )
 
 
-class TextToImage(SyncEndpoint):
-    """``bytedance/dreamina-4-0/text-to-image``
+@dataclass(frozen=True)
+class TextToImageOutput(OutputBase):
+    """What ``bytedance/dreamina-4-0/text-to-image`` returns under ``output`` (its documented keys); ``urls`` has every URL, declared or not."""
 
-    Use a API RunComfy para executar bytedance/dreamina-4-0/text-to-image. Para entradas e
-    saídas aceitas, consulte o esquema.
-    """
+    image: str | None = None
+    """A URL under ``image``."""
+
+    video: str | None = None
+    """A URL under ``video``."""
+
+    images: tuple[str, ...] = ()
+    """URLs under ``images``."""
+
+    videos: tuple[str, ...] = ()
+    """URLs under ``videos``."""
+
+
+class TextToImage(SyncEndpoint[TextToImageOutput]):
+    """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
 
     spec = SPEC
+    output = TextToImageOutput
 
     def submit(
         self,
@@ -137,27 +139,29 @@ class TextToImage(SyncEndpoint):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
-    ) -> Job:
+    ) -> Job[TextToImageOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Server default: 'A beautiful girl is walking on the street'.
-            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                Default: A beautiful girl is walking on the street.
+                Required.
+            width_height: Aspect Ratio (W:H).
+                Sent as 'width×height'.
                 One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
                     '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
                     '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
-                Server default: '2048x2048(1:1)'.
+                Default: 2048x2048(1:1).
             scale: Controls how strongly the text prompt influences the result relative to input
                 images. Higher values increase text influence.
                 Limits: >= 0; <= 1.
-                Server default: 0.5.
+                Default: 0.5.
             force_single: Whether to force generation of a single image. More images per set
                 increase latency; for stability, specify group count/resolution or pass width
                 and height.
-                Server default: False.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+                Default: false.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return self._submit(
             {
@@ -180,10 +184,29 @@ class TextToImage(SyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[TextToImageOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            prompt: Prompt.
+                Limits: at most 800 character(s).
+                Default: A beautiful girl is walking on the street.
+                Required.
+            width_height: Aspect Ratio (W:H).
+                Sent as 'width×height'.
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Default: 2048x2048(1:1).
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Default: false.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -202,14 +225,11 @@ class TextToImage(SyncEndpoint):
         )
 
 
-class AsyncTextToImage(AsyncEndpoint):
-    """``bytedance/dreamina-4-0/text-to-image``
-
-    Use a API RunComfy para executar bytedance/dreamina-4-0/text-to-image. Para entradas e
-    saídas aceitas, consulte o esquema.
-    """
+class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
+    """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
 
     spec = SPEC
+    output = TextToImageOutput
 
     async def submit(
         self,
@@ -219,27 +239,29 @@ class AsyncTextToImage(AsyncEndpoint):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
-    ) -> AsyncJob:
+    ) -> AsyncJob[TextToImageOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Server default: 'A beautiful girl is walking on the street'.
-            width_height (sent as 'width×height'): Aspect Ratio (W:H).
+                Default: A beautiful girl is walking on the street.
+                Required.
+            width_height: Aspect Ratio (W:H).
+                Sent as 'width×height'.
                 One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
                     '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
                     '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
-                Server default: '2048x2048(1:1)'.
+                Default: 2048x2048(1:1).
             scale: Controls how strongly the text prompt influences the result relative to input
                 images. Higher values increase text influence.
                 Limits: >= 0; <= 1.
-                Server default: 0.5.
+                Default: 0.5.
             force_single: Whether to force generation of a single image. More images per set
                 increase latency; for stability, specify group count/resolution or pass width
                 and height.
-                Server default: False.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+                Default: false.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return await self._submit(
             {
@@ -262,10 +284,29 @@ class AsyncTextToImage(AsyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[TextToImageOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            prompt: Prompt.
+                Limits: at most 800 character(s).
+                Default: A beautiful girl is walking on the street.
+                Required.
+            width_height: Aspect Ratio (W:H).
+                Sent as 'width×height'.
+                One of: '1024x1024(1:1)', '2048x2048(1:1)', '2304x1728(4:3)', '2496x1664(3:2)',
+                    '2560x1440(16:9)', '3024x1296(21:9)', '4096x4096(1:1)', '4694x3520(4:3)',
+                    '4992x3328(3:2)', '5404x3040(16:9)', '6198x2656(21:9)'.
+                Default: 2048x2048(1:1).
+            scale: Controls how strongly the text prompt influences the result relative to input
+                images. Higher values increase text influence.
+                Limits: >= 0; <= 1.
+                Default: 0.5.
+            force_single: Whether to force generation of a single image. More images per set
+                increase latency; for stability, specify group count/resolution or pass width
+                and height.
+                Default: false.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.

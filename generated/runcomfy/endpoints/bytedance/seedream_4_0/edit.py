@@ -1,7 +1,6 @@
 """bytedance/seedream-4-0/edit
 
-Usa l'API RunComfy per eseguire bytedance/seedream-4-0/edit. Per input e output accettati,
-consulta lo schema.
+RunComfy model bytedance/seedream-4-0/edit: edit; makes images.
 
 Generated from schemas/bytedance/seedream-4-0/edit.yaml (source: 004_5f3076a42a8befdc.txt) by
 ``python -m codegen generate``. Do not edit: change the schema or the template and regenerate.
@@ -10,10 +9,12 @@ Generated from schemas/bytedance/seedream-4-0/edit.yaml (source: 004_5f3076a42a8
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
-from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+from runcomfy_runtime.jobs import AsyncJob, Job
+from runcomfy_runtime.results import OutputBase, Result, StatusCallback
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
 Resolution: TypeAlias = Literal[
@@ -73,15 +74,12 @@ SPEC = EndpointSpec(
             python_name="prompt",
             wire_name="prompt",
             required=True,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="images",
             wire_name="images",
             required=True,
-            image=True,
+            media="image",
             many=True,
             rules=(
                 Rule("file_size_mb", "<", 10.0, "File size must be less than 10 MB."),
@@ -100,31 +98,42 @@ SPEC = EndpointSpec(
                     "The uploaded image width and height must exceed 14 pixels.",
                 ),
             ),
+            accepted=("JPEG", "PNG"),
         ),
         FieldSpec(
             python_name="resolution",
             wire_name="resolution",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
     ),
     example={"prompt": "", "images": []},
-    summary="Usa l'API RunComfy per eseguire bytedance/seedream-4-0/edit. Per input e output accettati, consulta lo schema.",
-    title=None,
-    accepted_image_formats=("JPEG", "PNG"),
+    summary="RunComfy model bytedance/seedream-4-0/edit: edit; makes images.",
+    output_kind="image",
 )
 
 
-class Edit(SyncEndpoint):
-    """``bytedance/seedream-4-0/edit``
+@dataclass(frozen=True)
+class EditOutput(OutputBase):
+    """What ``bytedance/seedream-4-0/edit`` returns under ``output`` (its documented keys); ``urls`` has every URL, declared or not."""
 
-    Usa l'API RunComfy per eseguire bytedance/seedream-4-0/edit. Per input e output
-    accettati, consulta lo schema.
-    """
+    image: str | None = None
+    """A URL under ``image``."""
+
+    video: str | None = None
+    """A URL under ``video``."""
+
+    images: tuple[str, ...] = ()
+    """URLs under ``images``."""
+
+    videos: tuple[str, ...] = ()
+    """URLs under ``videos``."""
+
+
+class Edit(SyncEndpoint[EditOutput]):
+    """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
 
     spec = SPEC
+    output = EditOutput
 
     def submit(
         self,
@@ -133,14 +142,17 @@ class Edit(SyncEndpoint):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
-    ) -> Job:
+    ) -> Job[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 600 character(s).
-            images: Upload 1~10 images. The format must be jpeg or png
-                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Required.
+            images: Upload 1~10 images. The format must be jpeg or png.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 10 item(s).
                 Rule file_size_mb < 10: File size must be less than 10 MB.
                 Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
                 Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
@@ -148,12 +160,13 @@ class Edit(SyncEndpoint):
                     pixels.
                 Rule height_pixels > 14: The uploaded image width and height must exceed 14
                     pixels.
+                Required.
             resolution: Resolution.
                 One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
                     (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
-                Server default: '2048x2048 (1:1)'.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+                Default: 2048x2048 (1:1).
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return self._submit(
             {
@@ -174,10 +187,31 @@ class Edit(SyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[EditOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            prompt: Prompt.
+                Limits: at most 600 character(s).
+                Required.
+            images: Upload 1~10 images. The format must be jpeg or png.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 10 item(s).
+                Rule file_size_mb < 10: File size must be less than 10 MB.
+                Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
+                Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
+                Rule width_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+                Rule height_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+                Required.
+            resolution: Resolution.
+                One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
+                    (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
+                    '1664x2496 (2:3)', '3024x1296 (21:9)'.
+                Default: 2048x2048 (1:1).
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -195,14 +229,11 @@ class Edit(SyncEndpoint):
         )
 
 
-class AsyncEdit(AsyncEndpoint):
-    """``bytedance/seedream-4-0/edit``
-
-    Usa l'API RunComfy per eseguire bytedance/seedream-4-0/edit. Per input e output
-    accettati, consulta lo schema.
-    """
+class AsyncEdit(AsyncEndpoint[EditOutput]):
+    """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
 
     spec = SPEC
+    output = EditOutput
 
     async def submit(
         self,
@@ -211,14 +242,17 @@ class AsyncEdit(AsyncEndpoint):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
-    ) -> AsyncJob:
+    ) -> AsyncJob[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 600 character(s).
-            images: Upload 1~10 images. The format must be jpeg or png
-                Limits: at least 1 item(s); at most 10 item(s); image URLs (https).
+                Required.
+            images: Upload 1~10 images. The format must be jpeg or png.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 10 item(s).
                 Rule file_size_mb < 10: File size must be less than 10 MB.
                 Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
                 Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
@@ -226,12 +260,13 @@ class AsyncEdit(AsyncEndpoint):
                     pixels.
                 Rule height_pixels > 14: The uploaded image width and height must exceed 14
                     pixels.
+                Required.
             resolution: Resolution.
                 One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
                     (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
-                Server default: '2048x2048 (1:1)'.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+                Default: 2048x2048 (1:1).
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return await self._submit(
             {
@@ -252,10 +287,31 @@ class AsyncEdit(AsyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[EditOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            prompt: Prompt.
+                Limits: at most 600 character(s).
+                Required.
+            images: Upload 1~10 images. The format must be jpeg or png.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 10 item(s).
+                Rule file_size_mb < 10: File size must be less than 10 MB.
+                Rule width/height > 0.33: The aspect ratio range should be 1:3 to 3:1.
+                Rule width/height < 3: The aspect ratio range should be 1:3 to 3:1.
+                Rule width_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+                Rule height_pixels > 14: The uploaded image width and height must exceed 14
+                    pixels.
+                Required.
+            resolution: Resolution.
+                One of: '1K', '2K', '4K', '2048x2048 (1:1)', '2304x1728 (4:3)', '1728x2304
+                    (3:4)', '2560x1440 (16:9)', '1440x2560 (9:16)', '2496x1664 (3:2)',
+                    '1664x2496 (2:3)', '3024x1296 (21:9)'.
+                Default: 2048x2048 (1:1).
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.

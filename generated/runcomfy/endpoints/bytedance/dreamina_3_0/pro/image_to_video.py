@@ -1,7 +1,6 @@
 """bytedance/dreamina-3-0/pro/image-to-video
 
-Use a API RunComfy para executar bytedance/dreamina-3-0/pro/image-to-video. Para entradas e
-saídas aceitas, consulte o esquema.
+RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos.
 
 Generated from schemas/bytedance/dreamina-3-0/pro/image-to-video.yaml (source: 003_7aac5edce61952b0.txt) by
 ``python -m codegen generate``. Do not edit: change the schema or the template and regenerate.
@@ -10,10 +9,12 @@ Generated from schemas/bytedance/dreamina-3-0/pro/image-to-video.yaml (source: 0
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
-from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+from runcomfy_runtime.jobs import AsyncJob, Job
+from runcomfy_runtime.results import OutputBase, Result, StatusCallback
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
 Frames: TypeAlias = Literal[121, 241]
@@ -59,15 +60,12 @@ SPEC = EndpointSpec(
             python_name="prompt",
             wire_name="prompt",
             required=True,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="image_urls",
             wire_name="image_urls",
             required=True,
-            image=True,
+            media="image",
             many=True,
             rules=(
                 Rule("file_size_mb", "<", 4.7, "File size must be less than 4.7 MB."),
@@ -88,22 +86,17 @@ SPEC = EndpointSpec(
                     "The ratio of long side to short side must be greater than 0.33.",
                 ),
             ),
+            accepted=("JPEG", "PNG"),
         ),
         FieldSpec(
             python_name="seed",
             wire_name="seed",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="frames",
             wire_name="frames",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
     ),
     example={
@@ -112,20 +105,33 @@ SPEC = EndpointSpec(
             "https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"
         ],
     },
-    summary="Use a API RunComfy para executar bytedance/dreamina-3-0/pro/image-to-video. Para entradas e saídas aceitas, consulte o esquema.",
-    title=None,
-    accepted_image_formats=("JPEG", "PNG"),
+    summary="RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos.",
+    output_kind="video",
 )
 
 
-class ImageToVideo(SyncEndpoint):
-    """``bytedance/dreamina-3-0/pro/image-to-video``
+@dataclass(frozen=True)
+class ImageToVideoOutput(OutputBase):
+    """What ``bytedance/dreamina-3-0/pro/image-to-video`` returns under ``output`` (its documented keys); ``urls`` has every URL, declared or not."""
 
-    Use a API RunComfy para executar bytedance/dreamina-3-0/pro/image-to-video. Para
-    entradas e saídas aceitas, consulte o esquema.
-    """
+    image: str | None = None
+    """A URL under ``image``."""
+
+    video: str | None = None
+    """A URL under ``video``."""
+
+    images: tuple[str, ...] = ()
+    """URLs under ``images``."""
+
+    videos: tuple[str, ...] = ()
+    """URLs under ``videos``."""
+
+
+class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
+    """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
 
     spec = SPEC
+    output = ImageToVideoOutput
 
     def submit(
         self,
@@ -135,23 +141,26 @@ class ImageToVideo(SyncEndpoint):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
-    ) -> Job:
+    ) -> Job[ImageToVideoOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Server default: 'A slow, sweeping tracking shot moves through a sun-drenched
-                    vintage street, capturing the golden-hour glow. The lens flares dance as the
+                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
+                    street, capturing the golden-hour glow. The lens flares dance as the
                     sunlight filters through the gaps between historic buildings, casting long,
                     dramatic shadows. A classic car glides smoothly across the frame, its
                     polished surface reflecting the warm hues of the setting sun. Dust particles
                     shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film.'.
+                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
+                Required.
             image_urls: Upload JPEG or PNG only.
-                Limits: at least 1 item(s); at most 1 item(s); image URLs (https).
-                Server default:
-                    ['https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg'].
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 1 item(s).
+                Default:
+                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -160,13 +169,14 @@ class ImageToVideo(SyncEndpoint):
                 Rule width/height < 3: The ratio of long side to short side must be within 3:1.
                 Rule width/height > 0.33: The ratio of long side to short side must be greater
                     than 0.33.
+                Required.
             seed: Seed.
-                Server default: -1.
+                Default: -1.
             frames: Total number of frames to generate. Supported values: 121 (≈5s) and 241
                 (≈10s).
                 One of: 121, 241.
-                Server default: 121.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+                Default: 121.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return self._submit(
             {
@@ -189,10 +199,42 @@ class ImageToVideo(SyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[ImageToVideoOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            prompt: Prompt.
+                Limits: at most 800 character(s).
+                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
+                    street, capturing the golden-hour glow. The lens flares dance as the
+                    sunlight filters through the gaps between historic buildings, casting long,
+                    dramatic shadows. A classic car glides smoothly across the frame, its
+                    polished surface reflecting the warm hues of the setting sun. Dust particles
+                    shimmer in the light as pedestrians move leisurely in the background,
+                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
+                Required.
+            image_urls: Upload JPEG or PNG only.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 1 item(s).
+                Default:
+                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
+                Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
+                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule width_pixels > 320: The shortest side must be at least 320 pixels.
+                Rule height_pixels > 320: The shortest side must be at least 320 pixels.
+                Rule width/height < 3: The ratio of long side to short side must be within 3:1.
+                Rule width/height > 0.33: The ratio of long side to short side must be greater
+                    than 0.33.
+                Required.
+            seed: Seed.
+                Default: -1.
+            frames: Total number of frames to generate. Supported values: 121 (≈5s) and 241
+                (≈10s).
+                One of: 121, 241.
+                Default: 121.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -211,14 +253,11 @@ class ImageToVideo(SyncEndpoint):
         )
 
 
-class AsyncImageToVideo(AsyncEndpoint):
-    """``bytedance/dreamina-3-0/pro/image-to-video``
-
-    Use a API RunComfy para executar bytedance/dreamina-3-0/pro/image-to-video. Para
-    entradas e saídas aceitas, consulte o esquema.
-    """
+class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
+    """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
 
     spec = SPEC
+    output = ImageToVideoOutput
 
     async def submit(
         self,
@@ -228,23 +267,26 @@ class AsyncImageToVideo(AsyncEndpoint):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
-    ) -> AsyncJob:
+    ) -> AsyncJob[ImageToVideoOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Server default: 'A slow, sweeping tracking shot moves through a sun-drenched
-                    vintage street, capturing the golden-hour glow. The lens flares dance as the
+                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
+                    street, capturing the golden-hour glow. The lens flares dance as the
                     sunlight filters through the gaps between historic buildings, casting long,
                     dramatic shadows. A classic car glides smoothly across the frame, its
                     polished surface reflecting the warm hues of the setting sun. Dust particles
                     shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film.'.
+                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
+                Required.
             image_urls: Upload JPEG or PNG only.
-                Limits: at least 1 item(s); at most 1 item(s); image URLs (https).
-                Server default:
-                    ['https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg'].
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 1 item(s).
+                Default:
+                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -253,13 +295,14 @@ class AsyncImageToVideo(AsyncEndpoint):
                 Rule width/height < 3: The ratio of long side to short side must be within 3:1.
                 Rule width/height > 0.33: The ratio of long side to short side must be greater
                     than 0.33.
+                Required.
             seed: Seed.
-                Server default: -1.
+                Default: -1.
             frames: Total number of frames to generate. Supported values: 121 (≈5s) and 241
                 (≈10s).
                 One of: 121, 241.
-                Server default: 121.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+                Default: 121.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return await self._submit(
             {
@@ -282,10 +325,42 @@ class AsyncImageToVideo(AsyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[ImageToVideoOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            prompt: Prompt.
+                Limits: at most 800 character(s).
+                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
+                    street, capturing the golden-hour glow. The lens flares dance as the
+                    sunlight filters through the gaps between historic buildings, casting long,
+                    dramatic shadows. A classic car glides smoothly across the frame, its
+                    polished surface reflecting the warm hues of the setting sun. Dust particles
+                    shimmer in the light as pedestrians move leisurely in the background,
+                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
+                Required.
+            image_urls: Upload JPEG or PNG only.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: JPEG, PNG.
+                Limits: at least 1 item(s); at most 1 item(s).
+                Default:
+                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
+                Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
+                Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
+                Rule width_pixels > 320: The shortest side must be at least 320 pixels.
+                Rule height_pixels > 320: The shortest side must be at least 320 pixels.
+                Rule width/height < 3: The ratio of long side to short side must be within 3:1.
+                Rule width/height > 0.33: The ratio of long side to short side must be greater
+                    than 0.33.
+                Required.
+            seed: Seed.
+                Default: -1.
+            frames: Total number of frames to generate. Supported values: 121 (≈5s) and 241
+                (≈10s).
+                One of: 121, 241.
+                Default: 121.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.

@@ -1,6 +1,6 @@
 """acme/widget-2.0/make
 
-Make a widget from a photo.
+RunComfy model acme/widget-2.0/make: make; makes images.
 
 Generated from schemas/acme/widget-2.0/make.yaml (source: synthetic) by
 ``python -m codegen generate``. Do not edit: change the schema or the template and regenerate.
@@ -9,10 +9,12 @@ Generated from schemas/acme/widget-2.0/make.yaml (source: synthetic) by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
-from runcomfy_runtime.jobs import AsyncJob, Job, Result, StatusCallback
+from runcomfy_runtime.jobs import AsyncJob, Job
+from runcomfy_runtime.results import OutputBase, Result, StatusCallback
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
 SizeRatio: TypeAlias = Literal["1x1", "2x1"]
@@ -54,60 +56,54 @@ SPEC = EndpointSpec(
             python_name="photo_urls",
             wire_name="photo_urls",
             required=True,
-            image=True,
+            media="image",
             many=True,
             rules=(
                 Rule("file_size_mb", "<=", 2.5, "At most 2.5 MB."),
                 Rule("width/height", ">=", 0.5, "Not too tall."),
             ),
+            accepted=("PNG",),
         ),
         FieldSpec(
             python_name="prompt",
             wire_name="prompt",
             required=True,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="size_ratio",
             wire_name="size×ratio",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="strength",
             wire_name="strength",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
         FieldSpec(
             python_name="class_",
             wire_name="class",
             required=False,
-            image=False,
-            many=False,
-            rules=(),
         ),
     ),
     example={"photo_urls": ["https://example.com/a.png"], "prompt": "a widget"},
-    summary="Make a widget from a photo.",
-    title=None,
-    accepted_image_formats=("PNG",),
+    summary="RunComfy model acme/widget-2.0/make: make; makes images.",
+    output_kind="image",
 )
 
 
-class Make(SyncEndpoint):
-    """``acme/widget-2.0/make``
+@dataclass(frozen=True)
+class MakeOutput(OutputBase):
+    """What ``acme/widget-2.0/make`` returns under ``output`` (its documented keys); ``urls`` has every URL, declared or not."""
 
-    Make a widget from a photo.
-    """
+    image: str | None = None
+    """A URL under ``image``."""
+
+
+class Make(SyncEndpoint[MakeOutput]):
+    """RunComfy model acme/widget-2.0/make: make; makes images."""
 
     spec = SPEC
+    output = MakeOutput
 
     def submit(
         self,
@@ -118,25 +114,30 @@ class Make(SyncEndpoint):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
-    ) -> Job:
+    ) -> Job[MakeOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             photo_urls: PNG only. "Quotes" and a backslash \\ survive.
-                Limits: at least 1 item(s); at most 2 item(s); image URLs (https).
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: PNG.
+                Limits: at least 1 item(s); at most 2 item(s).
                 Rule file_size_mb <= 2.5: At most 2.5 MB.
                 Rule width/height >= 0.5: Not too tall.
+                Required.
             prompt: Prompt.
                 Limits: at most 20 character(s).
-            size_ratio (sent as 'size×ratio'): Size.
+                Required.
+            size_ratio: Size.
+                Sent as 'size×ratio'.
                 One of: '1x1', '2x1'.
-                Server default: '1x1'.
-            strength: (undocumented)
-                Limits: >= 0; <= 2.
-                Server default: 1.
-            class_ (sent as 'class'): A keyword as a property name.
+                Default: 1x1.
+            strength: Limits: >= 0; <= 2.
+                Default: 1.
+            class_: A keyword as a property name.
+                Sent as 'class'.
                 One of: 121, 241.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return self._submit(
             {
@@ -161,10 +162,30 @@ class Make(SyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[MakeOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            photo_urls: PNG only. "Quotes" and a backslash \\ survive.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: PNG.
+                Limits: at least 1 item(s); at most 2 item(s).
+                Rule file_size_mb <= 2.5: At most 2.5 MB.
+                Rule width/height >= 0.5: Not too tall.
+                Required.
+            prompt: Prompt.
+                Limits: at most 20 character(s).
+                Required.
+            size_ratio: Size.
+                Sent as 'size×ratio'.
+                One of: '1x1', '2x1'.
+                Default: 1x1.
+            strength: Limits: >= 0; <= 2.
+                Default: 1.
+            class_: A keyword as a property name.
+                Sent as 'class'.
+                One of: 121, 241.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -184,13 +205,11 @@ class Make(SyncEndpoint):
         )
 
 
-class AsyncMake(AsyncEndpoint):
-    """``acme/widget-2.0/make``
-
-    Make a widget from a photo.
-    """
+class AsyncMake(AsyncEndpoint[MakeOutput]):
+    """RunComfy model acme/widget-2.0/make: make; makes images."""
 
     spec = SPEC
+    output = MakeOutput
 
     async def submit(
         self,
@@ -201,25 +220,30 @@ class AsyncMake(AsyncEndpoint):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
-    ) -> AsyncJob:
+    ) -> AsyncJob[MakeOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             photo_urls: PNG only. "Quotes" and a backslash \\ survive.
-                Limits: at least 1 item(s); at most 2 item(s); image URLs (https).
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: PNG.
+                Limits: at least 1 item(s); at most 2 item(s).
                 Rule file_size_mb <= 2.5: At most 2.5 MB.
                 Rule width/height >= 0.5: Not too tall.
+                Required.
             prompt: Prompt.
                 Limits: at most 20 character(s).
-            size_ratio (sent as 'size×ratio'): Size.
+                Required.
+            size_ratio: Size.
+                Sent as 'size×ratio'.
                 One of: '1x1', '2x1'.
-                Server default: '1x1'.
-            strength: (undocumented)
-                Limits: >= 0; <= 2.
-                Server default: 1.
-            class_ (sent as 'class'): A keyword as a property name.
+                Default: 1x1.
+            strength: Limits: >= 0; <= 2.
+                Default: 1.
+            class_: A keyword as a property name.
+                Sent as 'class'.
                 One of: 121, 241.
-            validate: "full" (schema and image rules), "schema" (offline only) or "off".
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
         """
         return await self._submit(
             {
@@ -244,10 +268,30 @@ class AsyncMake(AsyncEndpoint):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
-    ) -> Result:
+    ) -> Result[MakeOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
-        Takes the arguments of :meth:`submit` (documented there) and:
+        Args:
+            photo_urls: PNG only. "Quotes" and a backslash \\ survive.
+                A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
+                    sent inline). Formats: PNG.
+                Limits: at least 1 item(s); at most 2 item(s).
+                Rule file_size_mb <= 2.5: At most 2.5 MB.
+                Rule width/height >= 0.5: Not too tall.
+                Required.
+            prompt: Prompt.
+                Limits: at most 20 character(s).
+                Required.
+            size_ratio: Size.
+                Sent as 'size×ratio'.
+                One of: '1x1', '2x1'.
+                Default: 1x1.
+            strength: Limits: >= 0; <= 2.
+                Default: 1.
+            class_: A keyword as a property name.
+                Sent as 'class'.
+                One of: 121, 241.
+            validate: "full" (schema and media rules), "schema" (offline only) or "off".
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.

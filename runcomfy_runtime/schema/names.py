@@ -1,7 +1,8 @@
-"""The one place Python names come from: every (python name, wire name) pair is made here.
+"""The one place Python names come from: every (Python name, wire name) pair is made here.
 
 A name is derived from the wire name alone (never from a position), so reordering an enum or a
-schema never renames anything; two wire names that land on one Python name stop generation.
+schema never renames anything; two wire names that land on one Python name are a problem of the
+schema, reported with both names.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import cache
 
-from codegen.errors import SchemaFileError
+from runcomfy_runtime.errors import SchemaError, SchemaProblem
 
-# Keyword arguments every generated call takes besides the schema's fields.
 RESERVED_ARGUMENTS = frozenset({"self", "validate", "timeout", "on_status", "include_cost"})
+"""Keyword arguments every generated call takes besides the schema's fields."""
 
 _NOT_WORD = re.compile(r"[^0-9a-zA-Z]+")
 
@@ -42,80 +44,30 @@ def identifier(wire: str) -> str:
 
 
 def argument_name(wire: str) -> str:
+    """A keyword argument of a generated call: never one of the call's own arguments."""
     name = identifier(wire)
     return name + "_" if name in RESERVED_ARGUMENTS else name
 
 
-# Names every endpoint module imports or defines; a generated type or class must not shadow one.
-MODULE_NAMES = frozenset(
-    {
-        "annotations",
-        "Sequence",
-        "Literal",
-        "TypeAlias",
-        "SPEC",
-        "AsyncEndpoint",
-        "SyncEndpoint",
-        "ValidationLevel",
-        "AsyncJob",
-        "Job",
-        "Result",
-        "StatusCallback",
-        "EndpointSpec",
-        "FieldSpec",
-        "ImageInput",
-        "Rule",
-    }
-)
+@cache
+def client_attributes() -> frozenset[str]:
+    """The clients' public attributes, read from the classes: a top-level namespace must
+    not hide one (``client.run``), so such a namespace gets a trailing ``_``."""
+    from runcomfy_runtime.client import AsyncClient, Client
 
-
-# The clients' own attributes: a top-level namespace must not hide one (tests keep this in step).
-CLIENT_ATTRIBUTES = frozenset(
-    {
-        "aclose",
-        "base_url",
-        "cancel",
-        "cancel_call",
-        "cancel_quietly",
-        "cancelled",
-        "close",
-        "download",
-        "fetch_result",
-        "fetch_status",
-        "get_call",
-        "headers_for",
-        "job",
-        "job_ref",
-        "offline_stage",
-        "poll",
-        "registry",
-        "result_url",
-        "retry",
-        "run",
-        "spec",
-        "submit",
-        "submit_call",
-        "submitted",
-        "timeout",
-        "validate",
-        "verdict",
-        "wait_timeout",
-        "waiter",
-    }
-)
+    return frozenset(
+        name
+        for cls in (Client, AsyncClient)
+        for klass in cls.__mro__
+        for name in (*vars(klass), *vars(klass).get("__annotations__", {}))
+        if not name.startswith("_")
+    )
 
 
 def namespace_name(wire: str) -> str:
     """A top-level namespace attribute: ``run`` would hide ``client.run``, so it is ``run_``."""
     name = identifier(wire)
-    return name + "_" if name in CLIENT_ATTRIBUTES else name
-
-
-def type_name(wire: str) -> str:
-    """A class or type alias name for a module: PascalCase, never a keyword or an import."""
-    name = pascal(wire)
-    clashes = name in MODULE_NAMES or f"Async{name}" in MODULE_NAMES or keyword.iskeyword(name)
-    return name + "_" if clashes else name
+    return name + "_" if name in client_attributes() else name
 
 
 def pascal(wire: str) -> str:
@@ -134,28 +86,43 @@ def pascal(wire: str) -> str:
     return out if out[:1].isalpha() else "N" + out
 
 
-class NameTable:
-    """Hands out names within one scope and fails loudly when two wire names collide."""
+def type_name(wire: str, taken: frozenset[str] = frozenset()) -> str:
+    """A class or type alias name: PascalCase, never a keyword nor a name in ``taken``
+    (what the module imports or defines)."""
+    name = pascal(wire)
+    clashes = name in taken or f"Async{name}" in taken or keyword.iskeyword(name)
+    return name + "_" if clashes else name
 
-    def __init__(self, file: str, scope: str) -> None:
-        self._file = file
+
+class NameTable:
+    """Hands out names within one scope and records every collision as a problem."""
+
+    def __init__(self, scope: str, problems: list[SchemaProblem] | None = None) -> None:
         self._scope = scope
         self._owner: dict[str, str] = {}
+        self.problems = problems if problems is not None else []
 
     def name_for(self, wire: str, make: Callable[[str], str]) -> str:
-        """The name ``make`` gives ``wire``, claimed in this scope."""
+        """The name ``make`` gives ``wire``, claimed in this scope (a problem if it cannot)."""
         try:
             python_name = make(wire)
         except ValueError as e:
-            raise SchemaFileError(self._file, f"{self._scope}.{wire}", str(e)) from None
+            self.problems.append(SchemaProblem(f"{self._scope}.{wire}", str(e)))
+            return wire
         return self.claim(python_name, wire)
 
     def claim(self, python_name: str, wire: str) -> str:
         owner = self._owner.setdefault(python_name, wire)
         if owner != wire:
-            raise SchemaFileError(
-                self._file,
-                self._scope,
-                f"{wire!r} and {owner!r} both map to the Python name {python_name!r}",
+            self.problems.append(
+                SchemaProblem(
+                    self._scope,
+                    f"{wire!r} and {owner!r} both map to the Python name {python_name!r}",
+                )
             )
         return python_name
+
+    def check(self, source: str | None = None) -> None:
+        """Raise every problem recorded so far, at once."""
+        if self.problems:
+            raise SchemaError(self.problems, source)

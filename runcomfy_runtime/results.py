@@ -1,0 +1,206 @@
+"""What the API tells about a job, as small frozen values: no client inside, no I/O.
+
+``Status`` (one status answer), ``Result`` (one result answer, generic in its typed output),
+``Output`` (the files a job produced) and ``Cancellation``. Generated endpoints subclass
+:class:`OutputBase` with the fields of their output schema, so ``result.output.audio`` is a
+typed ``str`` where the endpoint documents one; every URL anywhere in ``output`` is in
+``urls`` whatever the schema says, so nothing a job produced is dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from runcomfy_runtime.statuses import NOT_DONE, Meaning, meaning
+
+ProgressCallback = Callable[[str, int, int | None], None]  # (url, bytes so far, total or None)
+_URL_PREFIXES = ("https://", "http://")
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A status answer: ``state`` is the server's word (``in_queue``, ``in_progress``,
+    ``completed``, ``cancelled``, or a variant such as ``pending``)."""
+
+    request_id: str
+    state: str
+    queue_position: int | None = None
+
+    @property
+    def meaning(self) -> Meaning:
+        return meaning(self.state)
+
+    @property
+    def running(self) -> bool:
+        """Not done yet: queued or running."""
+        return self.meaning in NOT_DONE
+
+    @classmethod
+    def from_wire(cls, request_id: str, body: Any) -> Status:
+        body = body if isinstance(body, Mapping) else {}
+        position = body.get("queue_position")
+        rid = body.get("request_id")
+        return cls(
+            request_id=rid if isinstance(rid, str) and rid else request_id,
+            state=str(body.get("status") or "unknown"),
+            queue_position=position if type(position) is int else None,
+        )
+
+    def __str__(self) -> str:
+        where = f" (position {self.queue_position})" if self.queue_position is not None else ""
+        return f"{self.state}{where}"
+
+
+StatusCallback = Callable[[Status], None]
+
+
+def urls_in(value: Any, limit: int = 10_000) -> tuple[str, ...]:
+    """Every http(s) URL anywhere in ``value`` (nested objects and lists too), in document
+    order, each once. Iterative, so no nesting is too deep."""
+    found: dict[str, None] = {}
+    stack: list[Any] = [value]
+    while stack and len(found) < limit:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item.startswith(_URL_PREFIXES):
+                found[item] = None
+        elif isinstance(item, Mapping):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+    return tuple(found)
+
+
+def _url(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _url_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+@dataclass(frozen=True)
+class OutputBase:
+    """A job's outputs. Subclasses declare the keys of an output schema as fields: a ``str |
+    None`` field holds one URL, a ``tuple[str, ...]`` field a list. ``urls`` lists every URL
+    of the output, declared or not; ``raw`` is the output object as the server sent it."""
+
+    urls: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_wire(cls, body: Any) -> Any:
+        body = body if isinstance(body, Mapping) else {}
+        values: dict[str, Any] = {}
+        declared: list[str] = []
+        for f in dataclasses.fields(cls):
+            wire = f.metadata.get("wire", f.name)
+            if f.name in ("urls", "raw") or wire not in body:
+                continue
+            many = f.default == ()
+            values[f.name] = _url_list(body[wire]) if many else _url(body[wire])
+            declared.extend(values[f.name] if many else [values[f.name]] if values[f.name] else [])
+        found = dict.fromkeys([*declared, *urls_in(body)])  # declared keys first, then the rest
+        return cls(urls=tuple(found), raw=dict(body), **values)
+
+
+@dataclass(frozen=True)
+class Output(OutputBase):
+    """Outputs under every key RunComfy uses; the type of results of the dynamic path."""
+
+    image: str | None = None
+    images: tuple[str, ...] = ()
+    video: str | None = None
+    videos: tuple[str, ...] = ()
+    audio: str | None = None
+    audios: tuple[str, ...] = ()
+
+
+OutputT = TypeVar("OutputT", bound=OutputBase)
+
+
+def _timestamp(value: Any) -> datetime | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value).astimezone()
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass(frozen=True)
+class Result(Generic[OutputT]):
+    """A result answer. ``status`` is ``succeeded`` (or ``completed``), ``failed``,
+    ``cancelled`` or, while the job runs, a running state; ``output`` is filled on success."""
+
+    request_id: str
+    status: str
+    output: OutputT
+    created_at: datetime | None = None
+    finished_at: datetime | None = None
+    cost: float | None = None
+    error: Any = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def meaning(self) -> Meaning:
+        return meaning(self.status)
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Every URL of the output, declared by the schema or not, in order."""
+        return self.output.urls
+
+    @classmethod
+    def from_wire(cls, request_id: str, body: Any, output: type[OutputT]) -> Result[OutputT]:
+        body = body if isinstance(body, Mapping) else {}
+        cost = body.get("cost")
+        rid = body.get("request_id")
+        return cls(
+            request_id=rid if isinstance(rid, str) and rid else request_id,
+            status=str(body.get("status") or "unknown"),
+            output=output.from_wire(body.get("output")),
+            created_at=_timestamp(body.get("created_at")),
+            finished_at=_timestamp(body.get("finished_at")),
+            cost=float(cost) if type(cost) in (int, float) else None,
+            error=body.get("error"),
+            raw=dict(body),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class JobRef:
+    """What identifies a job: its id and the URLs the server gave for it."""
+
+    request_id: str
+    status_url: str
+    result_url: str
+    cancel_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    """What a cancel achieved: ``cancelled``, or ``requested`` (the server took the request
+    but the job is not cancelled yet: watch its status)."""
+
+    request_id: str
+    outcome: Literal["cancelled", "requested"]
+    state: str  # the job's status word after the cancel, as the server said it
+
+    def __str__(self) -> str:
+        if self.outcome == "cancelled":
+            return "cancelled"
+        return f"cancellation requested (status {self.state}): the job is not cancelled yet"
