@@ -200,7 +200,7 @@ class BatchRunner:
         """Validate, then send; the request id is committed the moment it is known."""
         model_id = self.options.model_id
         try:
-            payload = local_files(self.client.spec(model_id), json_object(text))
+            payload = local_files(await self.client.spec(model_id), json_object(text))
             body = await self.client.validate(model_id, payload, level=self.options.validate)
         except ValueError as exc:  # InputValidationError is a ValueError too
             problems = getattr(exc, "problems", None)

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from runcomfy_runtime import constants, wire
+from runcomfy_runtime import catalog, constants, wire
 from runcomfy_runtime.auth import Secret, guard_logs, resolve_token
 from runcomfy_runtime.calls import Answer, AnswerTooLarge, Call, DeadlineReached, Follow, Retry
+from runcomfy_runtime.catalog import CatalogEntry
 from runcomfy_runtime.endpoint import ValidationLevel
 from runcomfy_runtime.errors import (
     AmbiguousSubmitError,
@@ -28,6 +29,7 @@ from runcomfy_runtime.errors import (
     CancelRefused,
     ConfigurationError,
     InputValidationError,
+    NotFoundError,
     Problem,
 )
 from runcomfy_runtime.jobs import AsyncJob, Job
@@ -120,16 +122,33 @@ class BaseClient:
         self.wait_timeout = wait_timeout
         if registry is not None:
             self.registry = registry
+        self._catalog: dict[str, EndpointSpec] = {}  # catalog models' specs, fetched once
         self._origin = wire.origin(self.base_url)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
-    def spec(self, model_id: str) -> EndpointSpec:
-        """The spec this client validates ``model_id`` with; ``UnknownModelError`` if none."""
-        from runcomfy_runtime.offline import spec_for
+    def _known_spec(self, model_id: str) -> EndpointSpec | None:
+        """The spec of a generated endpoint, or of a catalog model fetched before: no I/O."""
+        return self.registry.get(model_id) or self._catalog.get(model_id)
 
-        return spec_for(self.registry, model_id)
+    def _catalog_spec(self, model_id: str, entry: CatalogEntry | None) -> EndpointSpec:
+        """The fetched entry's spec, kept for the client's life; ``UnknownModelError`` (with
+        the closest generated ids) when the catalog does not know the id either."""
+        if entry is None:
+            from runcomfy_runtime.offline import unknown_model
+
+            raise unknown_model(self.registry, model_id, catalog_asked=True)
+        spec = self._catalog[model_id] = entry.spec()
+        return spec
+
+    def _prepared(
+        self, spec: EndpointSpec | None, payload: Mapping[str, Any], level: ValidationLevel
+    ) -> Inlined | dict[str, Any]:
+        """``validate="off"`` for a model known nowhere: the payload goes as it is."""
+        if spec is None:
+            return dict(payload)
+        return self._offline_stage(spec, payload, level)
 
     # -- requests --------------------------------------------------------------------------------
 
@@ -335,13 +354,66 @@ class Client(BaseClient):
         self, model_id: str, payload: Mapping[str, Any], *, level: ValidationLevel = "full"
     ) -> dict[str, Any]:
         """Run the stages ``level`` asks for ("full" probes the media files); raise with every
-        problem found, or return the payload as it would be sent."""
-        spec = self.spec(model_id)
-        inlined = self._offline_stage(spec, payload, level)
+        problem found, or return the payload as it would be sent. A model the package was not
+        generated for is validated against its schema from the catalog (fetched once);
+        ``level="off"`` fetches nothing and sends the payload as it is."""
+        known = self._known_spec(model_id)
+        spec = known if known is not None or level == "off" else self.spec(model_id)
+        inlined = self._prepared(spec, payload, level)
+        if spec is None or isinstance(inlined, dict):
+            return dict(payload)
         online: list[Problem] = []
         if level == "full" and self._has_remote_media(spec, inlined.to_probe):
             online = self._check_media(spec, inlined.to_probe)
         return self._verdict(spec, inlined, online)
+
+    def spec(self, model_id: str) -> EndpointSpec:
+        """The spec ``model_id`` is validated with: the generated one, else the catalog's
+        schema (fetched once per client); ``UnknownModelError`` when neither knows it."""
+        known = self._known_spec(model_id)
+        if known is not None:
+            return known
+        return self._catalog_spec(model_id, self._entry_or_none(model_id))
+
+    def _entry_or_none(self, model_id: str) -> CatalogEntry | None:
+        try:
+            return self.model(model_id)
+        except NotFoundError:
+            return None
+
+    def model(self, model_id: str) -> CatalogEntry:
+        """The catalog's entry for ``model_id``: name, categories, kind, price, input schema."""
+        body = self._send(self._call("GET", catalog.entry_url(self.base_url, model_id)))
+        entry = CatalogEntry.from_wire(body)
+        if entry is None:
+            raise APIError(f"the catalog answered no entry for {model_id}", body=body)
+        return entry
+
+    def models(
+        self,
+        search: str | None = None,
+        category: str | None = None,
+        kind: str | None = None,
+        *,
+        include_schema: bool = False,
+    ) -> list[CatalogEntry]:
+        """Every catalog entry matching ``search`` (id or name), ``category`` and ``kind``,
+        paging through the listing."""
+        pager = catalog.Pager(
+            self.base_url,
+            search=search,
+            category=category,
+            kind=kind,
+            include_schema=include_schema,
+        )
+        while (url := pager.next_url()) is not None:
+            pager.add(self._send(self._call("GET", url)))
+        return pager.entries
+
+    def categories(self) -> list[str]:
+        """The catalog's categories."""
+        body = self._send(self._call("GET", catalog.categories_url(self.base_url)))
+        return catalog.categories_of(body)
 
     def _check_media(self, spec: EndpointSpec, payload: dict[str, Any]) -> list[Problem]:
         """Probe on this client's own ``httpx.Client`` (the user's transport, proxies and TLS
@@ -512,12 +584,57 @@ class AsyncClient(BaseClient):
     async def validate(
         self, model_id: str, payload: Mapping[str, Any], *, level: ValidationLevel = "full"
     ) -> dict[str, Any]:
-        spec = self.spec(model_id)
-        inlined = self._offline_stage(spec, payload, level)
+        known = self._known_spec(model_id)
+        spec = known if known is not None or level == "off" else await self.spec(model_id)
+        inlined = self._prepared(spec, payload, level)
+        if spec is None or isinstance(inlined, dict):
+            return dict(payload)
         online: list[Problem] = []
         if level == "full" and self._has_remote_media(spec, inlined.to_probe):
             online = await self._check_media(spec, inlined.to_probe)
         return self._verdict(spec, inlined, online)
+
+    async def spec(self, model_id: str) -> EndpointSpec:
+        known = self._known_spec(model_id)
+        if known is not None:
+            return known
+        return self._catalog_spec(model_id, await self._entry_or_none(model_id))
+
+    async def _entry_or_none(self, model_id: str) -> CatalogEntry | None:
+        try:
+            return await self.model(model_id)
+        except NotFoundError:
+            return None
+
+    async def model(self, model_id: str) -> CatalogEntry:
+        body = await self._send(self._call("GET", catalog.entry_url(self.base_url, model_id)))
+        entry = CatalogEntry.from_wire(body)
+        if entry is None:
+            raise APIError(f"the catalog answered no entry for {model_id}", body=body)
+        return entry
+
+    async def models(
+        self,
+        search: str | None = None,
+        category: str | None = None,
+        kind: str | None = None,
+        *,
+        include_schema: bool = False,
+    ) -> list[CatalogEntry]:
+        pager = catalog.Pager(
+            self.base_url,
+            search=search,
+            category=category,
+            kind=kind,
+            include_schema=include_schema,
+        )
+        while (url := pager.next_url()) is not None:
+            pager.add(await self._send(self._call("GET", url)))
+        return pager.entries
+
+    async def categories(self) -> list[str]:
+        body = await self._send(self._call("GET", catalog.categories_url(self.base_url)))
+        return catalog.categories_of(body)
 
     async def _check_media(self, spec: EndpointSpec, payload: dict[str, Any]) -> list[Problem]:
         from runcomfy_runtime.fetch import AsyncFetcher

@@ -319,9 +319,13 @@ def test_the_server_refusing_input_raises_input_rejected(
     assert emulator.stats().jobs_created == 0
 
 
-def test_a_model_the_server_does_not_know(client: RunComfy) -> None:
-    with pytest.raises(UnknownModelError):
-        client.submit("bytedance/not-a-model", {"prompt": "p"})
+def test_unvalidated_a_model_the_server_does_not_know_is_its_400001(
+    emulator: EmulatorServer, client: RunComfy
+) -> None:
+    with pytest.raises(UnknownModelError) as caught:
+        client.submit("bytedance/not-a-model", {"prompt": "p"}, validate="off")
+    assert caught.value.error_code == 400001
+    assert emulator.stats().submits == 1 and emulator.stats().jobs_created == 0
 
 
 @pytest.mark.parametrize(
