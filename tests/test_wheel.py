@@ -1,0 +1,130 @@
+"""The package as a user meets it: the built wheel, installed in a fresh environment outside
+the checkout, its names and its types seen by the user's own ``mypy --strict``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(out), str(ROOT)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    (found,) = out.glob("runcomfy-*.whl")
+    return found
+
+
+@pytest.fixture(scope="module")
+def user_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the wheel (and nothing of the checkout) installed.
+
+    Its dependencies come from the test run's own environment through a ``.pth`` line, so
+    the test needs no index; the repository's editable install stays out of sight (a
+    directory added by a ``.pth`` line does not have its own ``.pth`` files run).
+    """
+    home = tmp_path_factory.mktemp("user")
+    env = home / "venv"
+    venv.create(env, with_pip=False)
+    python = env / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    ours = subprocess.run(
+        [sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)  # a wheel is a zip of site-packages: what pip would unpack
+    Path(site, "zz-deps.pth").write_text(ours + "\n")
+    return python
+
+
+def test_the_wheel_installs_only_runcomfy_prefixed_top_level_names(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    tops = {name.split("/")[0] for name in names}
+    packages = {t for t in tops if not t.endswith(".dist-info")}
+    assert packages == {"runcomfy", "runcomfy_runtime", "runcomfy_cli", "runcomfy_emulator"}
+    assert all(t.startswith("runcomfy") for t in tops)  # no generic name such as codegen
+    assert {f"{package}/py.typed" for package in packages} <= names
+
+
+def test_the_installed_package_is_the_wheel_not_the_checkout(user_env: Path) -> None:
+    where = subprocess.run(
+        [str(user_env), "-c", "import runcomfy, runcomfy_runtime; print(runcomfy.__file__)"],
+        check=True, capture_output=True, text=True, cwd=user_env.parent.parent,
+    ).stdout  # fmt: skip
+    assert str(ROOT) not in where
+
+
+USER_SCRIPT_OK = """
+from pathlib import Path
+from runcomfy import (
+    AsyncRunComfy, InputValidationError, Job, Output, PollPolicy, Result, RetryPolicy, RunComfy,
+)
+
+def main(client: RunComfy) -> str | None:
+    result = client.bytedance.dreamina_4_0.text_to_image.run(prompt="A street at dusk")
+    paths: list[Path] = client.download(result, "out/")
+    return result.output.image
+
+def dynamic(client: RunComfy) -> tuple[str, ...]:
+    job: Job[Output] = client.submit("bytedance/dreamina-4-0/edit", {"prompt": "p"})
+    result: Result[Output] = job.wait(timeout=60)
+    return result.urls
+
+async def later(client: AsyncRunComfy) -> str | None:
+    result = await client.bytedance.seedream_4_0.edit.run(prompt="p", images=[Path("a.png")])
+    return result.output.image
+
+configured = RunComfy(poll=PollPolicy(max_interval=2), retry=RetryPolicy(max_retries=8))
+"""
+
+USER_SCRIPT_BAD = {
+    "an output key that does not exist": "result.output.imgs",
+    "a wrong enum value": 'client.bytedance.dreamina_4_0.edit.submit(image_urls=["u"], prompt="p", width_height="3x3")',
+    "a result taken for an int": "r: int = client.bytedance.dreamina_4_0.text_to_image.run(prompt='p')",
+}
+
+
+def _mypy(python: Path, folder: Path, source: str) -> subprocess.CompletedProcess[str]:
+    script = folder / "user_code.py"
+    script.write_text(source)
+    return subprocess.run(
+        [str(python), "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null",
+         str(script)],
+        capture_output=True, text=True, cwd=folder,
+    )  # fmt: skip
+
+
+def test_a_users_correct_code_type_checks_against_the_installed_wheel(
+    user_env: Path, tmp_path: Path
+) -> None:
+    done = _mypy(user_env, tmp_path, USER_SCRIPT_OK)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("case", sorted(USER_SCRIPT_BAD))
+def test_a_users_misuse_is_rejected_by_mypy_against_the_installed_wheel(
+    user_env: Path, tmp_path: Path, case: str
+) -> None:
+    prelude = "from runcomfy import RunComfy\n\ndef f(client: RunComfy) -> None:\n"
+    setup = "    result = client.bytedance.dreamina_4_0.text_to_image.run(prompt='p')\n"
+    source = prelude + setup + textwrap.indent(USER_SCRIPT_BAD[case], "    ") + "\n"
+    done = _mypy(user_env, tmp_path, source)
+    assert done.returncode == 1, done.stdout
+    assert "user_code.py:5: error" in done.stdout, done.stdout
