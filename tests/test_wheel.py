@@ -94,10 +94,12 @@ async def later(client: AsyncRunComfy) -> str | None:
 configured = RunComfy(poll=PollPolicy(max_interval=2), retry=RetryPolicy(max_retries=8))
 """
 
+EDIT = "client.bytedance.dreamina_4_0.edit"
+T2I = "client.bytedance.dreamina_4_0.text_to_image"
 USER_SCRIPT_BAD = {
     "an output key that does not exist": "result.output.imgs",
-    "a wrong enum value": 'client.bytedance.dreamina_4_0.edit.submit(image_urls=["u"], prompt="p", width_height="3x3")',
-    "a result taken for an int": "r: int = client.bytedance.dreamina_4_0.text_to_image.run(prompt='p')",
+    "a wrong enum value": f'{EDIT}.submit(image_urls=["u"], prompt="p", width_height="3x3")',
+    "a result taken for an int": f"r: int = {T2I}.run(prompt='p')",
 }
 
 
