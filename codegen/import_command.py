@@ -1,23 +1,28 @@
-"""``python -m codegen import``: pages -> schema files, all or nothing.
+"""``python -m codegen import``: pages or saved catalog answers -> schema files, all or nothing.
 
-Every page is read, checked against the meta-schema and normalised as generation would before
-anything is written, so the importer never writes a file the generator refuses. When two pages
-of one endpoint are given (two languages, say), the last one wins: the input schema and example
-are the same across languages, while prose (summary, output descriptions) is the last page's.
+Every input is read, checked against the envelope and normalised by the runtime's schema
+engine as generation would before anything is written, so the importer never writes a file the
+generator refuses; every problem of every input is reported at once. An input is a
+documentation page (saved text, any language) or a saved catalog answer: one entry
+(``GET /v1/models/{id}``) or a listing (``{"models": [...]}``). When two inputs give one
+endpoint, the last one wins (pages in two languages differ only in prose).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from codegen.errors import SchemaFileError
+from codegen.catalog_docs import entries_in, entry_doc
+from codegen.errors import SchemaFileError, SchemaFilesError
 from codegen.importer import dump_schema_file, parse_page, schema_path
-from codegen.load import check_doc
+from codegen.load import check_doc, parse_yaml
 from codegen.model import build_endpoint
 
 
@@ -28,12 +33,11 @@ def _read(page: str) -> tuple[str, str]:
     try:
         return path.read_text(encoding="utf-8-sig"), path.name
     except (OSError, UnicodeDecodeError) as e:
-        raise SchemaFileError(path.name, "", f"cannot read the page: {e}") from None
+        raise SchemaFileError(path.name, "", f"cannot read the input: {e}") from None
 
 
-def page_to_yaml(text: str, source: str) -> tuple[str, str]:
-    """(model id, schema-file text) for one page, checked as strictly as generation checks."""
-    doc = parse_page(text, source)
+def checked_yaml(doc: dict[str, Any], source: str) -> tuple[str, str]:
+    """(model id, schema-file text) for one document, checked as strictly as generation."""
     name = f"{doc['id']}.yaml"
     build_endpoint(check_doc(name, doc))
     rendered = dump_schema_file(doc)
@@ -42,7 +46,52 @@ def page_to_yaml(text: str, source: str) -> tuple[str, str]:
     return doc["id"], rendered
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def page_to_yaml(text: str, source: str) -> tuple[str, str]:
+    """(model id, schema-file text) for one documentation page."""
+    return checked_yaml(parse_page(text, source), source)
+
+
+def existing_doc(schemas: Path, model_id: str) -> dict[str, Any] | None:
+    """The document of the schema file already there, if any (for what a catalog lacks)."""
+    path = schema_path(schemas, model_id)
+    if not path.is_file():
+        return None
+    found = parse_yaml(path.read_text(encoding="utf-8"))
+    return found if isinstance(found, dict) else None
+
+
+def _catalog(text: str) -> Any:
+    """The JSON of a saved catalog answer, or None for anything else (a page)."""
+    stripped = text.lstrip()
+    if not stripped.startswith("{"):
+        return None
+    try:
+        return json.loads(stripped)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _documents(text: str, source: str, schemas: Path) -> list[tuple[str, str]]:
+    data = _catalog(text)
+    entries = entries_in(data) if data is not None else None
+    if entries is None:
+        return [page_to_yaml(text, source)]
+    if not entries:
+        raise SchemaFileError(source, "", "a catalog answer with no model in it")
+    out, refused = [], []
+    for entry in entries:
+        try:
+            out.append(
+                checked_yaml(entry_doc(entry, existing_doc(schemas, entry.model_id)), source)
+            )
+        except SchemaFileError as e:
+            refused.append(e)
+    if refused:
+        raise SchemaFilesError(refused)
+    return out
+
+
+def write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -56,13 +105,24 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def run_import(pages: list[str], schemas: Path, *, dry_run: bool, check: bool) -> int:
     outputs: dict[Path, str] = {}
+    refused: list[SchemaFileError] = []
     for page in pages:
-        text, source = _read(page)
-        model_id, rendered = page_to_yaml(text, source)
-        path = schema_path(schemas, model_id)
-        if path in outputs and outputs[path] != rendered:
-            print(f"note: {source} is another page of {model_id}; it wins", file=sys.stderr)
-        outputs[path] = rendered
+        try:
+            text, source = _read(page)
+            documents = _documents(text, source, schemas)
+        except SchemaFileError as e:
+            refused.append(e)
+            continue
+        except SchemaFilesError as e:
+            refused.extend(e.errors)
+            continue
+        for model_id, rendered in documents:
+            path = schema_path(schemas, model_id)
+            if path in outputs and outputs[path] != rendered:
+                print(f"note: {source} gives {model_id} again; it wins", file=sys.stderr)
+            outputs[path] = rendered
+    if refused:
+        raise SchemaFilesError(refused)  # nothing is written unless everything can be
     stale = 0
     for path, text in outputs.items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
@@ -71,11 +131,11 @@ def run_import(pages: list[str], schemas: Path, *, dry_run: bool, check: bool) -
         elif check:
             if current != text:
                 stale += 1
-                print(f"differs from its page: {path}")
+                print(f"differs from its source: {path}")
             else:
-                print(f"matches its page: {path}")
+                print(f"matches its source: {path}")
         elif current != text:
-            _write_atomically(path, text)
+            write_atomically(path, text)
             print(f"wrote {path}")
         else:
             print(f"unchanged {path}")

@@ -135,9 +135,16 @@ def _distinct(values: Any) -> list[Any]:
     return out
 
 
+PAGE_HEADER = "# Imported from a RunComfy documentation page by `python -m codegen import`.\n"
+CATALOG_HEADER = (
+    "# Written from RunComfy's model catalog by `python -m codegen sync` (or `import`);"
+    " prose and outputs from a documentation page are kept.\n"
+)
+
+
 def dump_schema_file(doc: dict[str, Any]) -> str:
     """The YAML text of a schema file: key order kept, unicode kept, one value per line."""
-    header = "# Imported from a RunComfy documentation page by `python -m codegen import`.\n"
+    header = CATALOG_HEADER if "catalog" in doc else PAGE_HEADER
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=10_000)
     return header + body
 

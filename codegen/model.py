@@ -15,7 +15,7 @@ from runcomfy_runtime.schema import names
 from runcomfy_runtime.schema.compile import fields_of
 from runcomfy_runtime.schema.describe import describe_field, english_summary
 from runcomfy_runtime.schema.normalise import normalise
-from runcomfy_runtime.schema.outputs import OutputKey, output_keys, output_kind
+from runcomfy_runtime.schema.outputs import OutputKey, kind_keys, output_keys, output_kind
 from runcomfy_runtime.spec import FieldSpec, Rule
 
 PACKAGE = "runcomfy"
@@ -197,6 +197,7 @@ def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
     catalog = doc.get("catalog", {})
     outputs = output_keys(doc.get("output"), problems)
     kind = output_kind(doc["id"], catalog.get("kind"), catalog.get("categories"), outputs)
+    outputs = outputs or kind_keys(kind)
 
     def segment(wire: str, make: Callable[[str], str]) -> str:
         return names.NameTable("id", problems).name_for(wire, make)  # one scope per segment

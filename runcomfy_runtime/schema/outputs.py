@@ -71,6 +71,14 @@ def output_keys(schema: Any, problems: list[SchemaProblem]) -> tuple[OutputKey, 
     return tuple(keys)
 
 
+def kind_keys(kind: MediaKind | None) -> tuple[OutputKey, ...]:
+    """The keys a model of ``kind`` answers with when no output schema says (the catalog has
+    none): ``audio`` and ``audios`` for an audio model, and so on."""
+    if kind is None:
+        return ()
+    return (OutputKey(kind, kind, False), OutputKey(f"{kind}s", f"{kind}s", True))
+
+
 def _kind_word(text: str) -> MediaKind | None:
     lowered = text.lower()
     return next((k for k in MEDIA_KINDS if k == lowered), None)
