@@ -33,7 +33,7 @@ from runcomfy_runtime.errors import (
     Problem,
 )
 from runcomfy_runtime.jobs import AsyncJob, Job
-from runcomfy_runtime.polling import PollPolicy
+from runcomfy_runtime.polling import Durations, Expected, PollPolicy
 from runcomfy_runtime.results import (
     Cancellation,
     JobRef,
@@ -123,6 +123,7 @@ class BaseClient:
         if registry is not None:
             self.registry = registry
         self._catalog: dict[str, EndpointSpec] = {}  # catalog models' specs, fetched once
+        self._durations = Durations()  # how long finished jobs took, per model
         self._origin = wire.origin(self.base_url)
 
     def __repr__(self) -> str:
@@ -278,9 +279,30 @@ class BaseClient:
         timeout: float | None,
         on_status: StatusCallback | None,
         submitted_at: float | None = None,
+        model_id: str | None = None,
+        expected: float | tuple[float, float] | None = None,
     ) -> Waiter:
         limit = self.wait_timeout if timeout is None else timeout
-        return Waiter(request_id, limit, self.poll, on_status, submitted_at=submitted_at)
+        hint = Expected.around(expected) if expected is not None else None
+        return Waiter(
+            request_id,
+            limit,
+            self.poll,
+            on_status,
+            submitted_at=submitted_at,
+            expected=hint or self._durations.expected(model_id),
+        )
+
+    def _learn(self, model_id: str | None, result: Result[Any], waited: float | None) -> None:
+        """Remember how long a finished job took (the server's clock when it says), so the
+        next wait on the model polls around its likely end."""
+        if model_id is None:
+            return
+        if result.created_at is not None and result.finished_at is not None:
+            took = (result.finished_at - result.created_at).total_seconds()
+        else:
+            took = waited or 0.0
+        self._durations.record(model_id, took)
 
     @staticmethod
     def _result_url(ref: JobRef, include_cost: bool) -> str:
@@ -457,7 +479,7 @@ class Client(BaseClient):
         body = self.validate(model_id, payload, level=validate)
         answer = self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)
-        return Job(self, ref, output, submitted_at=time.monotonic())
+        return Job(self, ref, output, submitted_at=time.monotonic(), model_id=model_id)
 
     def run(
         self,
@@ -468,10 +490,12 @@ class Client(BaseClient):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[Output]:
-        """Validate, queue a job and wait for its result: ``submit`` then ``wait``."""
+        """Validate, queue a job and wait for its result: ``submit`` then ``wait`` (see
+        ``Job.wait`` for ``expected``)."""
         job = self.submit(model_id, payload, validate=validate)
-        return job.wait(timeout, on_status=on_status, include_cost=include_cost)
+        return job.wait(timeout, on_status=on_status, include_cost=include_cost, expected=expected)
 
     def job(self, request_id: str) -> Job[Output]:
         """The handle of an existing job, from its id alone."""
@@ -668,7 +692,7 @@ class AsyncClient(BaseClient):
         body = await self.validate(model_id, payload, level=validate)
         answer = await self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)
-        return AsyncJob(self, ref, output, submitted_at=time.monotonic())
+        return AsyncJob(self, ref, output, submitted_at=time.monotonic(), model_id=model_id)
 
     async def run(
         self,
@@ -679,9 +703,12 @@ class AsyncClient(BaseClient):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[Output]:
         job = await self.submit(model_id, payload, validate=validate)
-        return await job.wait(timeout, on_status=on_status, include_cost=include_cost)
+        return await job.wait(
+            timeout, on_status=on_status, include_cost=include_cost, expected=expected
+        )
 
     def job(self, request_id: str) -> AsyncJob[Output]:
         return AsyncJob(self, self._job_ref(request_id), Output)

@@ -27,12 +27,16 @@ RETRY_BASE_DELAY = 0.5  # seconds, doubled each attempt; "equal jitter": half fi
 RETRY_MAX_DELAY = 8.0
 RETRY_AFTER_CAP = 60.0  # a longer Retry-After raises RateLimitError instead of sleeping
 
-# Waiting for a job: the interval grows with the time already waited, so the delay in noticing
-# completion stays near POLL_PROPORTION of the job's length, between the floor and the cap.
+# Waiting for a job (polling.py says how these combine). Cold: a model with no finished job
+# yet; the interval is a fraction of the job's age between the floor and the cap.
 POLL_MIN_INTERVAL = 0.3
-POLL_PROPORTION = 0.12
-POLL_MAX_INTERVAL = 5.0
+POLL_PROPORTION = 0.2
+POLL_MAX_INTERVAL = 2.5  # a long job costs one request per 2.5 s, noticed ~1.25 s late
 POLL_JITTER = 0.1  # +/- 10 %, so many waiting clients do not poll in step
+# Expected: a typical length known (learned from finished jobs of the model, or given).
+POLL_WINDOW_INTERVAL = 1.0  # dense polling around the likely end
+POLL_WINDOW_MARGIN = 0.15  # the window opens 15 % before the earliest, ends 15 % after the latest
+POLL_LEARNED_JOBS = 32  # finished jobs remembered per model
 WAIT_TIMEOUT = 1800.0  # 30 min: video jobs take minutes; pass timeout= to change
 
 USER_AGENT = f"runcomfy-python/{__version__}"

@@ -51,9 +51,10 @@ class SyncEndpoint(Generic[OutputT]):
         timeout: float | None,
         on_status: StatusCallback | None,
         include_cost: bool,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
         job = self._submit(values, validate)
-        return job.wait(timeout, on_status=on_status, include_cost=include_cost)
+        return job.wait(timeout, on_status=on_status, include_cost=include_cost, expected=expected)
 
 
 class AsyncEndpoint(Generic[OutputT]):
@@ -80,6 +81,9 @@ class AsyncEndpoint(Generic[OutputT]):
         timeout: float | None,
         on_status: StatusCallback | None,
         include_cost: bool,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
         job = await self._submit(values, validate)
-        return await job.wait(timeout, on_status=on_status, include_cost=include_cost)
+        return await job.wait(
+            timeout, on_status=on_status, include_cost=include_cost, expected=expected
+        )

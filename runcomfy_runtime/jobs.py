@@ -39,10 +39,12 @@ class Job(Generic[OutputT]):
         ref: JobRef,
         output: type[OutputT],
         submitted_at: float | None = None,
+        model_id: str | None = None,
     ) -> None:
         self._client = client
         self._output = output
         self.ref = ref
+        self.model_id = model_id  # known when this client submitted it; None if rebuilt
         self.submitted_at = submitted_at  # time.monotonic() of the submit; None if rebuilt
 
     @property
@@ -70,13 +72,18 @@ class Job(Generic[OutputT]):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
         cancel_on_timeout: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
         """Poll until the job ends: the succeeded result, or ``JobFailed``/``JobCancelled``/
         ``NoOutputError``/``WaitTimeout`` (after cancelling the job, when asked and still
         possible). The deadline holds whatever the server does: a request in flight at the
-        deadline is abandoned."""
+        deadline is abandoned. ``expected`` (seconds, or a (low, high) range) tells how long
+        the job should take, so polling concentrates around its end; without it, the lengths
+        of this client's finished jobs of the same model are used (``polling.py``)."""
         client = self._client
-        waiter = client._waiter(self.request_id, timeout, on_status, self.submitted_at)
+        waiter = client._waiter(
+            self.request_id, timeout, on_status, self.submitted_at, self.model_id, expected
+        )
         deadline = time.monotonic() + waiter.timeout
         try:
             time.sleep(waiter.first_delay())
@@ -85,6 +92,7 @@ class Job(Generic[OutputT]):
                     found = client._fetch_result(self.ref, self._output, include_cost, deadline)
                     done = waiter.result_seen(found)
                     if done is not None:
+                        client._learn(self.model_id, done, waiter.age())
                         return done
                 delay = waiter.next_delay()
                 if delay is None:
@@ -126,10 +134,12 @@ class AsyncJob(Generic[OutputT]):
         ref: JobRef,
         output: type[OutputT],
         submitted_at: float | None = None,
+        model_id: str | None = None,
     ) -> None:
         self._client = client
         self._output = output
         self.ref = ref
+        self.model_id = model_id  # known when this client submitted it; None if rebuilt
         self.submitted_at = submitted_at
 
     @property
@@ -155,11 +165,14 @@ class AsyncJob(Generic[OutputT]):
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
         cancel_on_timeout: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
         import asyncio  # only async callers pay for it
 
         client = self._client
-        waiter = client._waiter(self.request_id, timeout, on_status, self.submitted_at)
+        waiter = client._waiter(
+            self.request_id, timeout, on_status, self.submitted_at, self.model_id, expected
+        )
         deadline = time.monotonic() + waiter.timeout
         try:
             await asyncio.sleep(waiter.first_delay())
@@ -171,6 +184,7 @@ class AsyncJob(Generic[OutputT]):
                     )
                     done = waiter.result_seen(found)
                     if done is not None:
+                        client._learn(self.model_id, done, waiter.age())
                         return done
                 delay = waiter.next_delay()
                 if delay is None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from runcomfy_runtime.errors import JobCancelled, JobFailed, NoOutputError, WaitTimeout
-from runcomfy_runtime.polling import PollPolicy
+from runcomfy_runtime.polling import Expected, PollPolicy
 from runcomfy_runtime.results import OutputBase, Result, Status, StatusCallback
 from runcomfy_runtime.statuses import NOT_DONE, Meaning
 
@@ -29,6 +29,7 @@ class Waiter:
         on_status: StatusCallback | None,
         clock: Callable[[], float] = time.monotonic,
         submitted_at: float | None = None,
+        expected: Expected | None = None,
     ) -> None:
         self.request_id = request_id
         self.timeout = timeout
@@ -39,14 +40,19 @@ class Waiter:
         self.submitted_at = submitted_at
         # The interval grows with the job's age, known from its submit when we made it.
         self.origin = submitted_at if submitted_at is not None else self.started
+        self.expected = expected
         self.last: Status | None = None
 
     def first_delay(self) -> float:
-        """A job submitted a moment ago cannot be done: wait out the floor before asking."""
+        """A job submitted a moment ago cannot be done: wait until the policy's first ask."""
         if self.submitted_at is None:
             return 0.0
         age = self.clock() - self.submitted_at
-        return max(0.0, min(self.policy.min_interval - age, self.timeout))
+        return max(0.0, min(self.policy.first(self.expected) - age, self.timeout))
+
+    def age(self) -> float:
+        """Seconds since the job was submitted (or since the wait began, for a rebuilt one)."""
+        return self.clock() - self.origin
 
     def remaining(self) -> float:
         """Seconds left before the deadline (never negative)."""
@@ -87,7 +93,7 @@ class Waiter:
         remaining = self.timeout - (now - self.started)
         if remaining <= 0:
             return None
-        return min(self.policy.interval(now - self.origin), remaining)
+        return min(self.policy.interval(now - self.origin, self.expected), remaining)
 
     def timed_out(self) -> WaitTimeout:
         last = self.last.state if self.last else None

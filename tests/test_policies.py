@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runcomfy_runtime import errors
-from runcomfy_runtime.polling import PollPolicy
+from runcomfy_runtime.polling import Durations, Expected, PollPolicy, fixed_schedule, mean, schedule
 from runcomfy_runtime.results import Output, Result, Status
 from runcomfy_runtime.retry import (
     Failure,
@@ -80,7 +80,7 @@ def test_parse_retry_after(header: str | None, expected: float | None) -> None:
 
 
 def test_poll_interval_starts_fast_grows_with_waiting_and_is_capped() -> None:
-    policy = PollPolicy(min_interval=0.25, proportion=0.1, max_interval=5.0, jitter=0.0)
+    policy = PollPolicy(min_interval=0.25, proportion=0.1, max_interval=5.0, jitter=0.0)  # cold
     assert [policy.interval(t) for t in (0, 1, 2.5, 10, 40, 100, 1000)] == [
         0.25,
         0.25,
@@ -90,6 +90,68 @@ def test_poll_interval_starts_fast_grows_with_waiting_and_is_capped() -> None:
         5.0,
         5.0,
     ]
+
+
+def test_with_an_expected_length_polls_are_few_before_it_and_dense_around_it() -> None:
+    policy = PollPolicy(jitter=0.0)
+    expected = Expected(20.0, 24.0)  # learned or given: ends between 20 s and 24 s
+    assert policy.first(expected) == 10.0
+    assert policy.interval(10.0, expected) == 7.0  # the age doubles, up to the window (17 s)
+    assert policy.interval(17.0, expected) == 1.0  # dense inside the window
+    assert policy.interval(27.5, expected) == 1.0
+    assert policy.interval(60.0, expected) == 2.5  # later than ever seen: back off to the cap
+    short = Expected(1.2, 2.0)
+    assert policy.interval(1.1, short) == pytest.approx(0.4)  # a short job: a third of it
+
+
+def test_durations_are_learned_per_model_from_finished_jobs() -> None:
+    book = Durations(keep=32)
+    assert book.expected("m") is None
+    for seconds in (21.0, 19.0, 24.0):
+        book.record("m", seconds)
+    assert book.expected("m") == Expected(19.0, 24.0)
+    assert book.expected("other") is None and book.expected(None) is None
+    for seconds in range(10, 30):  # many: the 10th-90th percentile, so one outlier is ignored
+        book.record("n", float(seconds))
+    book.record("n", 600.0)
+    found = book.expected("n")
+    assert found is not None and found.high < 600.0
+
+
+OFFICIAL = 3.0  # RunComfy's MCP client: status at once, then every 3 s
+RANGES = [(3, 8), (15, 25), (45, 75), (150, 210)]
+
+
+def _lengths(low: float, high: float, count: int = 16) -> list[float]:
+    return [low + (high - low) * (i + 0.5) / count for i in range(count)]
+
+
+def _mean_of(runs: list[tuple[int, float]], lengths: list[float]) -> tuple[float, float]:
+    return (
+        mean(requests for requests, _ in runs),
+        mean(noticed - length for (_, noticed), length in zip(runs, lengths, strict=True)),
+    )
+
+
+@pytest.mark.parametrize(("low", "high"), RANGES)
+def test_a_learned_schedule_beats_the_official_3s_poller_in_every_range(
+    low: float, high: float
+) -> None:
+    """The goal of the polling policy, on its decisions alone: a mean notice delay below the
+    official client's and at most twice its status requests (the bench measures it live)."""
+    lengths = _lengths(low, high)
+    ours = _mean_of([schedule(PollPolicy(), n, Expected(low, high)) for n in lengths], lengths)
+    theirs = _mean_of([fixed_schedule(OFFICIAL, n) for n in lengths], lengths)
+    assert ours[1] < theirs[1]
+    assert ours[0] <= 2 * theirs[0]
+
+
+def test_a_short_job_is_noticed_three_times_sooner_than_by_the_official_poller() -> None:
+    lengths = _lengths(0.5, 3.0)
+    for expected in (None, Expected(0.5, 3.0)):
+        ours = _mean_of([schedule(PollPolicy(), n, expected) for n in lengths], lengths)
+        theirs = _mean_of([fixed_schedule(OFFICIAL, n) for n in lengths], lengths)
+        assert ours[1] * 3 <= theirs[1]
 
 
 def test_poll_jitter_stays_within_its_fraction() -> None:

@@ -15,7 +15,9 @@ from functools import cache
 
 from runcomfy_runtime.errors import SchemaError, SchemaProblem
 
-RESERVED_ARGUMENTS = frozenset({"self", "validate", "timeout", "on_status", "include_cost"})
+RESERVED_ARGUMENTS = frozenset(
+    {"self", "validate", "timeout", "on_status", "include_cost", "expected"}
+)
 """Keyword arguments every generated call takes besides the schema's fields."""
 
 _NOT_WORD = re.compile(r"[^0-9a-zA-Z]+")

@@ -184,6 +184,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[TextToImageOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
@@ -210,6 +211,9 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
+            expected: how long the job should take (seconds, or a (low, high) range), so
+                polling concentrates around its end; by default this client's finished jobs
+                of the model tell.
         """
         return self._run(
             {
@@ -222,6 +226,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
+            expected=expected,
         )
 
 
@@ -284,6 +289,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[TextToImageOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
@@ -310,6 +316,9 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
+            expected: how long the job should take (seconds, or a (low, high) range), so
+                polling concentrates around its end; by default this client's finished jobs
+                of the model tell.
         """
         return await self._run(
             {
@@ -322,4 +331,5 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
+            expected=expected,
         )

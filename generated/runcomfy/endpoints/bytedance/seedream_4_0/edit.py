@@ -187,6 +187,7 @@ class Edit(SyncEndpoint[EditOutput]):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[EditOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
@@ -215,6 +216,9 @@ class Edit(SyncEndpoint[EditOutput]):
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
+            expected: how long the job should take (seconds, or a (low, high) range), so
+                polling concentrates around its end; by default this client's finished jobs
+                of the model tell.
         """
         return self._run(
             {
@@ -226,6 +230,7 @@ class Edit(SyncEndpoint[EditOutput]):
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
+            expected=expected,
         )
 
 
@@ -287,6 +292,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[EditOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
@@ -315,6 +321,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
+            expected: how long the job should take (seconds, or a (low, high) range), so
+                polling concentrates around its end; by default this client's finished jobs
+                of the model tell.
         """
         return await self._run(
             {
@@ -326,4 +335,5 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
+            expected=expected,
         )

@@ -199,6 +199,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[ImageToVideoOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
@@ -238,6 +239,9 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
+            expected: how long the job should take (seconds, or a (low, high) range), so
+                polling concentrates around its end; by default this client's finished jobs
+                of the model tell.
         """
         return self._run(
             {
@@ -250,6 +254,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
+            expected=expected,
         )
 
 
@@ -325,6 +330,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[ImageToVideoOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
@@ -364,6 +370,9 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
+            expected: how long the job should take (seconds, or a (low, high) range), so
+                polling concentrates around its end; by default this client's finished jobs
+                of the model tell.
         """
         return await self._run(
             {
@@ -376,4 +385,5 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
+            expected=expected,
         )

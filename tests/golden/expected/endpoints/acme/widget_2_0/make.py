@@ -162,6 +162,7 @@ class Make(SyncEndpoint[MakeOutput]):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[MakeOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
@@ -189,6 +190,9 @@ class Make(SyncEndpoint[MakeOutput]):
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
+            expected: how long the job should take (seconds, or a (low, high) range), so
+                polling concentrates around its end; by default this client's finished jobs
+                of the model tell.
         """
         return self._run(
             {
@@ -202,6 +206,7 @@ class Make(SyncEndpoint[MakeOutput]):
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
+            expected=expected,
         )
 
 
@@ -268,6 +273,7 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
+        expected: float | tuple[float, float] | None = None,
     ) -> Result[MakeOutput]:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait``.
 
@@ -295,6 +301,9 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
+            expected: how long the job should take (seconds, or a (low, high) range), so
+                polling concentrates around its end; by default this client's finished jobs
+                of the model tell.
         """
         return await self._run(
             {
@@ -308,4 +317,5 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
+            expected=expected,
         )
