@@ -91,6 +91,19 @@ def resolve_token(given: str | None, environ: Mapping[str, str] = os.environ) ->
     )
 
 
+def scrubbed(value: object, secret: Secret) -> object:
+    """``value`` (an answer's decoded body) with every occurrence of the token replaced: a
+    server that echoes the token must not get it into an error message."""
+    token = secret.reveal()
+    if isinstance(value, str):
+        return value.replace(token, REDACTED) if token and token in value else value
+    if isinstance(value, dict):
+        return {k: scrubbed(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrubbed(v, secret) for v in value]
+    return value
+
+
 class RedactingFilter(logging.Filter):
     """Removes known tokens, and anything after ``Bearer``, from every record it sees."""
 

@@ -105,7 +105,9 @@ class Call:
         request_id: str | None = None,
         deadline: float | None = None,
         on_sent: Callable[[], None] | None = None,
+        scrub: Callable[[Any], Any] = lambda body: body,
     ) -> None:
+        self.scrub = scrub  # removes the token from a body a server echoed it into
         self.method = method
         self.url = url
         self.content = content
@@ -233,7 +235,7 @@ class Call:
         if status in REDIRECTS:
             return self._redirect(status, headers, url)
         body = wire.decode_json(content)
-        error = wire.error_for(status, body, headers, request_id=self.request_id)
+        error = wire.error_for(status, self.scrub(body), headers, request_id=self.request_id)
         if error is None:
             return body
         retry_after = error.retry_after if isinstance(error, RateLimitError) else None

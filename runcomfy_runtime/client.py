@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from runcomfy_runtime import catalog, constants, wire
-from runcomfy_runtime.auth import Secret, guard_logs, resolve_token
+from runcomfy_runtime.auth import Secret, guard_logs, resolve_token, scrubbed
 from runcomfy_runtime.calls import Answer, AnswerTooLarge, Call, DeadlineReached, Follow, Retry
 from runcomfy_runtime.catalog import CatalogEntry
 from runcomfy_runtime.endpoint import ValidationLevel
@@ -182,6 +182,7 @@ class BaseClient:
             request_id=request_id,
             deadline=deadline,
             on_sent=on_sent,
+            scrub=lambda body: scrubbed(body, self._token),
         )
 
     def _submit_call(
