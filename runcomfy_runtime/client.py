@@ -195,15 +195,18 @@ class BaseClient:
             "POST", url, content=encode(model_id, payload), model_id=model_id, on_sent=on_sent
         )
 
-    def _http_options(self, keepalive: float = constants.KEEPALIVE_EXPIRY) -> dict[str, Any]:
+    @staticmethod
+    def _limits(keepalive: float) -> httpx.Limits:
+        return httpx.Limits(
+            max_connections=constants.MAX_CONNECTIONS,
+            max_keepalive_connections=constants.MAX_KEEPALIVE_CONNECTIONS,
+            keepalive_expiry=keepalive,
+        )
+
+    def _http_options(self) -> dict[str, Any]:
         return {
             "timeout": self.timeout,
             "follow_redirects": False,  # API redirects are followed by ``Call``, same origin only
-            "limits": httpx.Limits(
-                max_connections=constants.MAX_CONNECTIONS,
-                max_keepalive_connections=constants.MAX_KEEPALIVE_CONNECTIONS,
-                keepalive_expiry=keepalive,
-            ),
             "headers": {"User-Agent": constants.USER_AGENT},
         }
 
@@ -324,11 +327,15 @@ class Client(BaseClient):
 
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Any) -> None:
         super().__init__(**options)
-        self._http = http_client or httpx.Client(**self._http_options())
-        self._submit_http = http_client or httpx.Client(
-            **self._http_options(constants.SUBMIT_KEEPALIVE_EXPIRY)
-        )
+        self._http = http_client or self._pool(constants.KEEPALIVE_EXPIRY)
+        self._submit_http = http_client or self._pool(constants.SUBMIT_KEEPALIVE_EXPIRY)
         self._prober: Prober | None = None
+
+    def _pool(self, keepalive: float) -> httpx.Client:
+        from runcomfy_runtime.transport import LazyTransport
+
+        transport = LazyTransport(self._limits(keepalive))
+        return httpx.Client(transport=transport, **self._http_options())
 
     def __enter__(self) -> Client:
         return self
@@ -557,11 +564,15 @@ class AsyncClient(BaseClient):
 
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Any) -> None:
         super().__init__(**options)
-        self._http = http_client or httpx.AsyncClient(**self._http_options())
-        self._submit_http = http_client or httpx.AsyncClient(
-            **self._http_options(constants.SUBMIT_KEEPALIVE_EXPIRY)
-        )
+        self._http = http_client or self._pool(constants.KEEPALIVE_EXPIRY)
+        self._submit_http = http_client or self._pool(constants.SUBMIT_KEEPALIVE_EXPIRY)
         self._prober: Prober | None = None
+
+    def _pool(self, keepalive: float) -> httpx.AsyncClient:
+        from runcomfy_runtime.transport import AsyncLazyTransport
+
+        transport = AsyncLazyTransport(self._limits(keepalive))
+        return httpx.AsyncClient(transport=transport, **self._http_options())
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -86,3 +86,14 @@ def test_validate_works_in_a_forked_child(emulator: EmulatorServer) -> None:
     client.close()
     assert ready, "validate() hung in the forked child"
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def test_a_client_for_a_loopback_http_api_never_builds_a_tls_context(
+    emulator: EmulatorServer,
+) -> None:
+    from runcomfy_runtime.transport import tls_context
+
+    tls_context.cache_clear()
+    with RunComfy(api_token=emulator.token, base_url=emulator.url) as client:
+        client.run("bytedance/dreamina-4-0/text-to-image", {"prompt": "p"})
+    assert tls_context.cache_info().misses == 0  # built only when an https request needs it
