@@ -16,8 +16,11 @@ def _generate(args: argparse.Namespace) -> int:
     from codegen.emit import generate
 
     diff = generate(args.schemas, args.out)
-    changed = len(diff.missing) + len(diff.changed) + len(diff.extra)
-    print(f"generated {args.out}: {changed} file(s) written or removed")
+    if not diff:
+        print(f"{args.out} is up to date with {args.schemas}: nothing to write")
+        return 0
+    counts = f"{len(diff.missing)} new, {len(diff.changed)} changed, {len(diff.extra)} removed"
+    print(f"generated {args.out}: {counts} file(s)")
     return 0
 
 

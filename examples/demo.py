@@ -74,7 +74,7 @@ def end_line() -> None:
         print()
 
 
-def main() -> int:
+def main(out: Path = OUT) -> int:
     show_validation()
     with emulator() as url, RunComfy(api_token=TOKEN, base_url=url) as client:
         print("3. Jobs through the typed client:")
@@ -93,13 +93,16 @@ def main() -> int:
             on_status=status_line("edit"),
         )
         end_line()
-        print(f"4. Outputs saved under {OUT}:")
+        print(
+            f"4. Outputs saved under {out} (the emulator's placeholder images, of the size asked):"
+        )
         for name, result in (("text-to-image", image), ("edit", edit)):
-            for path in result.download(OUT / name):
+            for path in client.download(result, out / name):
                 print(f"   {path} ({path.stat().st_size:,} bytes)")
     return 0
 
 
 if __name__ == "__main__":
     os.environ.pop("RUNCOMFY_BASE_URL", None)
-    sys.exit(main())
+    given = sys.argv[1:]
+    sys.exit(main(Path(given[1]) if given[:1] == ["--out"] and len(given) > 1 else OUT))
