@@ -337,7 +337,7 @@ def libyaml_parse(tree: Path) -> float:
 
 def reference_inputs(docs: list[dict[str, Any]], folder: Path) -> None:
     """One JSON Schema file per endpoint: its ``input``, with ``float`` made ``number``."""
-    from codegen.naming import identifier
+    from runcomfy_runtime.schema.names import identifier
 
     def normalise(node: Any) -> Any:
         if isinstance(node, dict):
@@ -442,7 +442,7 @@ def measure_import(pythonpath: Path, statement: str, setup: str = "") -> dict[st
 
 
 def endpoint_path(model_id: str) -> str:
-    from codegen.naming import identifier
+    from runcomfy_runtime.schema.names import identifier
 
     return ".".join(identifier(segment) for segment in model_id.split("/"))
 

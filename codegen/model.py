@@ -109,6 +109,12 @@ class NamespaceModel:
     children: dict[str, NamespaceModel] = field(default_factory=dict)
     endpoints: dict[str, EndpointModel] = field(default_factory=dict)
 
+    @property
+    def module_name(self) -> str:
+        """Its own module under ``runcomfy._namespaces``: ``bytedance__dreamina_4_0``. Names
+        never start with ``_``, so the double underscore cannot be ambiguous."""
+        return "__".join(self.path)
+
 
 def _type_hint(spec: FieldSpec, schema: dict[str, Any], alias: str | None) -> str:
     if alias is not None:

@@ -134,16 +134,16 @@ def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[
 
 
 def _namespace_modules(root: NamespaceModel) -> dict[str, str]:
-    """One module per top-level namespace, holding every namespace class below it."""
+    """One module per namespace, holding its two classes: reaching an endpoint loads the
+    modules on its path only, however many endpoints the package has."""
     template = environment().get_template("namespace.py.jinja")
     files = {"_namespaces/__init__.py": '"""Generated namespace modules; do not edit."""\n'}
-    for name, top in sorted(root.children.items()):
-        subtree = walk(top)
-        modules = sorted(ep.module for ns in subtree for ep in ns.endpoints.values())
-        files[f"_namespaces/{name}.py"] = template.render(
-            top=top,
-            namespaces=subtree,
-            modules=modules,
-            modes=[("", "Client"), ("Async", "AsyncClient")],
+    for node in walk(root)[1:]:
+        modules = sorted(
+            [f"runcomfy._namespaces.{c.module_name}" for c in node.children.values()]
+            + [ep.module for ep in node.endpoints.values()]
+        )
+        files[f"_namespaces/{node.module_name}.py"] = template.render(
+            ns=node, modules=modules, modes=[("", "Client"), ("Async", "AsyncClient")]
         )
     return files

@@ -122,7 +122,9 @@ class BaseClient:
         self.wait_timeout = wait_timeout
         if registry is not None:
             self.registry = registry
-        self._catalog: dict[str, EndpointSpec] = {}  # catalog models' specs, fetched once
+        # Specs this client has met: typed endpoints it served (so the typed path never loads
+        # the whole registry) and catalog models it fetched (once each).
+        self._specs: dict[str, EndpointSpec] = {}
         self._durations = Durations()  # how long finished jobs took, per model
         self._origin = wire.origin(self.base_url)
 
@@ -131,7 +133,7 @@ class BaseClient:
 
     def _known_spec(self, model_id: str) -> EndpointSpec | None:
         """The spec of a generated endpoint, or of a catalog model fetched before: no I/O."""
-        return self.registry.get(model_id) or self._catalog.get(model_id)
+        return self._specs.get(model_id) or self.registry.get(model_id)
 
     def _catalog_spec(self, model_id: str, entry: CatalogEntry | None) -> EndpointSpec:
         """The fetched entry's spec, kept for the client's life; ``UnknownModelError`` (with
@@ -140,7 +142,7 @@ class BaseClient:
             from runcomfy_runtime.offline import unknown_model
 
             raise unknown_model(self.registry, model_id, catalog_asked=True)
-        spec = self._catalog[model_id] = entry.spec()
+        spec = self._specs[model_id] = entry.spec()
         return spec
 
     def _prepared(
@@ -483,7 +485,10 @@ class Client(BaseClient):
         validate: ValidationLevel,
         output: type[OutputT],
         on_sent: Callable[[], None] | None = None,
+        spec: EndpointSpec | None = None,
     ) -> Job[OutputT]:
+        if spec is not None:  # a typed endpoint knows its spec: no registry lookup
+            self._specs.setdefault(model_id, spec)
         body = self.validate(model_id, payload, level=validate)
         answer = self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)
@@ -700,7 +705,10 @@ class AsyncClient(BaseClient):
         validate: ValidationLevel,
         output: type[OutputT],
         on_sent: Callable[[], None] | None = None,
+        spec: EndpointSpec | None = None,
     ) -> AsyncJob[OutputT]:
+        if spec is not None:  # a typed endpoint knows its spec: no registry lookup
+            self._specs.setdefault(model_id, spec)
         body = await self.validate(model_id, payload, level=validate)
         answer = await self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)

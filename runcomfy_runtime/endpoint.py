@@ -41,7 +41,9 @@ class SyncEndpoint(Generic[OutputT]):
 
     def _submit(self, values: Mapping[str, Any], validate: ValidationLevel) -> Job[OutputT]:
         payload = wire_payload(values)
-        return self._client._submit(self.spec.model_id, payload, validate, self.output)
+        return self._client._submit(
+            self.spec.model_id, payload, validate, self.output, spec=self.spec
+        )
 
     def _run(
         self,
@@ -71,7 +73,9 @@ class AsyncEndpoint(Generic[OutputT]):
         self, values: Mapping[str, Any], validate: ValidationLevel
     ) -> AsyncJob[OutputT]:
         payload = wire_payload(values)
-        return await self._client._submit(self.spec.model_id, payload, validate, self.output)
+        return await self._client._submit(
+            self.spec.model_id, payload, validate, self.output, spec=self.spec
+        )
 
     async def _run(
         self,

@@ -34,3 +34,33 @@ class Registry(Mapping[str, EndpointSpec]):
 
     def __contains__(self, model_id: object) -> bool:
         return model_id in self._modules
+
+
+class LazyRegistry(Mapping[str, EndpointSpec]):
+    """A generated package's :class:`Registry`, imported on first use: the typed path
+    (``client.vendor.model.run``) never needs it, and its size grows with the endpoints."""
+
+    def __init__(self, module: str, name: str = "REGISTRY") -> None:
+        self._module = module
+        self._name = name
+        self._target: Mapping[str, EndpointSpec] | None = None
+
+    def _loaded(self) -> Mapping[str, EndpointSpec]:
+        if self._target is None:
+            found: Mapping[str, EndpointSpec] = getattr(
+                importlib.import_module(self._module), self._name
+            )
+            self._target = found
+        return self._target
+
+    def __getitem__(self, model_id: str) -> EndpointSpec:
+        return self._loaded()[model_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __contains__(self, model_id: object) -> bool:
+        return model_id in self._loaded()

@@ -107,3 +107,18 @@ def test_a_sync_client_loads_no_asyncio_pillow_or_jsonschema_until_it_needs_them
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_the_typed_path_loads_no_registry_and_only_the_namespaces_on_its_way() -> None:
+    code = (
+        "import sys; from runcomfy import RunComfy; "
+        "c = RunComfy(api_token='sk-test-0123456789', base_url='http://127.0.0.1:9'); "
+        "e = c.bytedance.dreamina_4_0.edit; "
+        "print(sorted(m for m in sys.modules if m.startswith('runcomfy.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = out.stdout
+    assert "runcomfy._registry" not in loaded
+    assert "runcomfy._namespaces.bytedance__dreamina_4_0" in loaded
+    assert "runcomfy._namespaces.bytedance__seedream_4_0" not in loaded
+    assert "runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image" not in loaded

@@ -1,4 +1,4 @@
-"""The ``bytedance/...`` namespaces of the typed clients. Generated; do not edit."""
+"""The ``bytedance/...`` namespace of the typed clients. Generated; do not edit."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video
-    import runcomfy.endpoints.bytedance.dreamina_4_0.edit
-    import runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image
-    import runcomfy.endpoints.bytedance.seedream_4_0.edit
+    import runcomfy._namespaces.bytedance__dreamina_3_0
+    import runcomfy._namespaces.bytedance__dreamina_4_0
+    import runcomfy._namespaces.bytedance__seedream_4_0
     from runcomfy_runtime.client import AsyncClient, Client
 
 
@@ -20,78 +19,25 @@ class Bytedance:
         self._client = client
 
     @cached_property
-    def dreamina_3_0(self) -> Bytedance_Dreamina3_0:
-        return Bytedance_Dreamina3_0(self._client)
+    def dreamina_3_0(self) -> runcomfy._namespaces.bytedance__dreamina_3_0.Bytedance_Dreamina3_0:
+        """``bytedance/dreamina-3-0/...``"""
+        from runcomfy._namespaces import bytedance__dreamina_3_0
+
+        return bytedance__dreamina_3_0.Bytedance_Dreamina3_0(self._client)
 
     @cached_property
-    def dreamina_4_0(self) -> Bytedance_Dreamina4_0:
-        return Bytedance_Dreamina4_0(self._client)
+    def dreamina_4_0(self) -> runcomfy._namespaces.bytedance__dreamina_4_0.Bytedance_Dreamina4_0:
+        """``bytedance/dreamina-4-0/...``"""
+        from runcomfy._namespaces import bytedance__dreamina_4_0
+
+        return bytedance__dreamina_4_0.Bytedance_Dreamina4_0(self._client)
 
     @cached_property
-    def seedream_4_0(self) -> Bytedance_Seedream4_0:
-        return Bytedance_Seedream4_0(self._client)
+    def seedream_4_0(self) -> runcomfy._namespaces.bytedance__seedream_4_0.Bytedance_Seedream4_0:
+        """``bytedance/seedream-4-0/...``"""
+        from runcomfy._namespaces import bytedance__seedream_4_0
 
-
-class Bytedance_Dreamina3_0:
-    """``bytedance/dreamina-3-0/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def pro(self) -> Bytedance_Dreamina3_0_Pro:
-        return Bytedance_Dreamina3_0_Pro(self._client)
-
-
-class Bytedance_Dreamina3_0_Pro:
-    """``bytedance/dreamina-3-0/pro/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def image_to_video(
-        self,
-    ) -> runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video.ImageToVideo:
-        """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
-        from runcomfy.endpoints.bytedance.dreamina_3_0.pro import image_to_video
-
-        return image_to_video.ImageToVideo(self._client)
-
-
-class Bytedance_Dreamina4_0:
-    """``bytedance/dreamina-4-0/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.Edit:
-        """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
-
-        return edit.Edit(self._client)
-
-    @cached_property
-    def text_to_image(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.TextToImage:
-        """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
-
-        return text_to_image.TextToImage(self._client)
-
-
-class Bytedance_Seedream4_0:
-    """``bytedance/seedream-4-0/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.Edit:
-        """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
-        from runcomfy.endpoints.bytedance.seedream_4_0 import edit
-
-        return edit.Edit(self._client)
+        return bytedance__seedream_4_0.Bytedance_Seedream4_0(self._client)
 
 
 class AsyncBytedance:
@@ -101,77 +47,28 @@ class AsyncBytedance:
         self._client = client
 
     @cached_property
-    def dreamina_3_0(self) -> AsyncBytedance_Dreamina3_0:
-        return AsyncBytedance_Dreamina3_0(self._client)
-
-    @cached_property
-    def dreamina_4_0(self) -> AsyncBytedance_Dreamina4_0:
-        return AsyncBytedance_Dreamina4_0(self._client)
-
-    @cached_property
-    def seedream_4_0(self) -> AsyncBytedance_Seedream4_0:
-        return AsyncBytedance_Seedream4_0(self._client)
-
-
-class AsyncBytedance_Dreamina3_0:
-    """``bytedance/dreamina-3-0/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def pro(self) -> AsyncBytedance_Dreamina3_0_Pro:
-        return AsyncBytedance_Dreamina3_0_Pro(self._client)
-
-
-class AsyncBytedance_Dreamina3_0_Pro:
-    """``bytedance/dreamina-3-0/pro/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def image_to_video(
+    def dreamina_3_0(
         self,
-    ) -> runcomfy.endpoints.bytedance.dreamina_3_0.pro.image_to_video.AsyncImageToVideo:
-        """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
-        from runcomfy.endpoints.bytedance.dreamina_3_0.pro import image_to_video
+    ) -> runcomfy._namespaces.bytedance__dreamina_3_0.AsyncBytedance_Dreamina3_0:
+        """``bytedance/dreamina-3-0/...``"""
+        from runcomfy._namespaces import bytedance__dreamina_3_0
 
-        return image_to_video.AsyncImageToVideo(self._client)
-
-
-class AsyncBytedance_Dreamina4_0:
-    """``bytedance/dreamina-4-0/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
+        return bytedance__dreamina_3_0.AsyncBytedance_Dreamina3_0(self._client)
 
     @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.AsyncEdit:
-        """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
-
-        return edit.AsyncEdit(self._client)
-
-    @cached_property
-    def text_to_image(
+    def dreamina_4_0(
         self,
-    ) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.AsyncTextToImage:
-        """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
+    ) -> runcomfy._namespaces.bytedance__dreamina_4_0.AsyncBytedance_Dreamina4_0:
+        """``bytedance/dreamina-4-0/...``"""
+        from runcomfy._namespaces import bytedance__dreamina_4_0
 
-        return text_to_image.AsyncTextToImage(self._client)
-
-
-class AsyncBytedance_Seedream4_0:
-    """``bytedance/seedream-4-0/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
+        return bytedance__dreamina_4_0.AsyncBytedance_Dreamina4_0(self._client)
 
     @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.AsyncEdit:
-        """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
-        from runcomfy.endpoints.bytedance.seedream_4_0 import edit
+    def seedream_4_0(
+        self,
+    ) -> runcomfy._namespaces.bytedance__seedream_4_0.AsyncBytedance_Seedream4_0:
+        """``bytedance/seedream-4-0/...``"""
+        from runcomfy._namespaces import bytedance__seedream_4_0
 
-        return edit.AsyncEdit(self._client)
+        return bytedance__seedream_4_0.AsyncBytedance_Seedream4_0(self._client)

@@ -1,7 +1,7 @@
 """The typed clients: each endpoint is an attribute path, e.g.
 ``client.acme.widget_2_0.make``. Generated; do not edit.
 
-Each top-level namespace lives in its own module under ``runcomfy._namespaces``, imported the
+Each namespace lives in its own module under ``runcomfy._namespaces``, imported the
 first time it is reached, and each endpoint's module likewise: this file stays small however
 many endpoints there are.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from runcomfy._registry import REGISTRY
 from runcomfy_runtime.client import AsyncClient, Client
+from runcomfy_runtime.registry import LazyRegistry
 
 if TYPE_CHECKING:
     import runcomfy._namespaces.acme
@@ -24,7 +24,7 @@ class RunComfy(Client):
     Token from ``api_token=``, else ``RUNCOMFY_API_TOKEN``, else ``YOUR_API_TOKEN``.
     """
 
-    registry = REGISTRY
+    registry = LazyRegistry("runcomfy._registry")  # loaded by the dynamic path only
 
     @cached_property
     def acme(self) -> runcomfy._namespaces.acme.Acme:
@@ -40,7 +40,7 @@ class AsyncRunComfy(AsyncClient):
     Token from ``api_token=``, else ``RUNCOMFY_API_TOKEN``, else ``YOUR_API_TOKEN``.
     """
 
-    registry = REGISTRY
+    registry = LazyRegistry("runcomfy._registry")  # loaded by the dynamic path only
 
     @cached_property
     def acme(self) -> runcomfy._namespaces.acme.AsyncAcme:

@@ -1,4 +1,4 @@
-"""The ``acme/...`` namespaces of the typed clients. Generated; do not edit."""
+"""The ``acme/...`` namespace of the typed clients. Generated; do not edit."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import runcomfy.endpoints.acme.widget_2_0.make
+    import runcomfy._namespaces.acme__widget_2_0
     from runcomfy_runtime.client import AsyncClient, Client
 
 
@@ -17,22 +17,11 @@ class Acme:
         self._client = client
 
     @cached_property
-    def widget_2_0(self) -> Acme_Widget2_0:
-        return Acme_Widget2_0(self._client)
+    def widget_2_0(self) -> runcomfy._namespaces.acme__widget_2_0.Acme_Widget2_0:
+        """``acme/widget-2.0/...``"""
+        from runcomfy._namespaces import acme__widget_2_0
 
-
-class Acme_Widget2_0:
-    """``acme/widget-2.0/...``"""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.Make:
-        """RunComfy model acme/widget-2.0/make: make; makes images."""
-        from runcomfy.endpoints.acme.widget_2_0 import make
-
-        return make.Make(self._client)
+        return acme__widget_2_0.Acme_Widget2_0(self._client)
 
 
 class AsyncAcme:
@@ -42,19 +31,8 @@ class AsyncAcme:
         self._client = client
 
     @cached_property
-    def widget_2_0(self) -> AsyncAcme_Widget2_0:
-        return AsyncAcme_Widget2_0(self._client)
+    def widget_2_0(self) -> runcomfy._namespaces.acme__widget_2_0.AsyncAcme_Widget2_0:
+        """``acme/widget-2.0/...``"""
+        from runcomfy._namespaces import acme__widget_2_0
 
-
-class AsyncAcme_Widget2_0:
-    """``acme/widget-2.0/...``"""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.AsyncMake:
-        """RunComfy model acme/widget-2.0/make: make; makes images."""
-        from runcomfy.endpoints.acme.widget_2_0 import make
-
-        return make.AsyncMake(self._client)
+        return acme__widget_2_0.AsyncAcme_Widget2_0(self._client)
