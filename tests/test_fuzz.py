@@ -76,3 +76,38 @@ def test_header_readers_survive_real_signatures_followed_by_garbage(
     assert isinstance(found, MediaFacts | ProbeFailure)
     if isinstance(found, ProbeFailure):
         assert found.reason and found.url == "fuzz"
+
+
+url_strings = st.builds(lambda path: f"https://o.example/{path}", st.text("abc/._-", max_size=12))
+
+
+def _nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    )
+
+
+outputs = st.recursive(
+    st.one_of(url_strings, st.text(max_size=8), st.integers(), st.none()), _nested, max_leaves=25
+)
+
+
+@FAST
+@given(output=outputs)
+def test_every_url_placed_anywhere_in_an_output_is_in_result_urls(output: Any) -> None:
+    from runcomfy_runtime.results import Output, Result
+
+    placed: list[str] = []
+    stack = [output]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and item.startswith("https://"):
+            placed.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    body = {"status": "succeeded", "output": output if isinstance(output, dict) else {"x": output}}
+    result = Result.from_wire("r1", body, Output)
+    assert set(placed) <= set(result.urls)
+    assert len(result.urls) == len(set(result.urls))

@@ -296,3 +296,90 @@ def test_result_parses_outputs_in_documented_order_and_cost() -> None:
     assert result.cost == 0.03
     assert result.created_at is not None and result.finished_at is not None
     assert (result.finished_at - result.created_at).total_seconds() == 5
+
+
+STATUS_WORDS = [
+    ("in_queue", "poll"), ("pending", "poll"), ("waiting", "poll"), ("queued", "poll"),
+    ("in_progress", "poll"), ("starting", "poll"), ("processing", "poll"), ("running", "poll"),
+    ("completed", "fetch"), ("succeeded", "fetch"), ("failed", "fetch"),
+    ("something-new", "fetch"), ("cancelled", "cancelled"), ("canceled", "cancelled"),
+    ("CANCELED", "cancelled"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("word", "meaning"), STATUS_WORDS)
+def test_each_status_word_means_one_thing(word: str, meaning: str) -> None:
+    waiter, _, _ = _waiter()
+    if meaning == "cancelled":
+        with pytest.raises(errors.JobCancelled):
+            waiter.status_seen(Status("r1", word))
+        return
+    assert waiter.status_seen(Status("r1", word)) is (meaning == "fetch")
+
+
+RESULT_WORDS = [
+    ("succeeded", "done"), ("completed", "done"), ("in_progress", "poll"), ("pending", "poll"),
+    ("processing", "poll"), ("canceled", "cancelled"), ("failed", "failed"), ("oops", "failed"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("word", "meaning"), RESULT_WORDS)
+def test_each_result_word_means_one_thing(word: str, meaning: str) -> None:
+    waiter, _, _ = _waiter()
+    waiter.status_seen(Status("r1", "completed"))
+    result = _result(word, output={"video": "https://o/v.mp4"}, error="boom")
+    if meaning == "done":
+        assert waiter.result_seen(result) is result
+    elif meaning == "poll":
+        assert waiter.result_seen(result) is None
+    elif meaning == "cancelled":
+        with pytest.raises(errors.JobCancelled):
+            waiter.result_seen(result)
+    else:
+        with pytest.raises(errors.JobFailed) as caught:
+            waiter.result_seen(result)
+        assert caught.value.error == "boom"
+
+
+def test_a_success_naming_no_file_is_reported_not_dropped() -> None:
+    waiter, _, _ = _waiter()
+    waiter.status_seen(Status("r1", "completed"))
+    with pytest.raises(errors.NoOutputError) as caught:
+        waiter.result_seen(_result("succeeded", output={"text": "no file here"}))
+    assert caught.value.request_id == "r1"
+    assert "no output file" in str(caught.value) and "no file here" in str(caught.value)
+
+
+def test_every_url_anywhere_in_an_output_is_kept_declared_keys_first() -> None:
+    output = {
+        "audio": "https://o/a.wav",
+        "extra": {"clips": [{"url": "https://o/c1.mp4"}, {"url": "https://o/c2.mp4"}]},
+        "note": "not a URL",
+        "image": "https://o/i.png",
+    }
+    result = _result("succeeded", output=output)
+    assert result.urls == ("https://o/i.png", "https://o/a.wav", "https://o/c1.mp4",
+                           "https://o/c2.mp4")  # fmt: skip
+    assert result.output.audio == "https://o/a.wav"
+
+
+CANCEL_OUTCOMES = [
+    ({"outcome": "cancelled", "status": "cancelled"}, "cancelled"),
+    ({"outcome": "canceled", "status": "canceled"}, "cancelled"),
+    ({"outcome": "cancellation_requested", "status": "in_queue"}, "requested"),
+]
+
+
+@pytest.mark.parametrize(("body", "outcome"), CANCEL_OUTCOMES)
+def test_a_cancel_says_whether_the_job_is_cancelled_or_only_requested(
+    body: dict[str, str], outcome: str
+) -> None:
+    from runcomfy_runtime.client import BaseClient
+    from runcomfy_runtime.results import JobRef
+
+    ref = JobRef("r1", "s", "r", "c")
+    found = BaseClient._cancelled(ref, body)
+    assert found.outcome == outcome
+    assert ("not cancelled yet" in str(found)) is (outcome == "requested")
+    with pytest.raises(errors.CancelRefused):
+        BaseClient._cancelled(ref, {"outcome": "not_cancellable", "status": "in_progress"})
