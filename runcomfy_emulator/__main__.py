@@ -19,6 +19,7 @@ from runcomfy_emulator.app import DEFAULT_TIMING, create_app
 from runcomfy_emulator.connections import ConnectionDropper
 from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT
 from runcomfy_emulator.faults import parse_faults
+from runcomfy_emulator.jobs import Seconds
 from runcomfy_emulator.server import bind, build_server
 
 if TYPE_CHECKING:
@@ -28,6 +29,17 @@ DEV_TOKEN = "runcomfy-emulator-dev-token"
 """The token used when none is given: for local development only, never a real secret."""
 TOKEN_ENV = "RUNCOMFY_EMULATOR_TOKEN"
 DEFAULT_PORT = 8765
+
+
+def seconds(text: str) -> Seconds:
+    """``3`` -> 3.0; ``15-25`` -> (15.0, 25.0), a range each job draws its length from."""
+    low, dash, high = text.partition("-")
+    try:
+        if not dash:
+            return float(text)
+        return (float(low), float(high))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected SECONDS or LOW-HIGH, got {text!r}") from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -40,15 +52,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--token", help=f"bearer token (default: ${TOKEN_ENV}, else {DEV_TOKEN})")
     p.add_argument(
         "--queue-seconds",
-        type=float,
+        type=seconds,
         default=DEFAULT_TIMING.queue_seconds,
-        help="least time a job waits in the queue (default %(default)s)",
+        metavar="S|A-B",
+        help="least time a job waits in the queue, or a range each job draws from evenly "
+        "(default %(default)s)",
     )
     p.add_argument(
         "--run-seconds",
-        type=float,
+        type=seconds,
         default=DEFAULT_TIMING.run_seconds,
-        help="time a job runs (default %(default)s)",
+        metavar="S|A-B",
+        help="time a job runs, or a range such as 15-25 (default %(default)s)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_TIMING.seed,
+        help="seed of the ranges' draws: the same seed and submissions give the same lengths "
+        "(default %(default)s)",
     )
     p.add_argument(
         "--workers",
@@ -97,6 +119,7 @@ def main(
             queue_seconds=args.queue_seconds,
             run_seconds=args.run_seconds,
             workers=args.workers,
+            seed=args.seed,
             inputs_dir=args.inputs,
             faults=faults,
             probe_timeout=args.probe_timeout,

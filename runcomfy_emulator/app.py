@@ -18,7 +18,8 @@ Control (token required; see ``faults.py`` for the fault format)::
 
     GET/POST/DELETE /_emulator/faults         list / arm (an object or a list) / disarm all
     POST /_emulator/reset                     forget jobs, faults, counts, uploads; the body
-                                              may set queue_seconds, run_seconds, workers
+                                              may set queue_seconds, run_seconds (a number or
+                                              a [low, high] range), workers, seed
     GET  /_emulator/stats                     {"jobs_created", "submits", "requests", ...}
 
 Faults fire before anything else is looked at, as a gateway's would.
@@ -47,7 +48,7 @@ from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
 from runcomfy_emulator.examples import input_url
 from runcomfy_emulator.faults import Fault, faults_from_json
 from runcomfy_emulator.inputs import MAX_UPLOAD_BYTES, check_name
-from runcomfy_emulator.jobs import Snapshot, Timing
+from runcomfy_emulator.jobs import Seconds, Snapshot, Timing
 from runcomfy_emulator.outputs import MEDIA_TYPES, plan_output, render
 from runcomfy_emulator.ranges import bytes_response
 from runcomfy_runtime.errors import Problem
@@ -68,9 +69,10 @@ def create_app(
     registry: Mapping[str, EndpointSpec],
     *,
     token: str,
-    queue_seconds: float = DEFAULT_TIMING.queue_seconds,
-    run_seconds: float = DEFAULT_TIMING.run_seconds,
+    queue_seconds: Seconds = DEFAULT_TIMING.queue_seconds,
+    run_seconds: Seconds = DEFAULT_TIMING.run_seconds,
     workers: int = DEFAULT_TIMING.workers,
+    seed: int = DEFAULT_TIMING.seed,
     clock: Clock = time.monotonic,
     inputs_dir: Path | None = None,
     faults: Iterable[Fault] = (),
@@ -86,7 +88,7 @@ def create_app(
     emulator = Emulator(
         registry,
         token=token,
-        timing=Timing(queue_seconds, run_seconds, workers),
+        timing=Timing(queue_seconds, run_seconds, workers, seed),
         clock=clock,
         inputs_dir=inputs_dir,
         faults=faults,
@@ -296,20 +298,16 @@ class _Routes:
             given = json.loads(raw) if raw.strip() else {}
             if not isinstance(given, dict):
                 raise ValueError("the body must be a JSON object")
-            unknown = set(given) - {"queue_seconds", "run_seconds", "workers"}
+            unknown = set(given) - {"queue_seconds", "run_seconds", "workers", "seed"}
             if unknown:
                 raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+            for name in ("queue_seconds", "run_seconds"):
+                if isinstance(given.get(name), list):  # a range, as JSON writes it
+                    given[name] = tuple(given[name])
             self.emulator.reset(**given)
         except (ValueError, TypeError) as e:
             return answers.error(400, f"invalid reset: {e}")
-        timing = self.emulator.jobs.timing
-        return JSONResponse(
-            {
-                "queue_seconds": timing.queue_seconds,
-                "run_seconds": timing.run_seconds,
-                "workers": timing.workers,
-            }
-        )
+        return JSONResponse(self.emulator.jobs.timing.to_dict())
 
     async def stats(self, request: Request) -> Response:
         body = self.emulator.stats().to_dict()

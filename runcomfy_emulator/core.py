@@ -18,7 +18,7 @@ import httpx
 from runcomfy_emulator.clock import Clock, wall_time_of
 from runcomfy_emulator.faults import Fault, FaultBook
 from runcomfy_emulator.inputs import InputStore
-from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Timing
+from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Seconds, Timing
 from runcomfy_emulator.outputs import check_sizes
 from runcomfy_emulator.stats import Counters, Stats
 from runcomfy_runtime.errors import Problem
@@ -116,9 +116,10 @@ class Emulator:
     def reset(
         self,
         *,
-        queue_seconds: float | None = None,
-        run_seconds: float | None = None,
+        queue_seconds: Seconds | None = None,
+        run_seconds: Seconds | None = None,
         workers: int | None = None,
+        seed: int | None = None,
     ) -> None:
         """Back to start-up: no jobs, faults, counts or uploads; optionally new timings."""
         now = self.jobs.timing
@@ -126,6 +127,7 @@ class Emulator:
             now.queue_seconds if queue_seconds is None else queue_seconds,
             now.run_seconds if run_seconds is None else run_seconds,
             now.workers if workers is None else workers,
+            now.seed if seed is None else seed,
         )
         self.jobs.reset(timing)
         self.faults.clear()

@@ -31,6 +31,7 @@ from runcomfy_emulator.connections import ConnectionDropper
 from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
 from runcomfy_emulator.examples import example_payload, input_url
 from runcomfy_emulator.faults import Fault, parse_faults
+from runcomfy_emulator.jobs import Seconds
 from runcomfy_emulator.stats import Stats
 from runcomfy_runtime.spec import EndpointSpec
 
@@ -90,9 +91,10 @@ class EmulatorServer:
         token: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
-        queue_seconds: float = DEFAULT_TIMING.queue_seconds,
-        run_seconds: float = DEFAULT_TIMING.run_seconds,
+        queue_seconds: Seconds = DEFAULT_TIMING.queue_seconds,
+        run_seconds: Seconds = DEFAULT_TIMING.run_seconds,
         workers: int = DEFAULT_TIMING.workers,
+        seed: int = DEFAULT_TIMING.seed,
         clock: Clock = time.monotonic,
         inputs_dir: Path | None = None,
         faults: Iterable[Fault] | str = (),
@@ -108,6 +110,7 @@ class EmulatorServer:
             queue_seconds=queue_seconds,
             run_seconds=run_seconds,
             workers=workers,
+            seed=seed,
             clock=clock,
             inputs_dir=inputs_dir,
             faults=parse_faults(faults) if isinstance(faults, str) else faults,
@@ -221,12 +224,15 @@ class EmulatorServer:
     def reset(
         self,
         *,
-        queue_seconds: float | None = None,
-        run_seconds: float | None = None,
+        queue_seconds: Seconds | None = None,
+        run_seconds: Seconds | None = None,
         workers: int | None = None,
+        seed: int | None = None,
     ) -> None:
         """Forget jobs, faults, counts and uploads; optionally change the timings."""
-        self.emulator.reset(queue_seconds=queue_seconds, run_seconds=run_seconds, workers=workers)
+        self.emulator.reset(
+            queue_seconds=queue_seconds, run_seconds=run_seconds, workers=workers, seed=seed
+        )
 
     def _require_url(self) -> str:
         if not self.url:

@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import av
 import httpx
@@ -37,14 +36,22 @@ from runcomfy_emulator.ranges import Unsatisfiable, parse_range
 from runcomfy_emulator.server import bind, build_server
 from runcomfy_runtime.validation import schema_problems
 from tests import imagefiles
+from tests.emulator_http import (
+    WAIT_LIMIT,
+    cancel,
+    client_for,
+    finish,
+    result_of,
+    status_of,
+    submit,
+    wait_done,
+)
 
 MODEL_IDS = sorted(REGISTRY)
 EDIT = "bytedance/dreamina-4-0/edit"
 TEXT_TO_IMAGE = "bytedance/dreamina-4-0/text-to-image"
 SEEDREAM = "bytedance/seedream-4-0/edit"
 VIDEO = "bytedance/dreamina-3-0/pro/image-to-video"
-WAIT_LIMIT = 60.0  # seconds a real-clock job may take to finish on a busy machine
-RUNNING = ("in_queue", "in_progress")
 
 # What each documented example produces: its size field's documented default, or for the
 # video endpoint the input image's aspect (1024x768) scaled to 480 px on the long side.
@@ -66,47 +73,6 @@ def api(emulator: EmulatorServer) -> Iterator[httpx.Client]:
 def clocked_api(clocked_emulator: EmulatorServer) -> Iterator[httpx.Client]:
     with client_for(clocked_emulator) as client:
         yield client
-
-
-def client_for(server: EmulatorServer, **kw: Any) -> httpx.Client:
-    options: dict[str, Any] = {"timeout": 30.0, **kw}
-    return httpx.Client(base_url=server.url, headers=server.headers, trust_env=False, **options)
-
-
-def _answer(response: httpx.Response, expected: int) -> dict[str, Any]:
-    assert response.status_code == expected, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def submit(client: httpx.Client, model_id: str, payload: dict[str, Any]) -> dict[str, Any]:
-    return _answer(client.post(f"/v1/models/{model_id}", json=payload), 200)
-
-
-def status_of(client: httpx.Client, request_id: str) -> dict[str, Any]:
-    return _answer(client.get(f"/v1/requests/{request_id}/status"), 200)
-
-
-def result_of(client: httpx.Client, request_id: str, **params: str) -> dict[str, Any]:
-    return _answer(client.get(f"/v1/requests/{request_id}/result", params=params), 200)
-
-
-def cancel(client: httpx.Client, request_id: str) -> dict[str, Any]:
-    return _answer(client.post(f"/v1/requests/{request_id}/cancel"), 202)
-
-
-def wait_done(client: httpx.Client, request_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + WAIT_LIMIT
-    while True:
-        status = status_of(client, request_id)
-        if status["status"] not in RUNNING:
-            return status
-        assert time.monotonic() < deadline, f"job still {status['status']} after {WAIT_LIMIT}s"
-        time.sleep(0.05)
-
-
-def finish(clock: ManualClock) -> None:
-    clock.advance(1000.0)  # far past every queue and run time of the clocked emulator
 
 
 def closed_port() -> int:
@@ -655,7 +621,7 @@ def test_reset_over_http_forgets_everything_and_sets_timings(
     submit(api, TEXT_TO_IMAGE, {"prompt": "x"})
     emulator.add_faults("status:server_error")
     reset = api.post("/_emulator/reset", json={"queue_seconds": 5, "workers": 3})
-    assert reset.json() == {"queue_seconds": 5, "run_seconds": 0.3, "workers": 3}
+    assert reset.json() == {"queue_seconds": 5, "run_seconds": 0.3, "workers": 3, "seed": 0}
     stats = emulator.stats()
     assert (stats.jobs_created, dict(stats.requests), emulator.pending_faults()) == (0, {}, [])
     assert api.post("/_emulator/reset", json={"workers": 0}).status_code == 400
