@@ -20,7 +20,7 @@ UNKNOWN_MODEL = 400001
 BAD_TOKEN = 400004
 UNKNOWN_REQUEST = 404001
 
-PRICES_USD = {"image": 0.03, "video": 0.40}
+PRICES_USD = {"image": 0.03, "video": 0.40, "audio": 0.02}
 """Made-up prices for ``include_cost``: RunComfy's real prices are not documented here."""
 
 WallTime = Callable[[float], float]
