@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from runcomfy_emulator.app import DEFAULT_TIMING, create_app
 from runcomfy_emulator.connections import ConnectionDropper
 from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT
+from runcomfy_emulator.dialects import DIALECTS
 from runcomfy_emulator.faults import parse_faults
 from runcomfy_emulator.jobs import Seconds
 from runcomfy_emulator.server import bind, build_server
@@ -90,6 +91,14 @@ def parser() -> argparse.ArgumentParser:
         help="shorthand: every job takes this long from submit to completion "
         "(no queue time, runs SECONDS); overrides --queue-seconds and --run-seconds",
     )
+    p.add_argument(
+        "--dialect",
+        choices=sorted(DIALECTS),
+        default="docs",
+        help="answer in the documented words (docs), or as RunComfy's own clients show the "
+        "service can: completed/pending/processing/canceled, 400005 for an early result, "
+        "cancellation_requested (variants)",
+    )
     p.add_argument("--inputs", type=Path, help="a folder whose files are served at /inputs/")
     p.add_argument(
         "--probe-timeout",
@@ -124,6 +133,7 @@ def main(
             faults=faults,
             probe_timeout=args.probe_timeout,
             dropper=dropper,
+            dialect=args.dialect,
         )
         sock = bind(args.host, args.port)
     except (ValueError, OSError) as e:

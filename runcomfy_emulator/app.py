@@ -5,14 +5,21 @@ API (token required)::
     POST /v1/models/{model_id}                submit      200 | 400 400001 | 401 400004 | 422
     GET  /v1/requests/{id}/status             status      200 | 401 | 404 404001
     GET  /v1/requests/{id}/result             result      200 | 401 | 404 404001
+                                                          (variants: 400 400005 until it ends)
     POST /v1/requests/{id}/cancel             cancel      202 | 401 | 404 404001
+
+The words of the answers follow the dialect (``--dialect``; ``dialects.py``)::
+
+    dialect   queued    running      cancelled  success result  early result  cancel outcome
+    docs      in_queue  in_progress  cancelled  succeeded       200, status   cancelled
+    variants  pending   processing   canceled   completed       400 400005    cancellation_requested
 
 Files::
 
-    GET  /files/{request_id}.png|.mp4         outputs, once the job succeeded (no token)
-    GET  /inputs                              the input images served, as JSON (no token)
-    GET  /inputs/{name}                       an input image (no token; honours Range)
-    PUT  /inputs/{name}                       upload an input image (token): 201 {"url", ...}
+    GET  /files/{request_id}.png|.mp4|.wav    outputs, once the job succeeded (no token)
+    GET  /inputs                              the input files served, as JSON (no token)
+    GET  /inputs/{name}                       an input file (no token; honours Range)
+    PUT  /inputs/{name}                       upload an input file (token): 201 {"url", ...}
 
 Control (token required; see ``faults.py`` for the fault format)::
 
@@ -32,8 +39,8 @@ import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -45,6 +52,7 @@ from runcomfy_emulator import answers
 from runcomfy_emulator.clock import Clock
 from runcomfy_emulator.connections import ConnectionDropper, DropConnection
 from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
+from runcomfy_emulator.dialects import dialect_named
 from runcomfy_emulator.examples import input_url
 from runcomfy_emulator.faults import Fault, faults_from_json
 from runcomfy_emulator.inputs import MAX_UPLOAD_BYTES, check_name
@@ -78,12 +86,14 @@ def create_app(
     faults: Iterable[Fault] = (),
     probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
     dropper: ConnectionDropper | None = None,
+    dialect: str = "docs",
 ) -> EmulatorApp:
     """An ASGI app emulating the Model API for the endpoints of ``registry``.
 
     ``dropper`` lets drop faults hang up without a byte of answer; the server module attaches
     it to uvicorn. Without it, a drop still reaches the client as a transport error (see
-    ``connections.py``).
+    ``connections.py``). ``dialect`` words the answers (``dialects.py``: ``docs`` or
+    ``variants``).
     """
     emulator = Emulator(
         registry,
@@ -93,6 +103,7 @@ def create_app(
         inputs_dir=inputs_dir,
         faults=faults,
         probe_timeout=probe_timeout,
+        dialect=dialect_named(dialect),
     )
     routes = _Routes(emulator, dropper)
 
@@ -147,20 +158,7 @@ class _Routes:
             fault = self.emulator.faults.take(route)
             if fault is None:
                 return await handler(request)
-            if fault.kind == "delay":
-                await asyncio.sleep(fault.seconds)
-                return await handler(request)
-            if fault.kind == "server_error":
-                return answers.error(fault.status, f"emulated server error on {route}")
-            if fault.kind == "rate_limit":
-                response = answers.error(429, f"emulated rate limit on {route}")
-                response.headers["Retry-After"] = f"{fault.retry_after:g}"
-                return response
-            if fault.kind in ("drop_after", "garble_after"):
-                await handler(request)
-            if fault.kind == "garble_after":
-                return Response(fault.body, media_type="application/json")
-            return DropConnection(self.dropper)
+            return await _FAULT_ACTIONS[fault.kind](_Hit(fault, route, request, handler, self))
 
         return endpoint
 
@@ -206,14 +204,24 @@ class _Routes:
         return JSONResponse(answers.submitted(_base_url(request), job))
 
     async def status(self, request: Request) -> Response:
-        return await self._with_job(request, lambda snap: answers.status(_base_url(request), snap))
+        dialect = self.emulator.dialect
+
+        def body(snap: Snapshot) -> Response:
+            return JSONResponse(answers.status(_base_url(request), snap, dialect))
+
+        return await self._with_job(request, body)
 
     async def result(self, request: Request) -> Response:
         include_cost = request.query_params.get("include_cost", "").lower() in ("true", "1")
+        dialect, wall = self.emulator.dialect, self.emulator.wall
 
-        def body(snap: Snapshot) -> dict[str, Any]:
-            wall = self.emulator.wall
-            return answers.result(_base_url(request), snap, wall, include_cost=include_cost)
+        def body(snap: Snapshot) -> Response:
+            if answers.result_too_early(snap, dialect):
+                return answers.not_ready()
+            found = answers.result(
+                _base_url(request), snap, wall, include_cost=include_cost, dialect=dialect
+            )
+            return JSONResponse(found)
 
         return await self._with_job(request, body)
 
@@ -222,15 +230,14 @@ class _Routes:
         if found is None:
             return _unknown_request(request)
         snapshot, done = found
-        return JSONResponse(answers.cancelled(snapshot, done), status_code=202)
+        body = answers.cancelled(snapshot, done, self.emulator.dialect)
+        return JSONResponse(body, status_code=202)
 
-    async def _with_job(
-        self, request: Request, body: Callable[[Snapshot], dict[str, Any]]
-    ) -> Response:
+    async def _with_job(self, request: Request, body: Callable[[Snapshot], Response]) -> Response:
         snapshot = self.emulator.jobs.snapshot(request.path_params["rid"])
         if snapshot is None:
             return _unknown_request(request)
-        return JSONResponse(body(snapshot))
+        return body(snapshot)
 
     # -- files -----------------------------------------------------------------------------
 
@@ -240,7 +247,7 @@ class _Routes:
         snapshot = self.emulator.jobs.snapshot(rid)
         if (
             snapshot is None
-            or answers.result_word(snapshot) != "succeeded"
+            or not answers.succeeded(snapshot)
             or name != answers.file_name(snapshot.job)
         ):
             return answers.error(404, f"no output file {name!r} (yet)")
@@ -313,6 +320,63 @@ class _Routes:
         body = self.emulator.stats().to_dict()
         body["faults_pending"] = self.emulator.faults.pending()
         return JSONResponse(body)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A fault firing on one request: what the fault's action may use."""
+
+    fault: Fault
+    route: str
+    request: Request
+    handler: Handler
+    routes: _Routes
+
+
+async def _delay(hit: _Hit) -> Response:
+    await asyncio.sleep(hit.fault.seconds)
+    return await hit.handler(hit.request)
+
+
+async def _server_error(hit: _Hit) -> Response:
+    return answers.error(hit.fault.status, f"emulated server error on {hit.route}")
+
+
+async def _rate_limit(hit: _Hit) -> Response:
+    response = answers.error(429, f"emulated rate limit on {hit.route}")
+    response.headers["Retry-After"] = f"{hit.fault.retry_after:g}"
+    return response
+
+
+async def _drop_before(hit: _Hit) -> Response:
+    return DropConnection(hit.routes.dropper)
+
+
+async def _drop_after(hit: _Hit) -> Response:
+    await hit.handler(hit.request)
+    return DropConnection(hit.routes.dropper)
+
+
+async def _garble_after(hit: _Hit) -> Response:
+    await hit.handler(hit.request)
+    return Response(hit.fault.body, media_type="application/json")
+
+
+async def _permission_200(hit: _Hit) -> Response:
+    message = f"emulated permission denied on {hit.route}"
+    return answers.error(200, message, answers.PERMISSION_DENIED_200)
+
+
+_FAULT_ACTIONS: dict[str, Callable[[_Hit], Awaitable[Response]]] = {
+    "delay": _delay,
+    "server_error": _server_error,
+    "rate_limit": _rate_limit,
+    "drop_before": _drop_before,
+    "drop_after": _drop_after,
+    "garble_after": _garble_after,
+    "permission_200": _permission_200,
+}
+"""What each request fault does (``faults.py``; the job kinds are taken by the job store)."""
 
 
 def _unknown_request(request: Request) -> Response:

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from runcomfy_emulator.clock import Clock, wall_time_of
+from runcomfy_emulator.dialects import DOCS, Dialect
 from runcomfy_emulator.faults import Fault, FaultBook
 from runcomfy_emulator.inputs import InputStore
 from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Seconds, Timing
@@ -51,6 +52,7 @@ class Emulator:
         inputs_dir: Path | None = None,
         faults: Iterable[Fault] = (),
         probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
+        dialect: Dialect = DOCS,
     ) -> None:
         if not token:
             raise ValueError("the emulator needs a non-empty token")
@@ -61,6 +63,7 @@ class Emulator:
         self.registry = registry
         self.token = token
         self.probe_timeout = probe_timeout
+        self.dialect = dialect
         self.jobs = JobStore(clock, timing)
         self.wall = wall_time_of(clock)
         self.faults = FaultBook()

@@ -100,6 +100,7 @@ class EmulatorServer:
         faults: Iterable[Fault] | str = (),
         probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
         log_level: str = "warning",
+        dialect: str = "docs",
     ) -> None:
         self.registry = registry
         self.token = token if token is not None else secrets.token_urlsafe(24)
@@ -116,6 +117,7 @@ class EmulatorServer:
             faults=parse_faults(faults) if isinstance(faults, str) else faults,
             probe_timeout=probe_timeout,
             dropper=self._dropper,
+            dialect=dialect,
         )
         self._host, self._port = host, port
         self._log_level = log_level
