@@ -99,6 +99,14 @@ def parser() -> argparse.ArgumentParser:
         "service can: completed/pending/processing/canceled, 400005 for an early result, "
         "cancellation_requested (variants)",
     )
+    p.add_argument(
+        "--catalog",
+        type=Path,
+        metavar="FILE.json",
+        help='more models to serve: a catalog listing {"models": [...], "total": N} as '
+        "GET /v1/models?include_schema=true answers; entries the schema engine refuses are "
+        "reported and left out",
+    )
     p.add_argument("--inputs", type=Path, help="a folder whose files are served at /inputs/")
     p.add_argument(
         "--probe-timeout",
@@ -134,11 +142,14 @@ def main(
             probe_timeout=args.probe_timeout,
             dropper=dropper,
             dialect=args.dialect,
+            catalog=args.catalog,
         )
         sock = bind(args.host, args.port)
     except (ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    for line in app.emulator.catalog.refused:
+        print(line, file=sys.stderr)
     host, port = sock.getsockname()[:2]
     url = f"http://{host}:{port}"
     shown = token if token == DEV_TOKEN else "(as given)"

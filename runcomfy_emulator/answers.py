@@ -22,9 +22,6 @@ BAD_TOKEN = 400004
 UNKNOWN_REQUEST = 404001
 PERMISSION_DENIED_200 = 403003
 
-PRICES_USD = {"image": 0.03, "video": 0.40, "audio": 0.02}
-"""Made-up prices for ``include_cost``: RunComfy's real prices are not documented here."""
-
 WallTime = Callable[[float], float]
 
 
@@ -99,8 +96,10 @@ def result(
     wall: WallTime,
     *,
     include_cost: bool,
+    price: float = 0.0,
     dialect: Dialect = DOCS,
 ) -> dict[str, Any]:
+    """The result body; ``price`` is what a success costs (``include_cost``)."""
     job = snapshot.job
     word = result_word(snapshot)
     body: dict[str, Any] = {"request_id": job.request_id, "status": dialect.say(word)}
@@ -110,7 +109,7 @@ def result(
     body["finished_at"] = _iso(wall(snapshot.finished)) if snapshot.finished is not None else None
     body["error"] = job.failure_message if word == "failed" else None
     if include_cost:
-        body["cost"] = PRICES_USD[job.output.kind] if word == "succeeded" else 0.0
+        body["cost"] = price if word == "succeeded" else 0.0
     return body
 
 

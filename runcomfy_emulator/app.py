@@ -2,6 +2,10 @@
 
 API (token required)::
 
+    GET  /v1/models                           catalog     200 {"models", "total"} | 400 | 401
+         ?search=&category=&kind=&include_schema=true&limit=(50; at most 200)&offset=
+    GET  /v1/models/categories                categories  200 {"categories"} | 401
+    GET  /v1/models/{model_id}                model       200 entry | 401 | 404 400001
     POST /v1/models/{model_id}                submit      200 | 400 400001 | 401 400004 | 422
     GET  /v1/requests/{id}/status             status      200 | 401 | 404 404001
     GET  /v1/requests/{id}/result             result      200 | 401 | 404 404001
@@ -49,6 +53,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from runcomfy_emulator import answers
+from runcomfy_emulator.catalog import CatalogSource, load_source, query_of
 from runcomfy_emulator.clock import Clock
 from runcomfy_emulator.connections import ConnectionDropper, DropConnection
 from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
@@ -87,13 +92,15 @@ def create_app(
     probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
     dropper: ConnectionDropper | None = None,
     dialect: str = "docs",
+    catalog: CatalogSource | None = None,
 ) -> EmulatorApp:
     """An ASGI app emulating the Model API for the endpoints of ``registry``.
 
     ``dropper`` lets drop faults hang up without a byte of answer; the server module attaches
     it to uvicorn. Without it, a drop still reaches the client as a transport error (see
     ``connections.py``). ``dialect`` words the answers (``dialects.py``: ``docs`` or
-    ``variants``).
+    ``variants``). ``catalog`` adds the models of a listing (a file, or decoded entries;
+    ``catalog.py``); entries the engine refuses are listed in ``app.emulator.catalog.refused``.
     """
     emulator = Emulator(
         registry,
@@ -104,6 +111,7 @@ def create_app(
         faults=faults,
         probe_timeout=probe_timeout,
         dialect=dialect_named(dialect),
+        catalog=load_source(catalog) if catalog is not None else None,
     )
     routes = _Routes(emulator, dropper)
 
@@ -135,6 +143,9 @@ class _Routes:
             return faulted(route, guarded(handler))  # faults first, as a gateway's would
 
         return [
+            Route("/v1/models", api("catalog", self.models), methods=["GET"]),
+            Route("/v1/models/categories", api("catalog", self.categories), methods=["GET"]),
+            Route("/v1/models/{model_id:path}", api("catalog", self.model), methods=["GET"]),
             Route("/v1/models/{model_id:path}", api("submit", self.submit), methods=["POST"]),
             Route("/v1/requests/{rid}/status", api("status", self.status), methods=["GET"]),
             Route("/v1/requests/{rid}/result", api("result", self.result), methods=["GET"]),
@@ -181,11 +192,28 @@ class _Routes:
 
     # -- the API ---------------------------------------------------------------------------
 
+    async def models(self, request: Request) -> Response:
+        try:
+            query = query_of(request.query_params)
+        except ValueError as e:
+            return answers.error(400, str(e))
+        return JSONResponse(self.emulator.catalog.listing(query))
+
+    async def categories(self, request: Request) -> Response:
+        return JSONResponse({"categories": self.emulator.catalog.categories()})
+
+    async def model(self, request: Request) -> Response:
+        model_id = request.path_params["model_id"]
+        entry = self.emulator.catalog.entry(model_id)
+        if entry is None:
+            return answers.error(404, f"unknown model id {model_id!r}", answers.UNKNOWN_MODEL)
+        return JSONResponse(entry)
+
     async def submit(self, request: Request) -> Response:
         model_id = request.path_params["model_id"]
-        spec = self.emulator.registry.get(model_id)
+        spec = self.emulator.spec(model_id)
         if spec is None:
-            known = ", ".join(sorted(self.emulator.registry))
+            known = ", ".join(self.emulator.catalog.model_ids())
             message = f"unknown model id {model_id!r}; known: {known}"
             return answers.error(400, message, answers.UNKNOWN_MODEL)
         try:
@@ -218,8 +246,14 @@ class _Routes:
         def body(snap: Snapshot) -> Response:
             if answers.result_too_early(snap, dialect):
                 return answers.not_ready()
+            price = self.emulator.price(snap.job.model_id, snap.job.output.kind)
             found = answers.result(
-                _base_url(request), snap, wall, include_cost=include_cost, dialect=dialect
+                _base_url(request),
+                snap,
+                wall,
+                include_cost=include_cost,
+                price=price,
+                dialect=dialect,
             )
             return JSONResponse(found)
 

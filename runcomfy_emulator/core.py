@@ -1,9 +1,9 @@
 """The emulator's state and its decisions, apart from HTTP: the routes (``app.py``) translate.
 
-One :class:`Emulator` holds the registry it was handed, the job store, the faults, the
-counters and the input images. It is also the in-process control surface the
-:class:`~runcomfy_emulator.server.EmulatorServer` exposes to tests; everything on it is
-safe to call from another thread.
+One :class:`Emulator` holds the models it serves (the registry it was handed and a catalog
+listing's), the job store, the faults, the counters and the input files. It is also the
+in-process control surface the :class:`~runcomfy_emulator.server.EmulatorServer` exposes to
+tests; everything on it is safe to call from another thread.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from runcomfy_emulator.catalog import PRICES, Catalog, Loaded
 from runcomfy_emulator.clock import Clock, wall_time_of
 from runcomfy_emulator.dialects import DOCS, Dialect
 from runcomfy_emulator.faults import Fault, FaultBook
@@ -53,6 +54,7 @@ class Emulator:
         faults: Iterable[Fault] = (),
         probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
         dialect: Dialect = DOCS,
+        catalog: Loaded | None = None,
     ) -> None:
         if not token:
             raise ValueError("the emulator needs a non-empty token")
@@ -61,6 +63,7 @@ class Emulator:
         for spec in registry.values():
             check_sizes(spec)
         self.registry = registry
+        self.catalog = Catalog(registry, catalog)
         self.token = token
         self.probe_timeout = probe_timeout
         self.dialect = dialect
@@ -69,7 +72,7 @@ class Emulator:
         self.faults = FaultBook()
         self.faults.add(*faults)
         self.counters = Counters()
-        self.inputs = InputStore(registry, folder=inputs_dir)
+        self.inputs = InputStore(registry, folder=inputs_dir)  # the catalog has no examples
         self._http: httpx.AsyncClient | None = None
 
     def authorized(self, header: str | None) -> bool:
@@ -97,6 +100,16 @@ class Emulator:
             if not isinstance(facts, ProbeFailure) and facts.width and facts.height:
                 source = (facts.width, facts.height)
         return found, source
+
+    def spec(self, model_id: str) -> EndpointSpec | None:
+        """The spec of a model the emulator serves (registry or catalog), or None."""
+        return self.catalog.spec(model_id)
+
+    def price(self, model_id: str, kind: str) -> float:
+        """What a successful job costs: its catalog entry's price (made up for the registry's
+        models, as their entries say)."""
+        found = self.catalog.price(model_id)
+        return found if found is not None else PRICES[kind][0]
 
     def create_job(self, spec: EndpointSpec, payload: Mapping[str, Any], plan: OutputPlan) -> Job:
         """Queue a job; an armed job fault decides that it will fail, and how."""

@@ -27,10 +27,11 @@ result_failed   the next job created fails the documented odd way: status says  
                 ``completed`` while the result says ``failed``
 =============== =============================================================== ===============
 
-Routes: ``submit``, ``status``, ``result``, ``cancel`` (the API), ``upload`` (``PUT
-/inputs/...``), ``inputs`` (input image downloads, which the emulator's own probes make too),
-``files`` (output downloads), or ``*`` for the four API routes. The job kinds are taken when a
-job is created, so their route is ``submit`` (``*`` is accepted and means the same).
+Routes: ``submit``, ``status``, ``result``, ``cancel`` (the API), ``catalog`` (the three
+``GET /v1/models...`` routes), ``upload`` (``PUT /inputs/...``), ``inputs`` (input file
+downloads, which the emulator's own probes make too), ``files`` (output downloads), or ``*``
+for the four job routes of the API. The job kinds are taken when a job is created, so their
+route is ``submit`` (``*`` is accepted and means the same).
 
 Written as JSON, a fault is ``{"kind": "server_error", "route": "submit", "count": 2, "status":
 503}``; a list of them is accepted too. The command line also takes a short form, items
@@ -60,7 +61,7 @@ FaultKind = Literal[
     "job_failed",
     "result_failed",
 ]
-Route = Literal["submit", "status", "result", "cancel", "upload", "inputs", "files"]
+Route = Literal["submit", "status", "result", "cancel", "catalog", "upload", "inputs", "files"]
 
 KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 ROUTES: tuple[Route, ...] = get_args(Route)

@@ -14,6 +14,7 @@ returns only once the server accepts connections; ``stop`` waits for it to finis
 
 from __future__ import annotations
 
+import logging
 import secrets
 import socket
 import threading
@@ -26,6 +27,7 @@ from typing import Any
 import uvicorn
 
 from runcomfy_emulator.app import DEFAULT_TIMING, EmulatorApp, create_app
+from runcomfy_emulator.catalog import CatalogSource
 from runcomfy_emulator.clock import Clock
 from runcomfy_emulator.connections import ConnectionDropper
 from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
@@ -34,6 +36,8 @@ from runcomfy_emulator.faults import Fault, parse_faults
 from runcomfy_emulator.jobs import Seconds
 from runcomfy_emulator.stats import Stats
 from runcomfy_runtime.spec import EndpointSpec
+
+log = logging.getLogger("runcomfy_emulator")
 
 START_TIMEOUT = 30.0
 """Seconds ``start`` waits for the server to accept connections (generous: shared machines)."""
@@ -81,6 +85,8 @@ class EmulatorServer:
     """The emulator on 127.0.0.1 in a background thread; a context manager.
 
     ``token`` defaults to a fresh random one per server, so no test depends on a known secret.
+    ``catalog`` adds a listing's models (a path, or decoded entries); entries the engine
+    refuses are logged as warnings and listed in ``.emulator.catalog.refused``.
     Every control method is safe to call from the test's thread while the server runs.
     """
 
@@ -101,6 +107,7 @@ class EmulatorServer:
         probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
         log_level: str = "warning",
         dialect: str = "docs",
+        catalog: CatalogSource | None = None,
     ) -> None:
         self.registry = registry
         self.token = token if token is not None else secrets.token_urlsafe(24)
@@ -118,7 +125,10 @@ class EmulatorServer:
             probe_timeout=probe_timeout,
             dropper=self._dropper,
             dialect=dialect,
+            catalog=catalog,
         )
+        for line in self.emulator.catalog.refused:
+            log.warning("%s", line)
         self._host, self._port = host, port
         self._log_level = log_level
         self._server: uvicorn.Server | None = None
@@ -190,8 +200,12 @@ class EmulatorServer:
         return {"Authorization": f"Bearer {self.token}"}
 
     def example_payload(self, model_id: str) -> dict[str, Any]:
-        """The documented example of ``model_id``, its images served by this emulator."""
-        return example_payload(self.registry[model_id], self._require_url())
+        """The documented example of ``model_id`` (registry or catalog), its media served by
+        this emulator, required fields it leaves out filled."""
+        spec = self.emulator.spec(model_id)
+        if spec is None:
+            raise KeyError(model_id)
+        return example_payload(spec, self._require_url())
 
     def input_url(self, name: str) -> str:
         return input_url(self._require_url(), name)
