@@ -19,8 +19,15 @@ from runcomfy_emulator.catalog import PRICES, Catalog, Loaded
 from runcomfy_emulator.clock import Clock, wall_time_of
 from runcomfy_emulator.dialects import DOCS, Dialect
 from runcomfy_emulator.faults import Fault, FaultBook
+from runcomfy_emulator.fetching import FetchPolicy, GuardedTransport
 from runcomfy_emulator.inputs import InputStore
 from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Seconds, Timing
+from runcomfy_emulator.limits import (
+    DEFAULT_PROBE_TIMEOUT,
+    MAX_BODY_BYTES,
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOADS_TOTAL_BYTES,
+)
 from runcomfy_emulator.outputs import check_sizes
 from runcomfy_emulator.stats import Counters, Stats
 from runcomfy_runtime.errors import Problem
@@ -31,9 +38,7 @@ from runcomfy_runtime.schema.formats import media_check
 from runcomfy_runtime.spec import EndpointSpec
 from runcomfy_runtime.validation import schema_problems
 
-DEFAULT_PROBE_TIMEOUT = 3.0
-"""Seconds one input image may take to fetch: an unreachable URL becomes a problem in the
-422 answer promptly, instead of a submit that hangs."""
+__all__ = ["DEFAULT_PROBE_TIMEOUT", "Emulator"]
 
 is_image = media_check("image")
 
@@ -55,6 +60,9 @@ class Emulator:
         probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
         dialect: Dialect = DOCS,
         catalog: Loaded | None = None,
+        fetch_policy: FetchPolicy | None = None,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        max_uploads_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
     ) -> None:
         if not token:
             raise ValueError("the emulator needs a non-empty token")
@@ -72,7 +80,14 @@ class Emulator:
         self.faults = FaultBook()
         self.faults.add(*faults)
         self.counters = Counters()
-        self.inputs = InputStore(registry, folder=inputs_dir)  # the catalog has no examples
+        self.inputs = InputStore(  # the catalog has no examples: the registry's are enough
+            registry,
+            folder=inputs_dir,
+            max_upload_bytes=max_upload_bytes,
+            max_total_bytes=max_uploads_total_bytes,
+        )
+        self.fetch_policy = fetch_policy or FetchPolicy()
+        self.max_body_bytes = MAX_BODY_BYTES
         self._http: httpx.AsyncClient | None = None
 
     def authorized(self, header: str | None) -> bool:
@@ -87,8 +102,9 @@ class Emulator:
     ) -> tuple[list[Problem], tuple[int, int] | None]:
         """Every problem of the input (schema, then media rules) and the first image's size.
 
-        Images are fetched as the real service fetches them: over HTTP, each bounded by
-        ``probe_timeout``; an image that cannot be read is a problem, not an error.
+        Files are fetched as the real service fetches them: over HTTP, each bounded by
+        ``probe_timeout``, only where the fetch policy allows (``fetching.py``); a file that
+        cannot be read is a problem, not an error.
         """
         found = schema_problems(spec, payload)
         prober = Prober(AsyncFetcher(self._client()), timeout=self.probe_timeout)  # uploads change
@@ -151,9 +167,11 @@ class Emulator:
         self.inputs.clear_uploads()
 
     def _client(self) -> httpx.AsyncClient:
-        # trust_env=False: a proxy from the environment must not carry loopback fetches away.
+        # trust_env=False: a proxy from the environment must not carry loopback fetches away
+        # (nor get a transport of its own, past the guard).
         if self._http is None:
-            self._http = httpx.AsyncClient(trust_env=False)
+            transport = GuardedTransport(self.fetch_policy)
+            self._http = httpx.AsyncClient(transport=transport, trust_env=False)
         return self._http
 
     async def aclose(self) -> None:

@@ -21,15 +21,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from runcomfy_emulator.limits import MAX_UPLOAD_BYTES, MAX_UPLOADS_TOTAL_BYTES
 from runcomfy_emulator.samples import DEFAULT_SAMPLE, SAMPLES, Sample, stand_in
 from runcomfy_runtime.probe import ProbeFailure, facts_of_bytes
 from runcomfy_runtime.schema.formats import MEDIA_KINDS, MediaKind
 from runcomfy_runtime.spec import EndpointSpec
 
-__all__ = ["DEFAULT_SAMPLE", "MAX_UPLOAD_BYTES", "InputFile", "InputStore", "check_name"]
-
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
-"""Uploads larger than this are refused (413): the documented limits are 15 MB at most."""
+__all__ = [
+    "DEFAULT_SAMPLE",
+    "MAX_UPLOADS_TOTAL_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "InputFile",
+    "InputStore",
+    "NoRoom",
+    "check_name",
+]
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 MEDIA_TYPES: dict[str, str] = {
@@ -106,15 +112,38 @@ class InputFile:
     media_type: str
 
 
-class InputStore:
-    """Every input file the emulator serves. Thread-safe."""
+class NoRoom(Exception):
+    """An upload would take the uploads held past their total cap (answered 507)."""
 
-    def __init__(self, registry: Mapping[str, EndpointSpec], *, folder: Path | None = None) -> None:
+
+class InputStore:
+    """Every input file the emulator serves. Thread-safe.
+
+    Uploads are bounded one by one (``max_upload_bytes``) and all together
+    (``max_total_bytes``); defaults in ``limits.py``.
+    """
+
+    def __init__(
+        self,
+        registry: Mapping[str, EndpointSpec],
+        *,
+        folder: Path | None = None,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        max_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
+    ) -> None:
         if folder is not None and not folder.is_dir():
             raise ValueError(f"inputs folder {folder} is not a directory")
+        if not 0 < max_upload_bytes <= max_total_bytes:
+            raise ValueError(
+                "need 0 < max_upload_bytes <= max_total_bytes, got "
+                f"{max_upload_bytes} and {max_total_bytes}"
+            )
         self.folder = folder
+        self.max_upload_bytes = max_upload_bytes
+        self.max_total_bytes = max_total_bytes
         self._made = self._make(registry.values())
         self._uploads: dict[str, InputFile] = {}
+        self._held = 0  # bytes of all uploads
         self._lock = threading.Lock()
 
     @staticmethod
@@ -142,19 +171,40 @@ class InputStore:
         sample = self._made.get(name)
         return InputFile(sample.make(), sample.media_type) if sample is not None else None
 
+    def room_for(self, name: str) -> int:
+        """The most bytes an upload under ``name`` may have now: the per-file cap, or less
+        when the uploads held leave less room (replacing ``name`` frees its bytes)."""
+        with self._lock:
+            old = self._uploads.get(name)
+            free = self.max_total_bytes - self._held + (len(old.data) if old else 0)
+        return min(self.max_upload_bytes, free)
+
     def put(self, name: str, data: bytes, media_type: str | None = None) -> InputFile:
-        """Store an upload under ``name`` (replacing any), typed as given or guessed."""
+        """Store an upload under ``name`` (replacing any), typed as given or guessed.
+
+        ``ValueError`` for a bad name or a file over the per-file cap; :class:`NoRoom` when
+        the uploads held would pass their total cap.
+        """
         check_name(name)
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise ValueError(f"upload of {len(data)} bytes exceeds {MAX_UPLOAD_BYTES}")
+        if len(data) > self.max_upload_bytes:
+            raise ValueError(f"upload of {len(data)} bytes exceeds {self.max_upload_bytes}")
         stored = InputFile(data, media_type or media_type_of(name, data))
         with self._lock:
+            old = self._uploads.get(name)
+            held = self._held - (len(old.data) if old else 0) + len(data)
+            if held > self.max_total_bytes:
+                raise NoRoom(
+                    f"uploads are limited to {self.max_total_bytes} bytes in all; "
+                    f"{self._held} are held (a reset frees them)"
+                )
             self._uploads[name] = stored
+            self._held = held
         return stored
 
     def clear_uploads(self) -> None:
         with self._lock:
             self._uploads.clear()
+            self._held = 0
 
     def names(self) -> list[str]:
         """Every name served now, sorted."""

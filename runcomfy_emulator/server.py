@@ -34,6 +34,7 @@ from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
 from runcomfy_emulator.examples import example_payload, input_url
 from runcomfy_emulator.faults import Fault, parse_faults
 from runcomfy_emulator.jobs import Seconds
+from runcomfy_emulator.limits import MAX_UPLOAD_BYTES, MAX_UPLOADS_TOTAL_BYTES
 from runcomfy_emulator.stats import Stats
 from runcomfy_runtime.spec import EndpointSpec
 
@@ -86,7 +87,9 @@ class EmulatorServer:
 
     ``token`` defaults to a fresh random one per server, so no test depends on a known secret.
     ``catalog`` adds a listing's models (a path, or decoded entries); entries the engine
-    refuses are logged as warnings and listed in ``.emulator.catalog.refused``.
+    refuses are logged as warnings and listed in ``.emulator.catalog.refused``. Input files are
+    fetched only from this server's ``/inputs/`` and ``input_origins`` unless
+    ``allow_remote_inputs``.
     Every control method is safe to call from the test's thread while the server runs.
     """
 
@@ -108,6 +111,10 @@ class EmulatorServer:
         log_level: str = "warning",
         dialect: str = "docs",
         catalog: CatalogSource | None = None,
+        allow_remote_inputs: bool = False,
+        input_origins: Iterable[str] = (),
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        max_uploads_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
     ) -> None:
         self.registry = registry
         self.token = token if token is not None else secrets.token_urlsafe(24)
@@ -126,6 +133,10 @@ class EmulatorServer:
             dropper=self._dropper,
             dialect=dialect,
             catalog=catalog,
+            allow_remote_inputs=allow_remote_inputs,
+            input_origins=input_origins,
+            max_upload_bytes=max_upload_bytes,
+            max_uploads_total_bytes=max_uploads_total_bytes,
         )
         for line in self.emulator.catalog.refused:
             log.warning("%s", line)
@@ -144,6 +155,7 @@ class EmulatorServer:
         self._socket = bind(self._host, self._port)
         host, port = self._socket.getsockname()[:2]
         self.url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+        self.emulator.fetch_policy.own_port(port)
         self._server = build_server(self.app, self._dropper, log_level=self._log_level)
         server, sock = self._server, self._socket
         self._thread = threading.Thread(

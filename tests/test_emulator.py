@@ -308,33 +308,41 @@ def test_schema_and_media_problems_are_answered_together(
     assert any(path == "width×height" for path, _ in found)
 
 
-def test_a_body_that_is_not_json_is_a_problem(api: httpx.Client) -> None:
+def test_a_body_that_is_not_json_is_a_bad_request(api: httpx.Client) -> None:
     response = api.post(f"/v1/models/{TEXT_TO_IMAGE}", content=b"{not json")
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.json()["error_message"].startswith("invalid request body: the body is not")
     assert response.json()["detail"][0]["path"] == ""
 
 
-def test_an_unreachable_image_is_a_problem_not_a_hang(
-    emulator: EmulatorServer, api: httpx.Client
-) -> None:
-    refused = f"http://127.0.0.1:{closed_port()}/input.jpg"
-    missing = emulator.input_url("no-such-image.jpg")
-    response = api.post(
-        f"/v1/models/{EDIT}", json={"prompt": "x", "image_urls": [refused, missing]}
-    )
+def test_an_unreachable_image_is_a_problem_not_a_hang() -> None:
+    port = closed_port()
+    origin = f"http://127.0.0.1:{port}"
+    with EmulatorServer(REGISTRY, input_origins=[origin], probe_timeout=5.0) as emulator:
+        refused = f"{origin}/input.jpg"
+        missing = emulator.input_url("no-such-image.jpg")
+        with client_for(emulator) as api:
+            payload = {"prompt": "x", "image_urls": [refused, missing]}
+            response = api.post(f"/v1/models/{EDIT}", json=payload)
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert [p["path"] for p in detail] == ["image_urls[0]", "image_urls[1]"]
     assert detail[0]["message"].startswith("could not read the image: connection failed")
+    assert "fetches only" not in detail[0]["message"]  # allowed, and really unreachable
     assert detail[1]["message"] == "could not read the image: HTTP 404"
 
 
-def test_an_image_host_that_never_answers_times_out_into_a_problem(api: httpx.Client) -> None:
+def test_an_image_host_that_never_answers_times_out_into_a_problem() -> None:
     with socket.socket() as silent:  # accepts connections (the backlog) but never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
-        url = f"http://127.0.0.1:{silent.getsockname()[1]}/input.jpg"
-        response = api.post(f"/v1/models/{EDIT}", json={"prompt": "x", "image_urls": [url]})
+        origin = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with (
+            EmulatorServer(REGISTRY, input_origins=[origin], probe_timeout=1.0) as emulator,
+            client_for(emulator) as api,
+        ):
+            payload = {"prompt": "x", "image_urls": [f"{origin}/input.jpg"]}
+            response = api.post(f"/v1/models/{EDIT}", json=payload)
     assert response.status_code == 422
     assert response.json()["detail"][0]["message"].startswith("could not read the image: timed out")
 
@@ -686,7 +694,7 @@ def test_concurrent_submits_each_create_one_job(
 
 def test_the_command_line_serves_with_the_token_from_the_environment(tmp_path: Path) -> None:
     env = {**os.environ, "RUNCOMFY_EMULATOR_TOKEN": "t0ken-from-env"}
-    command = [sys.executable, "-m", "runcomfy_emulator", "--port", "0"]
+    command = [sys.executable, "-m", "runcomfy", "emulator", "--port", "0"]
     command += ["--faults", "status:server_error=503", "--inputs", str(tmp_path)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:
