@@ -339,7 +339,7 @@ class _Routes:
         name: str = request.path_params["name"]
         found = await run_in_threadpool(self.emulator.inputs.get, name)
         if found is None:
-            return answers.error(404, f"no input image {name!r}")
+            return answers.error(404, f"no input file {name!r}")
         return bytes_response(request, found.data, found.media_type)
 
     async def upload(self, request: Request) -> Response:

@@ -17,7 +17,11 @@ submitted. Here the schedule is kept as it grows instead:
 * a cancel re-plans only the jobs submitted after the cancelled one, from the workers' state
   saved when it was placed, skipping jobs cancelled before (a "next job not cancelled" table
   with path compression), and stops as soon as the workers' state is what it was before
-  (nothing later can change then).
+  (nothing later can change then). Cancelling the head of a long queue re-plans the queue
+  behind it: that cost is the queue's, never the history's.
+
+Each job keeps the workers' free times from before it was placed (``workers`` numbers), so a
+re-plan can start there.
 
 A re-plan never moves a job later, never moves a waiting job's start before the cancel (the
 past is not rewritten) and leaves jobs that already started where they are. With one queue

@@ -702,6 +702,9 @@ def test_the_command_line_serves_with_the_token_from_the_environment(tmp_path: P
         first = process.stdout.readline()
         assert first.startswith("RunComfy Model API emulator at http://127.0.0.1:"), first
         url = first.rsplit(" ", 1)[1].strip()
+        assert process.stdout.readline().strip() == f"export RUNCOMFY_BASE_URL={url}"
+        token_line = process.stdout.readline().strip()  # the secret itself is not printed
+        assert token_line.startswith('export RUNCOMFY_API_TOKEN="$RUNCOMFY_EMULATOR_TOKEN"')
         headers = {"Authorization": "Bearer t0ken-from-env"}
         with httpx.Client(base_url=url, headers=headers, trust_env=False, timeout=30) as client:
             assert client.get("/v1/requests/x/status").status_code == 503  # the armed fault
