@@ -1,7 +1,7 @@
 """The bodies the emulator answers with, shaped as the wire contract says (DESIGN.md).
 
-Pure functions of a job snapshot and the base URL, so each shape is written once and the
-routes only choose which one to send.
+Pure functions of a job snapshot, the base URL and the dialect (``dialects.py``), so each
+shape is written once, in the documented words, and the routes only choose which one to send.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from runcomfy_emulator.dialects import DOCS, RESULT_NOT_READY, Dialect
 from runcomfy_emulator.jobs import Job, Snapshot
 from runcomfy_emulator.outputs import EXTENSIONS
 from runcomfy_runtime.errors import Problem
@@ -19,9 +20,7 @@ from runcomfy_runtime.errors import Problem
 UNKNOWN_MODEL = 400001
 BAD_TOKEN = 400004
 UNKNOWN_REQUEST = 404001
-
-PRICES_USD = {"image": 0.03, "video": 0.40}
-"""Made-up prices for ``include_cost``: RunComfy's real prices are not documented here."""
+PERMISSION_DENIED_200 = 403003
 
 WallTime = Callable[[float], float]
 
@@ -62,7 +61,8 @@ def submitted(base_url: str, job: Job) -> dict[str, Any]:
 
 
 def status_word(snapshot: Snapshot) -> str:
-    """What the status call says: a failed job says ``failed``, or ``completed`` (the quirk)."""
+    """What the status call says, in the documented words: a failed job says ``failed``, or
+    ``completed`` (the quirk)."""
     if snapshot.phase == "finished":
         return snapshot.job.failure or "completed"
     return snapshot.phase
@@ -75,9 +75,14 @@ def result_word(snapshot: Snapshot) -> str:
     return snapshot.phase
 
 
-def status(base_url: str, snapshot: Snapshot) -> dict[str, Any]:
+def succeeded(snapshot: Snapshot) -> bool:
+    """Whether the job produced its output (its file may be downloaded)."""
+    return result_word(snapshot) == "succeeded"
+
+
+def status(base_url: str, snapshot: Snapshot, dialect: Dialect = DOCS) -> dict[str, Any]:
     rid = snapshot.job.request_id
-    body: dict[str, Any] = {"request_id": rid, "status": status_word(snapshot)}
+    body: dict[str, Any] = {"request_id": rid, "status": dialect.say(status_word(snapshot))}
     if snapshot.queue_position is not None:
         body["queue_position"] = snapshot.queue_position
     body["status_url"] = request_url(base_url, rid, "status")
@@ -86,26 +91,43 @@ def status(base_url: str, snapshot: Snapshot) -> dict[str, Any]:
 
 
 def result(
-    base_url: str, snapshot: Snapshot, wall: WallTime, *, include_cost: bool
+    base_url: str,
+    snapshot: Snapshot,
+    wall: WallTime,
+    *,
+    include_cost: bool,
+    price: float = 0.0,
+    dialect: Dialect = DOCS,
 ) -> dict[str, Any]:
+    """The result body; ``price`` is what a success costs (``include_cost``)."""
     job = snapshot.job
     word = result_word(snapshot)
-    body: dict[str, Any] = {"request_id": job.request_id, "status": word}
+    body: dict[str, Any] = {"request_id": job.request_id, "status": dialect.say(word)}
     if word == "succeeded":
         body["output"] = {job.output.kind: f"{base_url}/files/{file_name(job)}"}
     body["created_at"] = _iso(wall(job.created))
     body["finished_at"] = _iso(wall(snapshot.finished)) if snapshot.finished is not None else None
     body["error"] = job.failure_message if word == "failed" else None
     if include_cost:
-        body["cost"] = PRICES_USD[job.output.kind] if word == "succeeded" else 0.0
+        body["cost"] = price if word == "succeeded" else 0.0
     return body
 
 
-def cancelled(snapshot: Snapshot, done: bool) -> dict[str, Any]:
+def result_too_early(snapshot: Snapshot, dialect: Dialect) -> bool:
+    """Whether the dialect refuses this result call: the job has not ended yet."""
+    return dialect.early_result_refused and snapshot.phase in ("in_queue", "in_progress")
+
+
+def not_ready() -> JSONResponse:
+    """The variants' answer to a result asked for too early: keep polling."""
+    return error(400, "result not ready", RESULT_NOT_READY)
+
+
+def cancelled(snapshot: Snapshot, done: bool, dialect: Dialect = DOCS) -> dict[str, Any]:
     return {
         "request_id": snapshot.job.request_id,
-        "status": status_word(snapshot),
-        "outcome": "cancelled" if done else "not_cancellable",
+        "status": dialect.say(status_word(snapshot)),
+        "outcome": dialect.queued_cancel_outcome if done else "not_cancellable",
     }
 
 

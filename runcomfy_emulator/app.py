@@ -2,32 +2,50 @@
 
 API (token required)::
 
+    GET  /v1/models                           catalog     200 {"models", "total"} | 400 | 401
+         ?search=&category=&kind=&include_schema=true&limit=(50; at most 200)&offset=
+    GET  /v1/models/categories                categories  200 {"categories"} | 401
+    GET  /v1/models/{model_id}                model       200 entry | 401 | 404 400001
     POST /v1/models/{model_id}                submit      200 | 400 400001 | 401 400004 | 422
+                                                          | 400 bad JSON | 413 past 64 MiB
     GET  /v1/requests/{id}/status             status      200 | 401 | 404 404001
     GET  /v1/requests/{id}/result             result      200 | 401 | 404 404001
+                                                          (variants: 400 400005 until it ends)
     POST /v1/requests/{id}/cancel             cancel      202 | 401 | 404 404001
+
+The words of the answers follow the dialect (``--dialect``; ``dialects.py``)::
+
+    dialect   queued    running      cancelled  success result  early result  cancel outcome
+    docs      in_queue  in_progress  cancelled  succeeded       200, status   cancelled
+    variants  pending   processing   canceled   completed       400 400005    cancellation_requested
 
 Files::
 
-    GET  /files/{request_id}.png|.mp4         outputs, once the job succeeded (no token)
-    GET  /inputs                              the input images served, as JSON (no token)
-    GET  /inputs/{name}                       an input image (no token; honours Range)
-    PUT  /inputs/{name}                       upload an input image (token): 201 {"url", ...}
+    GET  /files/{request_id}.png|.mp4|.wav    outputs, once the job succeeded (no token)
+    GET  /inputs                              the input files served, as JSON (no token)
+    GET  /inputs/{name}                       an input file (no token; honours Range)
+    PUT  /inputs/{name}                       upload an input file (token): 201 {"url", ...}
+                                              | 400 bad name | 413 past 64 MiB (counted as it
+                                              arrives) | 507 past 256 MiB for all uploads
 
 Control (token required; see ``faults.py`` for the fault format)::
 
     GET/POST/DELETE /_emulator/faults         list / arm (an object or a list) / disarm all
     POST /_emulator/reset                     forget jobs, faults, counts, uploads; the body
-                                              may set queue_seconds, run_seconds, workers
+                                              may set queue_seconds, run_seconds (a number or
+                                              a [low, high] range), workers, seed
     GET  /_emulator/stats                     {"jobs_created", "submits", "requests", ...}
 
-Faults fire before anything else is looked at, as a gateway's would.
+Faults fire before anything else is looked at, as a gateway's would. A body that is not
+strict JSON (not UTF-8, NaN, nested past 64 levels...) is a 400 on every route that reads one
+(``bodies.py``); a client that hangs up mid-request is one line in the log. Limits live in
+``limits.py``. The emulator fetches input URLs only from its own ``/inputs/`` unless told
+(``fetching.py``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -36,24 +54,31 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from runcomfy_emulator import answers
+from runcomfy_emulator.bodies import BadJson, TooLarge, parse_json, read_capped
+from runcomfy_emulator.catalog import CatalogSource, load_source, query_of
 from runcomfy_emulator.clock import Clock
-from runcomfy_emulator.connections import ConnectionDropper, DropConnection
+from runcomfy_emulator.connections import ConnectionDropper
 from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
+from runcomfy_emulator.dialects import dialect_named
 from runcomfy_emulator.examples import input_url
+from runcomfy_emulator.fault_actions import ACTIONS, Hit
 from runcomfy_emulator.faults import Fault, faults_from_json
-from runcomfy_emulator.inputs import MAX_UPLOAD_BYTES, check_name
-from runcomfy_emulator.jobs import Snapshot, Timing
+from runcomfy_emulator.fetching import FetchPolicy
+from runcomfy_emulator.inputs import NoRoom, check_name
+from runcomfy_emulator.jobs import Seconds, Snapshot, Timing
+from runcomfy_emulator.limits import MAX_UPLOAD_BYTES, MAX_UPLOADS_TOTAL_BYTES
 from runcomfy_emulator.outputs import MEDIA_TYPES, plan_output, render
 from runcomfy_emulator.ranges import bytes_response
 from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.spec import EndpointSpec
 
 Handler = Callable[[Request], Awaitable[Response]]
+log = logging.getLogger("runcomfy_emulator")
 
 DEFAULT_TIMING = Timing()
 
@@ -68,29 +93,46 @@ def create_app(
     registry: Mapping[str, EndpointSpec],
     *,
     token: str,
-    queue_seconds: float = DEFAULT_TIMING.queue_seconds,
-    run_seconds: float = DEFAULT_TIMING.run_seconds,
+    queue_seconds: Seconds = DEFAULT_TIMING.queue_seconds,
+    run_seconds: Seconds = DEFAULT_TIMING.run_seconds,
     workers: int = DEFAULT_TIMING.workers,
+    seed: int = DEFAULT_TIMING.seed,
     clock: Clock = time.monotonic,
     inputs_dir: Path | None = None,
     faults: Iterable[Fault] = (),
     probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
     dropper: ConnectionDropper | None = None,
+    dialect: str = "docs",
+    catalog: CatalogSource | None = None,
+    allow_remote_inputs: bool = False,
+    input_origins: Iterable[str] = (),
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    max_uploads_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
 ) -> EmulatorApp:
     """An ASGI app emulating the Model API for the endpoints of ``registry``.
 
     ``dropper`` lets drop faults hang up without a byte of answer; the server module attaches
     it to uvicorn. Without it, a drop still reaches the client as a transport error (see
-    ``connections.py``).
+    ``connections.py``). ``dialect`` words the answers (``dialects.py``: ``docs`` or
+    ``variants``). ``catalog`` adds the models of a listing (a file, or decoded entries;
+    ``catalog.py``); entries the engine refuses are listed in ``app.emulator.catalog.refused``.
+    The emulator fetches only its own ``/inputs/`` files and ``input_origins`` unless
+    ``allow_remote_inputs`` (``fetching.py``); uploads are capped one by one and in all
+    (``limits.py``).
     """
     emulator = Emulator(
         registry,
         token=token,
-        timing=Timing(queue_seconds, run_seconds, workers),
+        timing=Timing(queue_seconds, run_seconds, workers, seed),
         clock=clock,
         inputs_dir=inputs_dir,
         faults=faults,
         probe_timeout=probe_timeout,
+        dialect=dialect_named(dialect),
+        catalog=load_source(catalog) if catalog is not None else None,
+        fetch_policy=FetchPolicy(allow_remote=allow_remote_inputs, origins=input_origins),
+        max_upload_bytes=max_upload_bytes,
+        max_uploads_total_bytes=max_uploads_total_bytes,
     )
     routes = _Routes(emulator, dropper)
 
@@ -121,18 +163,25 @@ class _Routes:
         def api(route: str, handler: Handler) -> Handler:
             return faulted(route, guarded(handler))  # faults first, as a gateway's would
 
+        def route(path: str, handler: Handler, *, methods: list[str]) -> Route:
+            # a client gone mid-request is one line in the log, never a traceback
+            return Route(path, _tolerant(handler), methods=methods)
+
         return [
-            Route("/v1/models/{model_id:path}", api("submit", self.submit), methods=["POST"]),
-            Route("/v1/requests/{rid}/status", api("status", self.status), methods=["GET"]),
-            Route("/v1/requests/{rid}/result", api("result", self.result), methods=["GET"]),
-            Route("/v1/requests/{rid}/cancel", api("cancel", self.cancel), methods=["POST"]),
-            Route("/files/{name}", faulted("files", self.output_file), methods=["GET"]),
-            Route("/inputs", self.input_list, methods=["GET"]),
-            Route("/inputs/{name}", faulted("inputs", self.input_file), methods=["GET"]),
-            Route("/inputs/{name}", api("upload", self.upload), methods=["PUT"]),
-            Route("/_emulator/faults", guarded(self.faults), methods=["GET", "POST", "DELETE"]),
-            Route("/_emulator/reset", guarded(self.reset), methods=["POST"]),
-            Route("/_emulator/stats", guarded(self.stats), methods=["GET"]),
+            route("/v1/models", api("catalog", self.models), methods=["GET"]),
+            route("/v1/models/categories", api("catalog", self.categories), methods=["GET"]),
+            route("/v1/models/{model_id:path}", api("catalog", self.model), methods=["GET"]),
+            route("/v1/models/{model_id:path}", api("submit", self.submit), methods=["POST"]),
+            route("/v1/requests/{rid}/status", api("status", self.status), methods=["GET"]),
+            route("/v1/requests/{rid}/result", api("result", self.result), methods=["GET"]),
+            route("/v1/requests/{rid}/cancel", api("cancel", self.cancel), methods=["POST"]),
+            route("/files/{name}", faulted("files", self.output_file), methods=["GET"]),
+            route("/inputs", self.input_list, methods=["GET"]),
+            route("/inputs/{name}", faulted("inputs", self.input_file), methods=["GET"]),
+            route("/inputs/{name}", api("upload", self.upload), methods=["PUT"]),
+            route("/_emulator/faults", guarded(self.faults), methods=["GET", "POST", "DELETE"]),
+            route("/_emulator/reset", guarded(self.reset), methods=["POST"]),
+            route("/_emulator/stats", guarded(self.stats), methods=["GET"]),
         ]
 
     # -- wrappers --------------------------------------------------------------------------
@@ -145,20 +194,8 @@ class _Routes:
             fault = self.emulator.faults.take(route)
             if fault is None:
                 return await handler(request)
-            if fault.kind == "delay":
-                await asyncio.sleep(fault.seconds)
-                return await handler(request)
-            if fault.kind == "server_error":
-                return answers.error(fault.status, f"emulated server error on {route}")
-            if fault.kind == "rate_limit":
-                response = answers.error(429, f"emulated rate limit on {route}")
-                response.headers["Retry-After"] = f"{fault.retry_after:g}"
-                return response
-            if fault.kind in ("drop_after", "garble_after"):
-                await handler(request)
-            if fault.kind == "garble_after":
-                return Response(fault.body, media_type="application/json")
-            return DropConnection(self.dropper)
+            hit = Hit(fault, route, request, handler, self.dropper)
+            return await ACTIONS[fault.kind](hit)
 
         return endpoint
 
@@ -181,18 +218,36 @@ class _Routes:
 
     # -- the API ---------------------------------------------------------------------------
 
+    async def models(self, request: Request) -> Response:
+        try:
+            query = query_of(request.query_params)
+        except ValueError as e:
+            return answers.error(400, str(e))
+        return JSONResponse(self.emulator.catalog.listing(query))
+
+    async def categories(self, request: Request) -> Response:
+        return JSONResponse({"categories": self.emulator.catalog.categories()})
+
+    async def model(self, request: Request) -> Response:
+        model_id = request.path_params["model_id"]
+        entry = self.emulator.catalog.entry(model_id)
+        if entry is None:
+            return answers.error(404, f"unknown model id {model_id!r}", answers.UNKNOWN_MODEL)
+        return JSONResponse(entry)
+
     async def submit(self, request: Request) -> Response:
         model_id = request.path_params["model_id"]
-        spec = self.emulator.registry.get(model_id)
+        spec = self.emulator.spec(model_id)
         if spec is None:
-            known = ", ".join(sorted(self.emulator.registry))
+            known = ", ".join(self.emulator.catalog.model_ids())
             message = f"unknown model id {model_id!r}; known: {known}"
             return answers.error(400, message, answers.UNKNOWN_MODEL)
-        try:
-            payload = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError) as e:
-            problem = Problem("", f"the body must be a JSON object ({e})")
-            return answers.problems_answer(model_id, [problem])
+        own = request.scope.get("server")
+        if own:  # the port it came in on: the emulator's own /inputs/ there may be fetched
+            self.emulator.fetch_policy.own_port(int(own[1]))
+        payload = await self._json_body(request)
+        if isinstance(payload, Response):
+            return payload
         problems, source = await self.emulator.problems(spec, payload)
         if problems:
             return answers.problems_answer(model_id, problems)
@@ -204,14 +259,30 @@ class _Routes:
         return JSONResponse(answers.submitted(_base_url(request), job))
 
     async def status(self, request: Request) -> Response:
-        return await self._with_job(request, lambda snap: answers.status(_base_url(request), snap))
+        dialect = self.emulator.dialect
+
+        def body(snap: Snapshot) -> Response:
+            return JSONResponse(answers.status(_base_url(request), snap, dialect))
+
+        return await self._with_job(request, body)
 
     async def result(self, request: Request) -> Response:
         include_cost = request.query_params.get("include_cost", "").lower() in ("true", "1")
+        dialect, wall = self.emulator.dialect, self.emulator.wall
 
-        def body(snap: Snapshot) -> dict[str, Any]:
-            wall = self.emulator.wall
-            return answers.result(_base_url(request), snap, wall, include_cost=include_cost)
+        def body(snap: Snapshot) -> Response:
+            if answers.result_too_early(snap, dialect):
+                return answers.not_ready()
+            price = self.emulator.price(snap.job.model_id, snap.job.output.kind)
+            found = answers.result(
+                _base_url(request),
+                snap,
+                wall,
+                include_cost=include_cost,
+                price=price,
+                dialect=dialect,
+            )
+            return JSONResponse(found)
 
         return await self._with_job(request, body)
 
@@ -220,15 +291,28 @@ class _Routes:
         if found is None:
             return _unknown_request(request)
         snapshot, done = found
-        return JSONResponse(answers.cancelled(snapshot, done), status_code=202)
+        body = answers.cancelled(snapshot, done, self.emulator.dialect)
+        return JSONResponse(body, status_code=202)
 
-    async def _with_job(
-        self, request: Request, body: Callable[[Snapshot], dict[str, Any]]
-    ) -> Response:
+    async def _json_body(self, request: Request) -> Any:
+        """The request's JSON, read within the body cap; an error answer instead (413, 400)."""
+        cap = self.emulator.max_body_bytes
+        if _declared(request) > cap:
+            return answers.error(413, f"request bodies are limited to {cap} bytes")
+        try:
+            raw = await read_capped(request.stream(), cap)
+            return parse_json(raw) if raw.strip() else None
+        except TooLarge:
+            return answers.error(413, f"request bodies are limited to {cap} bytes")
+        except BadJson as e:
+            detail = [{"path": "", "message": str(e), "value": None, "fact": None}]
+            return answers.error(400, f"invalid request body: {e}", detail=detail)
+
+    async def _with_job(self, request: Request, body: Callable[[Snapshot], Response]) -> Response:
         snapshot = self.emulator.jobs.snapshot(request.path_params["rid"])
         if snapshot is None:
             return _unknown_request(request)
-        return JSONResponse(body(snapshot))
+        return body(snapshot)
 
     # -- files -----------------------------------------------------------------------------
 
@@ -238,7 +322,7 @@ class _Routes:
         snapshot = self.emulator.jobs.snapshot(rid)
         if (
             snapshot is None
-            or answers.result_word(snapshot) != "succeeded"
+            or not answers.succeeded(snapshot)
             or name != answers.file_name(snapshot.job)
         ):
             return answers.error(404, f"no output file {name!r} (yet)")
@@ -255,7 +339,7 @@ class _Routes:
         name: str = request.path_params["name"]
         found = await run_in_threadpool(self.emulator.inputs.get, name)
         if found is None:
-            return answers.error(404, f"no input image {name!r}")
+            return answers.error(404, f"no input file {name!r}")
         return bytes_response(request, found.data, found.media_type)
 
     async def upload(self, request: Request) -> Response:
@@ -264,15 +348,20 @@ class _Routes:
             check_name(name)
         except ValueError as e:
             return answers.error(400, str(e))
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
-            return answers.error(413, f"uploads are limited to {MAX_UPLOAD_BYTES} bytes")
-        data = await request.body()
-        media_type = request.headers.get("content-type")
+        inputs = self.emulator.inputs
+        room = inputs.room_for(name)
         try:
-            stored = self.emulator.inputs.put(name, data, media_type or None)
-        except ValueError as e:
-            return answers.error(413, str(e))
+            if _declared(request) > room:
+                raise TooLarge(room)
+            data = await read_capped(request.stream(), room)  # counted as it arrives
+            stored = inputs.put(name, data, request.headers.get("content-type") or None)
+        except TooLarge:
+            if room < inputs.max_upload_bytes:
+                message = f"uploads are limited to {inputs.max_total_bytes} bytes in all"
+                return answers.error(507, message + "; a reset frees them")
+            return answers.error(413, f"uploads are limited to {inputs.max_upload_bytes} bytes")
+        except NoRoom as e:  # another upload took the room while this one arrived
+            return answers.error(507, str(e))
         url = input_url(_base_url(request), name)
         body = {"name": name, "url": url, "size_bytes": len(data), "media_type": stored.media_type}
         return JSONResponse(body, status_code=201)
@@ -282,8 +371,11 @@ class _Routes:
     async def faults(self, request: Request) -> Response:
         book = self.emulator.faults
         if request.method == "POST":
+            given = await self._json_body(request)
+            if isinstance(given, Response):
+                return given
             try:
-                book.add(*faults_from_json(await request.json()))
+                book.add(*faults_from_json(given))
             except ValueError as e:
                 return answers.error(400, f"invalid fault: {e}")
         elif request.method == "DELETE":
@@ -291,30 +383,54 @@ class _Routes:
         return JSONResponse({"faults": book.pending()})
 
     async def reset(self, request: Request) -> Response:
-        raw = await request.body()
+        given = await self._json_body(request)
+        if isinstance(given, Response):
+            return given
+        given = {} if given is None else given
         try:
-            given = json.loads(raw) if raw.strip() else {}
             if not isinstance(given, dict):
                 raise ValueError("the body must be a JSON object")
-            unknown = set(given) - {"queue_seconds", "run_seconds", "workers"}
+            unknown = set(given) - {"queue_seconds", "run_seconds", "workers", "seed"}
             if unknown:
                 raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+            for name in ("queue_seconds", "run_seconds"):
+                if isinstance(given.get(name), list):  # a range, as JSON writes it
+                    given[name] = tuple(given[name])
             self.emulator.reset(**given)
         except (ValueError, TypeError) as e:
             return answers.error(400, f"invalid reset: {e}")
-        timing = self.emulator.jobs.timing
-        return JSONResponse(
-            {
-                "queue_seconds": timing.queue_seconds,
-                "run_seconds": timing.run_seconds,
-                "workers": timing.workers,
-            }
-        )
+        return JSONResponse(self.emulator.jobs.timing.to_dict())
 
     async def stats(self, request: Request) -> Response:
         body = self.emulator.stats().to_dict()
         body["faults_pending"] = self.emulator.faults.pending()
         return JSONResponse(body)
+
+
+def _declared(request: Request) -> int:
+    """The body's declared length (0 when none is declared or it is unreadable)."""
+    declared = request.headers.get("content-length", "")
+    return int(declared) if declared.isdigit() else 0
+
+
+def _tolerant(handler: Handler) -> Handler:
+    """A client that hangs up mid-request is logged in one line; nothing is answered."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ClientDisconnect:
+            host, port = request.client or ("?", 0)
+            log.info(
+                "client %s:%s disconnected during %s %s; nothing answered",
+                host,
+                port,
+                request.method,
+                request.url.path,
+            )
+            return Response(status_code=499)  # never sent: the connection is gone
+
+    return endpoint
 
 
 def _unknown_request(request: Request) -> Response:

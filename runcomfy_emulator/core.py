@@ -1,9 +1,9 @@
 """The emulator's state and its decisions, apart from HTTP: the routes (``app.py``) translate.
 
-One :class:`Emulator` holds the registry it was handed, the job store, the faults, the
-counters and the input images. It is also the in-process control surface the
-:class:`~runcomfy_emulator.server.EmulatorServer` exposes to tests; everything on it is
-safe to call from another thread.
+One :class:`Emulator` holds the models it serves (the registry it was handed and a catalog
+listing's), the job store, the faults, the counters and the input files. It is also the
+in-process control surface the :class:`~runcomfy_emulator.server.EmulatorServer` exposes to
+tests; everything on it is safe to call from another thread.
 """
 
 from __future__ import annotations
@@ -15,10 +15,19 @@ from typing import Any
 
 import httpx
 
+from runcomfy_emulator.catalog import PRICES, Catalog, Loaded
 from runcomfy_emulator.clock import Clock, wall_time_of
+from runcomfy_emulator.dialects import DOCS, Dialect
 from runcomfy_emulator.faults import Fault, FaultBook
+from runcomfy_emulator.fetching import FetchPolicy, GuardedTransport
 from runcomfy_emulator.inputs import InputStore
-from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Timing
+from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Seconds, Timing
+from runcomfy_emulator.limits import (
+    DEFAULT_PROBE_TIMEOUT,
+    MAX_BODY_BYTES,
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOADS_TOTAL_BYTES,
+)
 from runcomfy_emulator.outputs import check_sizes
 from runcomfy_emulator.stats import Counters, Stats
 from runcomfy_runtime.errors import Problem
@@ -29,9 +38,7 @@ from runcomfy_runtime.schema.formats import media_check
 from runcomfy_runtime.spec import EndpointSpec
 from runcomfy_runtime.validation import schema_problems
 
-DEFAULT_PROBE_TIMEOUT = 3.0
-"""Seconds one input image may take to fetch: an unreachable URL becomes a problem in the
-422 answer promptly, instead of a submit that hangs."""
+__all__ = ["DEFAULT_PROBE_TIMEOUT", "Emulator"]
 
 is_image = media_check("image")
 
@@ -51,6 +58,11 @@ class Emulator:
         inputs_dir: Path | None = None,
         faults: Iterable[Fault] = (),
         probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
+        dialect: Dialect = DOCS,
+        catalog: Loaded | None = None,
+        fetch_policy: FetchPolicy | None = None,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        max_uploads_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
     ) -> None:
         if not token:
             raise ValueError("the emulator needs a non-empty token")
@@ -59,14 +71,23 @@ class Emulator:
         for spec in registry.values():
             check_sizes(spec)
         self.registry = registry
+        self.catalog = Catalog(registry, catalog)
         self.token = token
         self.probe_timeout = probe_timeout
+        self.dialect = dialect
         self.jobs = JobStore(clock, timing)
         self.wall = wall_time_of(clock)
         self.faults = FaultBook()
         self.faults.add(*faults)
         self.counters = Counters()
-        self.inputs = InputStore(registry, folder=inputs_dir)
+        self.inputs = InputStore(  # the catalog has no examples: the registry's are enough
+            registry,
+            folder=inputs_dir,
+            max_upload_bytes=max_upload_bytes,
+            max_total_bytes=max_uploads_total_bytes,
+        )
+        self.fetch_policy = fetch_policy or FetchPolicy()
+        self.max_body_bytes = MAX_BODY_BYTES
         self._http: httpx.AsyncClient | None = None
 
     def authorized(self, header: str | None) -> bool:
@@ -81,8 +102,9 @@ class Emulator:
     ) -> tuple[list[Problem], tuple[int, int] | None]:
         """Every problem of the input (schema, then media rules) and the first image's size.
 
-        Images are fetched as the real service fetches them: over HTTP, each bounded by
-        ``probe_timeout``; an image that cannot be read is a problem, not an error.
+        Files are fetched as the real service fetches them: over HTTP, each bounded by
+        ``probe_timeout``, only where the fetch policy allows (``fetching.py``); a file that
+        cannot be read is a problem, not an error.
         """
         found = schema_problems(spec, payload)
         prober = Prober(AsyncFetcher(self._client()), timeout=self.probe_timeout)  # uploads change
@@ -94,6 +116,16 @@ class Emulator:
             if not isinstance(facts, ProbeFailure) and facts.width and facts.height:
                 source = (facts.width, facts.height)
         return found, source
+
+    def spec(self, model_id: str) -> EndpointSpec | None:
+        """The spec of a model the emulator serves (registry or catalog), or None."""
+        return self.catalog.spec(model_id)
+
+    def price(self, model_id: str, kind: str) -> float:
+        """What a successful job costs: its catalog entry's price (made up for the registry's
+        models, as their entries say)."""
+        found = self.catalog.price(model_id)
+        return found if found is not None else PRICES[kind][0]
 
     def create_job(self, spec: EndpointSpec, payload: Mapping[str, Any], plan: OutputPlan) -> Job:
         """Queue a job; an armed job fault decides that it will fail, and how."""
@@ -116,9 +148,10 @@ class Emulator:
     def reset(
         self,
         *,
-        queue_seconds: float | None = None,
-        run_seconds: float | None = None,
+        queue_seconds: Seconds | None = None,
+        run_seconds: Seconds | None = None,
         workers: int | None = None,
+        seed: int | None = None,
     ) -> None:
         """Back to start-up: no jobs, faults, counts or uploads; optionally new timings."""
         now = self.jobs.timing
@@ -126,6 +159,7 @@ class Emulator:
             now.queue_seconds if queue_seconds is None else queue_seconds,
             now.run_seconds if run_seconds is None else run_seconds,
             now.workers if workers is None else workers,
+            now.seed if seed is None else seed,
         )
         self.jobs.reset(timing)
         self.faults.clear()
@@ -133,9 +167,11 @@ class Emulator:
         self.inputs.clear_uploads()
 
     def _client(self) -> httpx.AsyncClient:
-        # trust_env=False: a proxy from the environment must not carry loopback fetches away.
+        # trust_env=False: a proxy from the environment must not carry loopback fetches away
+        # (nor get a transport of its own, past the guard).
         if self._http is None:
-            self._http = httpx.AsyncClient(trust_env=False)
+            transport = GuardedTransport(self.fetch_policy)
+            self._http = httpx.AsyncClient(transport=transport, trust_env=False)
         return self._http
 
     async def aclose(self) -> None:

@@ -19,15 +19,19 @@ drop_after      does the work (a submit creates its job), then closes the       
                 connection with no answer
 garble_after    does the work, then answers 200 with ``body`` as the whole      body=<html>...
                 answer (not JSON, empty, or JSON without a ``request_id``)
+permission_200  answers HTTP 200 with ``{"error_code": 403003,                  (none)
+                "error_message": ...}``: a permission error in a 200, as
+                RunComfy's clients say the real service can answer
 job_failed      the next job created fails: status and result say ``failed``    message
 result_failed   the next job created fails the documented odd way: status says  message
                 ``completed`` while the result says ``failed``
 =============== =============================================================== ===============
 
-Routes: ``submit``, ``status``, ``result``, ``cancel`` (the API), ``upload`` (``PUT
-/inputs/...``), ``inputs`` (input image downloads, which the emulator's own probes make too),
-``files`` (output downloads), or ``*`` for the four API routes. The job kinds are taken when a
-job is created, so their route is ``submit`` (``*`` is accepted and means the same).
+Routes: ``submit``, ``status``, ``result``, ``cancel`` (the API), ``catalog`` (the three
+``GET /v1/models...`` routes), ``upload`` (``PUT /inputs/...``), ``inputs`` (input file
+downloads, which the emulator's own probes make too), ``files`` (output downloads), or ``*``
+for the four job routes of the API. The job kinds are taken when a job is created, so their
+route is ``submit`` (``*`` is accepted and means the same).
 
 Written as JSON, a fault is ``{"kind": "server_error", "route": "submit", "count": 2, "status":
 503}``; a list of them is accepted too. The command line also takes a short form, items
@@ -53,10 +57,11 @@ FaultKind = Literal[
     "drop_before",
     "drop_after",
     "garble_after",
+    "permission_200",
     "job_failed",
     "result_failed",
 ]
-Route = Literal["submit", "status", "result", "cancel", "upload", "inputs", "files"]
+Route = Literal["submit", "status", "result", "cancel", "catalog", "upload", "inputs", "files"]
 
 KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 ROUTES: tuple[Route, ...] = get_args(Route)
@@ -72,6 +77,7 @@ PARAMETERS: dict[str, str | None] = {
     "drop_before": None,
     "drop_after": None,
     "garble_after": "body",
+    "permission_200": None,
     "job_failed": "message",
     "result_failed": "message",
 }
@@ -168,6 +174,8 @@ def _short_fault(item: str) -> Fault:
     if match is None:
         raise ValueError(f"unreadable fault {item!r}; expected [route:]kind[=value][xCOUNT]")
     kind = match["kind"]
+    if kind not in KINDS:
+        raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
     data: dict[str, Any] = {"kind": kind}
     if match["route"]:
         data["route"] = match["route"]

@@ -1,58 +1,108 @@
 """The job store: jobs, and where each one stands on the clock.
 
-A job's state is never stored; it is computed from timestamps whenever it is asked for. The
-schedule is a replay: jobs in submission order (FIFO), each waits at least ``queue_seconds``,
-then for the first of ``workers`` free workers, then runs ``run_seconds``. A job cancelled
-while queued never takes a worker. The replay is deterministic and needs no background task,
-and it never rewrites the past: a cancellation only affects jobs still queued at that moment,
-which all start later anyway.
+A job's state is never stored; it is read off the schedule (``schedule.py``) whenever it is
+asked for: jobs in submission order (FIFO), each waits at least its queue time, then for the
+first of ``workers`` free workers, then runs its run time. A job cancelled while queued never
+takes a worker. The schedule is deterministic and needs no background task, and it never
+rewrites the past. What a request costs does not grow with the jobs held (see
+``bench/bench_emulator_store.py``).
+
+Queue and run times are fixed, or drawn evenly from a range (``Timing(run_seconds=(15, 25))``)
+with a seeded generator: the same seed and the same submissions give the same lengths.
 """
 
 from __future__ import annotations
 
-import heapq
+import math
+import random
 import threading
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from runcomfy_emulator.clock import Clock
+from runcomfy_emulator.schedule import Phase, Schedule
 
-Phase = Literal["in_queue", "in_progress", "finished", "cancelled"]
+__all__ = ["Failure", "Job", "JobStore", "OutputPlan", "Phase", "Seconds", "Snapshot", "Timing"]
+
 Failure = Literal["failed", "completed"]
 """How a failed job shows in the status call: ``failed``, or the documented quirk of
 ``completed`` while the result says ``failed``."""
+
+Seconds = float | tuple[float, float]
+"""A length of time: fixed, or a (low, high) range each job draws from evenly."""
+
+
+def bounds(seconds: Seconds) -> tuple[float, float]:
+    """(low, high) of a length; a fixed one is its own range."""
+    if isinstance(seconds, tuple):
+        return seconds
+    return seconds, seconds
+
+
+def _check_seconds(name: str, value: object) -> Seconds:
+    if isinstance(value, list | tuple):
+        if len(value) != 2 or not all(_is_number(v) for v in value):
+            raise ValueError(f"{name} must be a number or a (low, high) pair, got {value!r}")
+        low, high = float(value[0]), float(value[1])
+        if not 0 <= low <= high:
+            raise ValueError(f"{name} must be a range 0 <= low <= high, got {low}-{high}")
+        return (low, high)
+    if not _is_number(value) or float(value) < 0:  # type: ignore[arg-type]
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True, slots=True)
 class Timing:
     """How long jobs take: ``queue_seconds`` at least in the queue, ``run_seconds`` running,
-    ``workers`` jobs at once."""
+    ``workers`` jobs at once. A length may be a (low, high) range, drawn per job from a
+    generator seeded with ``seed``."""
 
-    queue_seconds: float = 1.0
-    run_seconds: float = 3.0
+    queue_seconds: Seconds = 1.0
+    run_seconds: Seconds = 3.0
     workers: int = 2
+    seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.queue_seconds < 0 or self.run_seconds < 0:
-            raise ValueError(
-                f"queue_seconds and run_seconds must be >= 0, got "
-                f"{self.queue_seconds} and {self.run_seconds}"
-            )
+        object.__setattr__(
+            self, "queue_seconds", _check_seconds("queue_seconds", self.queue_seconds)
+        )
+        object.__setattr__(self, "run_seconds", _check_seconds("run_seconds", self.run_seconds))
         if isinstance(self.workers, bool) or not isinstance(self.workers, int):
             raise ValueError(f"workers must be an integer, got {self.workers!r}")
         if self.workers < 1:
             raise ValueError(f"workers must be >= 1, got {self.workers}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise ValueError(f"seed must be an integer, got {self.seed!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON: a range is a two-item list."""
+
+        def shown(seconds: Seconds) -> float | list[float]:
+            return list(seconds) if isinstance(seconds, tuple) else seconds
+
+        return {
+            "queue_seconds": shown(self.queue_seconds),
+            "run_seconds": shown(self.run_seconds),
+            "workers": self.workers,
+            "seed": self.seed,
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class OutputPlan:
-    """What the job will produce: an image or a video of ``width`` x ``height`` pixels."""
+    """What the job will produce: an image or a video of ``width`` x ``height`` pixels, or an
+    audio file (no pixels: width and height are 0)."""
 
-    kind: Literal["image", "video"]
-    width: int
-    height: int
+    kind: Literal["image", "video", "audio"]
+    width: int = 0
+    height: int = 0
 
 
 @dataclass(slots=True)
@@ -67,6 +117,7 @@ class Job:
     failure: Failure | None = None
     failure_message: str | None = None
     cancelled_at: float | None = None
+    index: int = -1  # its place in the schedule: the submission order
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +132,6 @@ class Snapshot:
     finished: float | None = None
 
 
-@dataclass(slots=True)
-class _Slot:
-    start: float | None = None  # None: cancelled before it started
-    end: float | None = None
-
-
-@dataclass
 class JobStore:
     """Every job since start-up (or the last reset), with thread-safe access.
 
@@ -95,10 +139,16 @@ class JobStore:
     thread, hence the lock. Nothing here blocks beyond the lock.
     """
 
-    clock: Clock
-    timing: Timing = field(default_factory=Timing)
-    _jobs: dict[str, Job] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, clock: Clock, timing: Timing | None = None) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._start(timing or Timing())
+
+    def _start(self, timing: Timing) -> None:
+        self.timing = timing
+        self._jobs: dict[str, Job] = {}
+        self._schedule = Schedule(timing.workers)
+        self._random = random.Random(timing.seed)
 
     def create(
         self,
@@ -119,6 +169,9 @@ class JobStore:
             failure_message=failure_message,
         )
         with self._lock:
+            queue = self._random.uniform(*bounds(self.timing.queue_seconds))
+            run = self._random.uniform(*bounds(self.timing.run_seconds))
+            job.index = self._schedule.add(job.created + queue, run)
             self._jobs[job.request_id] = job
         return job
 
@@ -141,50 +194,31 @@ class JobStore:
             if job is None:
                 return None
             now = self.clock()
-            before = self._snapshot(job, now)
-            if before.phase == "in_queue":
+            if self._schedule.cancel(job.index, now):
                 job.cancelled_at = now
                 return self._snapshot(job, now), True
+            before = self._snapshot(job, now)
             return before, before.phase == "cancelled"
 
     def reset(self, timing: Timing | None = None) -> None:
-        """Forget every job; new timings apply only to an empty store, so history stays true."""
+        """Forget every job; new timings apply only to an empty store, so history stays true.
+        The length generator starts again from its seed."""
         with self._lock:
-            self._jobs.clear()
-            if timing is not None:
-                self.timing = timing
+            self._start(timing or self.timing)
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._jobs)
 
-    def _schedule(self) -> dict[str, _Slot]:
-        timing = self.timing
-        free = [float("-inf")] * timing.workers  # when each worker is next free (a heap)
-        slots: dict[str, _Slot] = {}
-        for job in self._jobs.values():  # dicts keep insertion order: submission order
-            start = max(job.created + timing.queue_seconds, free[0])
-            if job.cancelled_at is not None and job.cancelled_at < start:
-                slots[job.request_id] = _Slot()
-                continue
-            end = start + timing.run_seconds
-            heapq.heapreplace(free, end)
-            slots[job.request_id] = _Slot(start, end)
-        return slots
-
     def _snapshot(self, job: Job, now: float) -> Snapshot:
-        slots = self._schedule()
-        slot = slots[job.request_id]
-        if slot.start is None or slot.end is None:
-            return Snapshot(job, "cancelled", now, finished=job.cancelled_at)
-        if now >= slot.end:
-            return Snapshot(job, "finished", now, started=slot.start, finished=slot.end)
-        if now >= slot.start:
-            return Snapshot(job, "in_progress", now, started=slot.start)
-        ahead = 0
-        for other in self._jobs:  # submission order: only the jobs before this one count
-            if other == job.request_id:
-                break
-            start = slots[other].start
-            ahead += start is not None and now < start
-        return Snapshot(job, "in_queue", now, queue_position=ahead + 1)
+        schedule, index = self._schedule, job.index
+        phase = schedule.phase(index, now)
+        if phase == "cancelled":
+            return Snapshot(job, phase, now, finished=job.cancelled_at)
+        if phase == "finished":
+            return Snapshot(
+                job, phase, now, started=schedule.start(index), finished=schedule.end(index)
+            )
+        if phase == "in_progress":
+            return Snapshot(job, phase, now, started=schedule.start(index))
+        return Snapshot(job, phase, now, queue_position=schedule.queue_position(index, now))

@@ -1,4 +1,9 @@
-"""Output files: a PNG of the size the input asks for, or a small MP4 for video endpoints.
+"""Output files: a PNG of the size the input asks for, a small MP4 for video endpoints, a
+short WAV tone for audio ones.
+
+The kind is the endpoint's ``output_kind`` (its output schema or catalog entry says it); when
+that is unknown, the model id decides as it always did: ``video`` in the id means a video,
+anything else an image.
 
 What a job will produce is decided at submit time (:func:`plan_output`), from the payload and
 the schema's documented defaults; the bytes are made only when the file is first downloaded,
@@ -16,12 +21,13 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PIL import Image, ImageDraw
 
 from runcomfy_emulator.jobs import OutputPlan
+from runcomfy_runtime.schema.formats import MediaKind
 from runcomfy_runtime.spec import EndpointSpec
 
 SIZE_FIELDS = ("width×height", "resolution")
@@ -33,8 +39,10 @@ VIDEO_FPS = 24
 VIDEO_FALLBACK_ASPECT = (16, 9)
 """Used only when the input image's size is unknown (it is known once validation passed)."""
 
-MEDIA_TYPES = {"image": "image/png", "video": "video/mp4"}
-EXTENSIONS = {"image": "png", "video": "mp4"}
+AUDIO_SECONDS = 1.5
+
+MEDIA_TYPES = {"image": "image/png", "video": "video/mp4", "audio": "audio/wav"}
+EXTENSIONS = {"image": "png", "video": "mp4", "audio": "wav"}
 
 _PIXELS = re.compile(r"^\s*(\d+)\s*[x×]\s*(\d+)")
 _K = re.compile(r"^\s*(\d+)\s*K\s*$", re.IGNORECASE)
@@ -52,8 +60,11 @@ def parse_size(text: str) -> tuple[int, int]:
     raise ValueError(f"not a size: {text!r} (expected WIDTHxHEIGHT or 1K/2K/4K)")
 
 
-def output_kind(spec: EndpointSpec) -> str:
-    """``video`` for video endpoints (the model id says so), else ``image``."""
+def output_kind(spec: EndpointSpec) -> MediaKind:
+    """The spec's ``output_kind``; unknown, ``video`` when the model id says so, else
+    ``image``."""
+    if spec.output_kind is not None:
+        return spec.output_kind
     return "video" if "video" in spec.model_id else "image"
 
 
@@ -70,7 +81,10 @@ def requested_size(spec: EndpointSpec, payload: Mapping[str, Any]) -> tuple[int,
 
 
 def check_sizes(spec: EndpointSpec) -> None:
-    """Fail at start-up, not mid-test, when a size field documents a value we cannot read."""
+    """Fail at start-up, not mid-test, when a size field of an image endpoint documents a
+    value we cannot read (a video's ``resolution`` such as ``720p`` shapes nothing here)."""
+    if output_kind(spec) != "image":
+        return
     properties = spec.input_schema.get("properties", {})
     for name in SIZE_FIELDS:
         prop = properties.get(name, {})
@@ -98,25 +112,61 @@ def plan_output(
 ) -> OutputPlan:
     """What a job on ``spec`` with ``payload`` will produce; ``source`` is the first input
     image's size (it shapes the video)."""
-    if output_kind(spec) == "video":
-        return OutputPlan("video", *video_size(source))
+    return _PLANS[output_kind(spec)](spec, payload, source)
+
+
+def _image_plan(
+    spec: EndpointSpec, payload: Mapping[str, Any], source: tuple[int, int] | None
+) -> OutputPlan:
     return OutputPlan("image", *requested_size(spec, payload))
+
+
+def _video_plan(
+    spec: EndpointSpec, payload: Mapping[str, Any], source: tuple[int, int] | None
+) -> OutputPlan:
+    return OutputPlan("video", *video_size(source))
+
+
+def _audio_plan(
+    spec: EndpointSpec, payload: Mapping[str, Any], source: tuple[int, int] | None
+) -> OutputPlan:
+    return OutputPlan("audio")
+
+
+Planner = Callable[[EndpointSpec, Mapping[str, Any], tuple[int, int] | None], OutputPlan]
+_PLANS: dict[MediaKind, Planner] = {
+    "image": _image_plan,
+    "video": _video_plan,
+    "audio": _audio_plan,
+}
 
 
 @functools.lru_cache(maxsize=32)
 def render(plan: OutputPlan) -> bytes:
     """The file's bytes; cached by plan, since equal plans make equal files."""
-    if plan.kind == "video":
-        from runcomfy_emulator.video import mp4_bytes
-
-        return mp4_bytes(plan.width, plan.height, seconds=VIDEO_SECONDS, fps=VIDEO_FPS)
-    return _png(plan.width, plan.height)
+    return _RENDERERS[plan.kind](plan)
 
 
-def _png(width: int, height: int) -> bytes:
+def _mp4(plan: OutputPlan) -> bytes:
+    from runcomfy_emulator.video import mp4_bytes
+
+    return mp4_bytes(plan.width, plan.height, seconds=VIDEO_SECONDS, fps=VIDEO_FPS)
+
+
+def _wav(plan: OutputPlan) -> bytes:
+    from runcomfy_emulator.audio import wav_bytes
+
+    return wav_bytes(AUDIO_SECONDS)
+
+
+def _png(plan: OutputPlan) -> bytes:
+    width, height = plan.width, plan.height
     image = Image.new("RGB", (width, height), (30, 30, 60))
     inset = (width // 8, height // 8, width * 7 // 8, height * 7 // 8)
     ImageDraw.Draw(image).ellipse(inset, fill=(250, 200, 60))
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+_RENDERERS: dict[str, Callable[[OutputPlan], bytes]] = {"image": _png, "video": _mp4, "audio": _wav}

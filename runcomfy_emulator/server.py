@@ -14,6 +14,7 @@ returns only once the server accepts connections; ``stop`` waits for it to finis
 
 from __future__ import annotations
 
+import logging
 import secrets
 import socket
 import threading
@@ -26,13 +27,18 @@ from typing import Any
 import uvicorn
 
 from runcomfy_emulator.app import DEFAULT_TIMING, EmulatorApp, create_app
+from runcomfy_emulator.catalog import CatalogSource
 from runcomfy_emulator.clock import Clock
 from runcomfy_emulator.connections import ConnectionDropper
 from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
 from runcomfy_emulator.examples import example_payload, input_url
 from runcomfy_emulator.faults import Fault, parse_faults
+from runcomfy_emulator.jobs import Seconds
+from runcomfy_emulator.limits import MAX_UPLOAD_BYTES, MAX_UPLOADS_TOTAL_BYTES
 from runcomfy_emulator.stats import Stats
 from runcomfy_runtime.spec import EndpointSpec
+
+log = logging.getLogger("runcomfy_emulator")
 
 START_TIMEOUT = 30.0
 """Seconds ``start`` waits for the server to accept connections (generous: shared machines)."""
@@ -80,6 +86,10 @@ class EmulatorServer:
     """The emulator on 127.0.0.1 in a background thread; a context manager.
 
     ``token`` defaults to a fresh random one per server, so no test depends on a known secret.
+    ``catalog`` adds a listing's models (a path, or decoded entries); entries the engine
+    refuses are logged as warnings and listed in ``.emulator.catalog.refused``. Input files are
+    fetched only from this server's ``/inputs/`` and ``input_origins`` unless
+    ``allow_remote_inputs``.
     Every control method is safe to call from the test's thread while the server runs.
     """
 
@@ -90,14 +100,21 @@ class EmulatorServer:
         token: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
-        queue_seconds: float = DEFAULT_TIMING.queue_seconds,
-        run_seconds: float = DEFAULT_TIMING.run_seconds,
+        queue_seconds: Seconds = DEFAULT_TIMING.queue_seconds,
+        run_seconds: Seconds = DEFAULT_TIMING.run_seconds,
         workers: int = DEFAULT_TIMING.workers,
+        seed: int = DEFAULT_TIMING.seed,
         clock: Clock = time.monotonic,
         inputs_dir: Path | None = None,
         faults: Iterable[Fault] | str = (),
         probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
         log_level: str = "warning",
+        dialect: str = "docs",
+        catalog: CatalogSource | None = None,
+        allow_remote_inputs: bool = False,
+        input_origins: Iterable[str] = (),
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        max_uploads_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
     ) -> None:
         self.registry = registry
         self.token = token if token is not None else secrets.token_urlsafe(24)
@@ -108,12 +125,21 @@ class EmulatorServer:
             queue_seconds=queue_seconds,
             run_seconds=run_seconds,
             workers=workers,
+            seed=seed,
             clock=clock,
             inputs_dir=inputs_dir,
             faults=parse_faults(faults) if isinstance(faults, str) else faults,
             probe_timeout=probe_timeout,
             dropper=self._dropper,
+            dialect=dialect,
+            catalog=catalog,
+            allow_remote_inputs=allow_remote_inputs,
+            input_origins=input_origins,
+            max_upload_bytes=max_upload_bytes,
+            max_uploads_total_bytes=max_uploads_total_bytes,
         )
+        for line in self.emulator.catalog.refused:
+            log.warning("%s", line)
         self._host, self._port = host, port
         self._log_level = log_level
         self._server: uvicorn.Server | None = None
@@ -129,6 +155,7 @@ class EmulatorServer:
         self._socket = bind(self._host, self._port)
         host, port = self._socket.getsockname()[:2]
         self.url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+        self.emulator.fetch_policy.own_port(port)
         self._server = build_server(self.app, self._dropper, log_level=self._log_level)
         server, sock = self._server, self._socket
         self._thread = threading.Thread(
@@ -185,8 +212,12 @@ class EmulatorServer:
         return {"Authorization": f"Bearer {self.token}"}
 
     def example_payload(self, model_id: str) -> dict[str, Any]:
-        """The documented example of ``model_id``, its images served by this emulator."""
-        return example_payload(self.registry[model_id], self._require_url())
+        """The documented example of ``model_id`` (registry or catalog), its media served by
+        this emulator, required fields it leaves out filled."""
+        spec = self.emulator.spec(model_id)
+        if spec is None:
+            raise KeyError(model_id)
+        return example_payload(spec, self._require_url())
 
     def input_url(self, name: str) -> str:
         return input_url(self._require_url(), name)
@@ -221,12 +252,15 @@ class EmulatorServer:
     def reset(
         self,
         *,
-        queue_seconds: float | None = None,
-        run_seconds: float | None = None,
+        queue_seconds: Seconds | None = None,
+        run_seconds: Seconds | None = None,
         workers: int | None = None,
+        seed: int | None = None,
     ) -> None:
         """Forget jobs, faults, counts and uploads; optionally change the timings."""
-        self.emulator.reset(queue_seconds=queue_seconds, run_seconds=run_seconds, workers=workers)
+        self.emulator.reset(
+            queue_seconds=queue_seconds, run_seconds=run_seconds, workers=workers, seed=seed
+        )
 
     def _require_url(self) -> str:
         if not self.url:

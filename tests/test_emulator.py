@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import av
 import httpx
@@ -37,14 +36,22 @@ from runcomfy_emulator.ranges import Unsatisfiable, parse_range
 from runcomfy_emulator.server import bind, build_server
 from runcomfy_runtime.validation import schema_problems
 from tests import imagefiles
+from tests.emulator_http import (
+    WAIT_LIMIT,
+    cancel,
+    client_for,
+    finish,
+    result_of,
+    status_of,
+    submit,
+    wait_done,
+)
 
 MODEL_IDS = sorted(REGISTRY)
 EDIT = "bytedance/dreamina-4-0/edit"
 TEXT_TO_IMAGE = "bytedance/dreamina-4-0/text-to-image"
 SEEDREAM = "bytedance/seedream-4-0/edit"
 VIDEO = "bytedance/dreamina-3-0/pro/image-to-video"
-WAIT_LIMIT = 60.0  # seconds a real-clock job may take to finish on a busy machine
-RUNNING = ("in_queue", "in_progress")
 
 # What each documented example produces: its size field's documented default, or for the
 # video endpoint the input image's aspect (1024x768) scaled to 480 px on the long side.
@@ -66,47 +73,6 @@ def api(emulator: EmulatorServer) -> Iterator[httpx.Client]:
 def clocked_api(clocked_emulator: EmulatorServer) -> Iterator[httpx.Client]:
     with client_for(clocked_emulator) as client:
         yield client
-
-
-def client_for(server: EmulatorServer, **kw: Any) -> httpx.Client:
-    options: dict[str, Any] = {"timeout": 30.0, **kw}
-    return httpx.Client(base_url=server.url, headers=server.headers, trust_env=False, **options)
-
-
-def _answer(response: httpx.Response, expected: int) -> dict[str, Any]:
-    assert response.status_code == expected, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def submit(client: httpx.Client, model_id: str, payload: dict[str, Any]) -> dict[str, Any]:
-    return _answer(client.post(f"/v1/models/{model_id}", json=payload), 200)
-
-
-def status_of(client: httpx.Client, request_id: str) -> dict[str, Any]:
-    return _answer(client.get(f"/v1/requests/{request_id}/status"), 200)
-
-
-def result_of(client: httpx.Client, request_id: str, **params: str) -> dict[str, Any]:
-    return _answer(client.get(f"/v1/requests/{request_id}/result", params=params), 200)
-
-
-def cancel(client: httpx.Client, request_id: str) -> dict[str, Any]:
-    return _answer(client.post(f"/v1/requests/{request_id}/cancel"), 202)
-
-
-def wait_done(client: httpx.Client, request_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + WAIT_LIMIT
-    while True:
-        status = status_of(client, request_id)
-        if status["status"] not in RUNNING:
-            return status
-        assert time.monotonic() < deadline, f"job still {status['status']} after {WAIT_LIMIT}s"
-        time.sleep(0.05)
-
-
-def finish(clock: ManualClock) -> None:
-    clock.advance(1000.0)  # far past every queue and run time of the clocked emulator
 
 
 def closed_port() -> int:
@@ -342,33 +308,41 @@ def test_schema_and_media_problems_are_answered_together(
     assert any(path == "width×height" for path, _ in found)
 
 
-def test_a_body_that_is_not_json_is_a_problem(api: httpx.Client) -> None:
+def test_a_body_that_is_not_json_is_a_bad_request(api: httpx.Client) -> None:
     response = api.post(f"/v1/models/{TEXT_TO_IMAGE}", content=b"{not json")
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.json()["error_message"].startswith("invalid request body: the body is not")
     assert response.json()["detail"][0]["path"] == ""
 
 
-def test_an_unreachable_image_is_a_problem_not_a_hang(
-    emulator: EmulatorServer, api: httpx.Client
-) -> None:
-    refused = f"http://127.0.0.1:{closed_port()}/input.jpg"
-    missing = emulator.input_url("no-such-image.jpg")
-    response = api.post(
-        f"/v1/models/{EDIT}", json={"prompt": "x", "image_urls": [refused, missing]}
-    )
+def test_an_unreachable_image_is_a_problem_not_a_hang() -> None:
+    port = closed_port()
+    origin = f"http://127.0.0.1:{port}"
+    with EmulatorServer(REGISTRY, input_origins=[origin], probe_timeout=5.0) as emulator:
+        refused = f"{origin}/input.jpg"
+        missing = emulator.input_url("no-such-image.jpg")
+        with client_for(emulator) as api:
+            payload = {"prompt": "x", "image_urls": [refused, missing]}
+            response = api.post(f"/v1/models/{EDIT}", json=payload)
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert [p["path"] for p in detail] == ["image_urls[0]", "image_urls[1]"]
     assert detail[0]["message"].startswith("could not read the image: connection failed")
+    assert "fetches only" not in detail[0]["message"]  # allowed, and really unreachable
     assert detail[1]["message"] == "could not read the image: HTTP 404"
 
 
-def test_an_image_host_that_never_answers_times_out_into_a_problem(api: httpx.Client) -> None:
+def test_an_image_host_that_never_answers_times_out_into_a_problem() -> None:
     with socket.socket() as silent:  # accepts connections (the backlog) but never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
-        url = f"http://127.0.0.1:{silent.getsockname()[1]}/input.jpg"
-        response = api.post(f"/v1/models/{EDIT}", json={"prompt": "x", "image_urls": [url]})
+        origin = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with (
+            EmulatorServer(REGISTRY, input_origins=[origin], probe_timeout=1.0) as emulator,
+            client_for(emulator) as api,
+        ):
+            payload = {"prompt": "x", "image_urls": [f"{origin}/input.jpg"]}
+            response = api.post(f"/v1/models/{EDIT}", json=payload)
     assert response.status_code == 422
     assert response.json()["detail"][0]["message"].startswith("could not read the image: timed out")
 
@@ -655,7 +629,7 @@ def test_reset_over_http_forgets_everything_and_sets_timings(
     submit(api, TEXT_TO_IMAGE, {"prompt": "x"})
     emulator.add_faults("status:server_error")
     reset = api.post("/_emulator/reset", json={"queue_seconds": 5, "workers": 3})
-    assert reset.json() == {"queue_seconds": 5, "run_seconds": 0.3, "workers": 3}
+    assert reset.json() == {"queue_seconds": 5, "run_seconds": 0.3, "workers": 3, "seed": 0}
     stats = emulator.stats()
     assert (stats.jobs_created, dict(stats.requests), emulator.pending_faults()) == (0, {}, [])
     assert api.post("/_emulator/reset", json={"workers": 0}).status_code == 400
@@ -720,7 +694,7 @@ def test_concurrent_submits_each_create_one_job(
 
 def test_the_command_line_serves_with_the_token_from_the_environment(tmp_path: Path) -> None:
     env = {**os.environ, "RUNCOMFY_EMULATOR_TOKEN": "t0ken-from-env"}
-    command = [sys.executable, "-m", "runcomfy_emulator", "--port", "0"]
+    command = [sys.executable, "-m", "runcomfy", "emulator", "--port", "0"]
     command += ["--faults", "status:server_error=503", "--inputs", str(tmp_path)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:
@@ -728,6 +702,9 @@ def test_the_command_line_serves_with_the_token_from_the_environment(tmp_path: P
         first = process.stdout.readline()
         assert first.startswith("RunComfy Model API emulator at http://127.0.0.1:"), first
         url = first.rsplit(" ", 1)[1].strip()
+        assert process.stdout.readline().strip() == f"export RUNCOMFY_BASE_URL={url}"
+        token_line = process.stdout.readline().strip()  # the secret itself is not printed
+        assert token_line.startswith('export RUNCOMFY_API_TOKEN="$RUNCOMFY_EMULATOR_TOKEN"')
         headers = {"Authorization": "Bearer t0ken-from-env"}
         with httpx.Client(base_url=url, headers=headers, trust_env=False, timeout=30) as client:
             assert client.get("/v1/requests/x/status").status_code == 503  # the armed fault

@@ -43,7 +43,10 @@ def test_probes_and_downloads_on_another_origin_carry_no_token(
     out_png = other_origin.serve("/out/result.png", png(64, 64), content_type="image/png")
     moved = other_origin.redirect("/out/moved.png", out_png)
     caplog.set_level(logging.DEBUG)
-    with EmulatorServer(REGISTRY, token=TOKEN, queue_seconds=0.05, run_seconds=0.05) as emulator:
+    allowed = [other_origin.base_url]  # the emulator fetches inputs elsewhere only when told
+    with EmulatorServer(
+        REGISTRY, token=TOKEN, queue_seconds=0.05, run_seconds=0.05, input_origins=allowed
+    ) as emulator:
         emulator.add_faults("status:server_error=503")  # a retry, so our own log speaks too
         with RunComfy(api_token=TOKEN, base_url=emulator.url) as client:
             result = client.run(
