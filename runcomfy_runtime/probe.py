@@ -258,8 +258,10 @@ class Prober:
             reason = f"connection failed: {_describe(e)}"
         except httpx.RequestError as e:
             reason = f"request failed: {_describe(e)}"
-        except ValueError as e:  # a URL httpx cannot even parse (``http://[::1``)
+        except (ValueError, OverflowError) as e:  # a URL httpx cannot use (``http://[::1``)
             reason = f"invalid URL ({e})"
+        except ExceptionGroup as group:  # anyio wraps what failed in a worker thread
+            reason = f"request failed: {'; '.join(_describe(e) for e in group.exceptions)}"
         return _Probed(ProbeFailure(url, reason), exact=True, limit=limit)
 
     async def _probe_http(self, url: str, kind: MediaKind, limit: int | None) -> _Probed:

@@ -157,6 +157,7 @@ def test_a_submit_without_a_reply_in_time_is_ambiguous_and_sent_once(
 
 HOSTILE_INPUTS = {
     "an unparsable URL": {"prompt": "p", "image_urls": ["http://[::1"]},
+    "a port out of range": {"prompt": "p", "image_urls": ["http://[::1]:99999/x.jpg"]},
     "a property named with a superscript digit": {"prompt": "p", "image_urls": ["x"], "³": 1},
     "bytes that make Pillow raise struct.error": {
         "prompt": "p",

@@ -84,6 +84,7 @@ def is_remote_url(value: str) -> bool:
     try:
         parts = urlsplit(value)
         host = parts.hostname
+        _ = parts.port  # raises for a port out of range ("http://[::1]:99999/")
     except ValueError:
         return False
     if not host:
