@@ -27,7 +27,7 @@ from runcomfy_emulator.app import DEFAULT_TIMING, EmulatorApp, create_app
 from runcomfy_emulator.connections import ConnectionDropper
 from runcomfy_emulator.dialects import DIALECTS
 from runcomfy_emulator.faults import parse_faults
-from runcomfy_emulator.jobs import Seconds
+from runcomfy_emulator.jobs import Cycle, Seconds
 from runcomfy_emulator.limits import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PROBE_TIMEOUT
 from runcomfy_emulator.server import bind, build_server
 from runcomfy_runtime.schema.formats import is_loopback_host
@@ -47,14 +47,19 @@ INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def seconds(text: str) -> Seconds:
-    """``3`` -> 3.0; ``15-25`` -> (15.0, 25.0), a range each job draws its length from."""
+    """``3`` -> 3.0; ``15-25`` -> (15.0, 25.0), a range each job draws its length from;
+    ``3.2,4.1,5`` -> lengths taken in turn, one per job."""
     low, dash, high = text.partition("-")
     try:
+        if "," in text:
+            return Cycle(tuple(float(v) for v in text.split(",") if v.strip()))
         if not dash:
             return float(text)
         return (float(low), float(high))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected SECONDS or LOW-HIGH, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected SECONDS, LOW-HIGH or A,B,C..., got {text!r}"
+        ) from None
 
 
 def default_prog() -> str:
@@ -90,8 +95,9 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
         "--run-seconds",
         type=seconds,
         default=DEFAULT_TIMING.run_seconds,
-        metavar="S|A-B",
-        help="time a job runs, or a range such as 15-25 (default %(default)s)",
+        metavar="S|A-B|A,B,..",
+        help="time a job runs, a range such as 15-25, or lengths taken in turn such as "
+        "3.2,4.1,5 (default %(default)s)",
     )
     p.add_argument(
         "--seed",

@@ -24,24 +24,59 @@ from typing import Any, Literal
 from runcomfy_emulator.clock import Clock
 from runcomfy_emulator.schedule import Phase, Schedule
 
-__all__ = ["Failure", "Job", "JobStore", "OutputPlan", "Phase", "Seconds", "Snapshot", "Timing"]
+__all__ = [
+    "Cycle",
+    "Failure",
+    "Job",
+    "JobStore",
+    "OutputPlan",
+    "Phase",
+    "Seconds",
+    "Snapshot",
+    "Timing",
+]
 
 Failure = Literal["failed", "completed"]
 """How a failed job shows in the status call: ``failed``, or the documented quirk of
 ``completed`` while the result says ``failed``."""
 
-Seconds = float | tuple[float, float]
-"""A length of time: fixed, or a (low, high) range each job draws from evenly."""
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """Lengths taken in turn, one per job in submission order: a bench gives every poller
+    the very same job lengths."""
+
+    values: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if not self.values or not all(_is_number(v) and v >= 0 for v in self.values):
+            raise ValueError(f"a cycle of lengths needs numbers >= 0, got {self.values!r}")
+
+
+Seconds = float | tuple[float, float] | Cycle
+"""A length of time: fixed, a (low, high) range each job draws from evenly, or a
+:class:`Cycle` of lengths taken in turn."""
 
 
 def bounds(seconds: Seconds) -> tuple[float, float]:
     """(low, high) of a length; a fixed one is its own range."""
+    if isinstance(seconds, Cycle):
+        return min(seconds.values), max(seconds.values)
     if isinstance(seconds, tuple):
         return seconds
     return seconds, seconds
 
 
+def draw(seconds: Seconds, rng: random.Random, index: int) -> float:
+    """The length of the ``index``-th job: fixed, drawn from a range, or the cycle's turn."""
+    if isinstance(seconds, Cycle):
+        return seconds.values[index % len(seconds.values)]
+    return rng.uniform(*bounds(seconds))
+
+
 def _check_seconds(name: str, value: object) -> Seconds:
+    if isinstance(value, Cycle):
+        return value
     if isinstance(value, list | tuple):
         if len(value) != 2 or not all(_is_number(v) for v in value):
             raise ValueError(f"{name} must be a number or a (low, high) pair, got {value!r}")
@@ -84,7 +119,9 @@ class Timing:
     def to_dict(self) -> dict[str, Any]:
         """As JSON: a range is a two-item list."""
 
-        def shown(seconds: Seconds) -> float | list[float]:
+        def shown(seconds: Seconds) -> float | list[float] | dict[str, list[float]]:
+            if isinstance(seconds, Cycle):
+                return {"cycle": list(seconds.values)}
             return list(seconds) if isinstance(seconds, tuple) else seconds
 
         return {
@@ -169,8 +206,9 @@ class JobStore:
             failure_message=failure_message,
         )
         with self._lock:
-            queue = self._random.uniform(*bounds(self.timing.queue_seconds))
-            run = self._random.uniform(*bounds(self.timing.run_seconds))
+            turn = len(self._jobs)
+            queue = draw(self.timing.queue_seconds, self._random, turn)
+            run = draw(self.timing.run_seconds, self._random, turn)
             job.index = self._schedule.add(job.created + queue, run)
             self._jobs[job.request_id] = job
         return job

@@ -80,3 +80,17 @@ def test_an_unreadable_length_is_refused(text: str) -> None:
 def api(emulator: EmulatorServer) -> Iterator[httpx.Client]:
     with client_for(emulator) as client:
         yield client
+
+
+def test_a_cycle_of_lengths_gives_each_job_the_next_one_in_turn() -> None:
+    from runcomfy_emulator.__main__ import seconds
+    from runcomfy_emulator.clock import ManualClock
+    from runcomfy_emulator.jobs import Cycle, JobStore, OutputPlan, Timing
+
+    assert seconds("3.5,1,2") == Cycle((3.5, 1.0, 2.0))
+    clock = ManualClock()
+    store = JobStore(clock, Timing(queue_seconds=0.0, run_seconds=Cycle((3.0, 1.0)), workers=8))
+    jobs = [store.create("m", {}, OutputPlan("image", 1, 1)) for _ in range(4)]
+    clock.advance(1.5)
+    phases = [store.snapshot(j.request_id).phase for j in jobs]  # type: ignore[union-attr]
+    assert phases == ["in_progress", "finished", "in_progress", "finished"]
