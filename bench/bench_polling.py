@@ -77,17 +77,22 @@ def _finished(body: dict[str, Any]) -> float:
     return datetime.fromisoformat(str(body["finished_at"])).timestamp()
 
 
-def counting(hits: list[int], suffix: str) -> Callable[[httpx.Request], Awaitable[None]]:
+def counting(hits: dict[str, int], suffix: str) -> Callable[[httpx.Request], Awaitable[None]]:
+    """Counts requests ending in ``suffix`` per request id (``/v1/requests/<id>/status``), so
+    jobs sharing a client are counted apart."""
+
     async def hook(request: httpx.Request) -> None:
-        if request.url.path.endswith(suffix):
-            hits[0] += 1
+        path = request.url.path
+        if path.endswith(suffix):
+            request_id = path.rsplit("/", 2)[-2]
+            hits[request_id] = hits.get(request_id, 0) + 1
 
     return hook
 
 
 async def fixed_status(url: str, interval: float, first: float = 0.0) -> tuple[int, float]:
     """A fixed poller of the status endpoint, then one result request."""
-    hits = [0]
+    hits: dict[str, int] = {}
     hooks = {"request": [counting(hits, "/status")]}
     headers = {"Authorization": f"Bearer {TOKEN}"}
     async with httpx.AsyncClient(base_url=url, headers=headers, event_hooks=hooks) as http:
@@ -99,12 +104,12 @@ async def fixed_status(url: str, interval: float, first: float = 0.0) -> tuple[i
                 break
             await asyncio.sleep(interval)
         result = (await http.get(job["result_url"])).json()
-    return hits[0], time.time() - _finished(result)
+    return hits[job["request_id"]], time.time() - _finished(result)
 
 
 async def fixed_result(url: str, interval: float) -> tuple[int, float]:
     """RunComfy's ComfyUI nodes: ask the result endpoint until it is final."""
-    hits = [0]
+    hits: dict[str, int] = {}
     hooks = {"request": [counting(hits, "/result")]}
     headers = {"Authorization": f"Bearer {TOKEN}"}
     async with httpx.AsyncClient(base_url=url, headers=headers, event_hooks=hooks) as http:
@@ -114,18 +119,17 @@ async def fixed_result(url: str, interval: float) -> tuple[int, float]:
             result = (await http.get(job["result_url"])).json()
             if result["status"] in ("succeeded", "completed", "failed", "cancelled"):
                 break
-    return hits[0], time.time() - _finished(result)
+    return hits[job["request_id"]], time.time() - _finished(result)
 
 
-async def ours_job(client: AsyncRunComfy, hits: list[int]) -> tuple[int, float]:
-    before = hits[0]
+async def ours_job(client: AsyncRunComfy, hits: dict[str, int]) -> tuple[int, float]:
     job = await client.submit(MODEL, PAYLOAD, validate="schema")
     result = await job.wait(timeout=600)
     assert result.finished_at is not None
-    return hits[0] - before, time.time() - result.finished_at.timestamp()
+    return hits[job.request_id], time.time() - result.finished_at.timestamp()
 
 
-def our_client(url: str, hits: list[int]) -> AsyncRunComfy:
+def our_client(url: str, hits: dict[str, int]) -> AsyncRunComfy:
     http = httpx.AsyncClient(event_hooks={"request": [counting(hits, "/status")]})
     return AsyncRunComfy(api_token=TOKEN, base_url=url, http_client=http)
 
@@ -153,7 +157,7 @@ async def one_range(name: str, spread: list[float], warm: float, reps: int) -> d
     }
     urls = {poller: context.__enter__() for poller, context in contexts.items()}
     try:
-        hits = [0]
+        hits: dict[str, int] = {}
         async with our_client(urls["ours"], hits) as warmed:
             # The warm-up: one job of the model, on an emulator of its own serving one length
             # of the range (a user's script has usually run the model before).
@@ -165,7 +169,7 @@ async def one_range(name: str, spread: list[float], warm: float, reps: int) -> d
             for _ in range(reps):
 
                 async def cold() -> tuple[int, float]:
-                    cold_hits = [0]
+                    cold_hits: dict[str, int] = {}
                     async with our_client(urls["ours-cold"], cold_hits) as client:
                         return await ours_job(client, cold_hits)
 
