@@ -161,8 +161,9 @@ def journal_states(out: Path) -> dict[str, int]:
 
 
 def kill_trials(url: str, trials: int, work: Path) -> None:
-    """Random SIGKILLs: how many lines each leaves in ``submitting`` (ambiguous), and how many
-    of those the server had in fact accepted (jobs beyond one per line, after resubmitting)."""
+    """Random SIGKILLs: how many lines each leaves in ``sent`` (ambiguous: see
+    ``kill_ambiguity.py`` for the old rule against the new), and how many of those the server
+    had in fact accepted (jobs beyond one per line, after resubmitting)."""
     inputs = work / "in.jsonl"
     write_inputs(inputs, 50)
     env = {**os.environ, "RUNCOMFY_BASE_URL": url, "RUNCOMFY_API_TOKEN": TOKEN}
@@ -181,7 +182,7 @@ def kill_trials(url: str, trials: int, work: Path) -> None:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
             process.wait()
-            hits += journal_states(out).get("submitting", 0)
+            hits += journal_states(out).get("sent", 0)
         subprocess.run([*argv, "--resubmit-ambiguous"], env=env, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, check=False)  # fmt: skip
         created = stats(url)["jobs_created"]

@@ -7,18 +7,22 @@ what the command documents is what it enforces.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from runcomfy_cli.options import option_name
 from runcomfy_runtime.schema.describe import describe_field
 from runcomfy_runtime.spec import EndpointSpec
 
+if TYPE_CHECKING:
+    from runcomfy_runtime.catalog import CatalogEntry
 
-def model_line(spec: EndpointSpec) -> str:
-    """``model-id  (required: prompt, image_urls)``: one endpoint, one line."""
+
+def model_line(spec: EndpointSpec, entry: CatalogEntry | None = None) -> str:
+    """``model-id  (required: prompt, image_urls)  $0.4 / second``: one endpoint, one line."""
     required = [f.wire_name for f in spec.fields if f.required]
-    return f"{spec.model_id}  (required: {', '.join(required) or 'nothing'})"
+    price = f"  {entry.price}" if entry is not None and entry.price else ""
+    return f"{spec.model_id}  (required: {', '.join(required) or 'nothing'}){price}"
 
 
 def model_record(spec: EndpointSpec) -> dict[str, Any]:
@@ -30,6 +34,31 @@ def model_record(spec: EndpointSpec) -> dict[str, Any]:
         "required": [f.wire_name for f in spec.fields if f.required],
         "fields": [f.wire_name for f in spec.fields],
     }
+
+
+def generated_record(spec: EndpointSpec, entry: CatalogEntry | None = None) -> dict[str, Any]:
+    """A generated model, with what the catalog says of it (price, categories) when known."""
+    record = {**model_record(spec), "generated": True}
+    if entry is not None:
+        record.update({**entry.record(), "price": entry.price})
+    return record
+
+
+def catalog_record(entry: CatalogEntry) -> dict[str, Any]:
+    return {**entry.record(), "price": entry.price, "generated": False}
+
+
+def catalog_rows(entries: Sequence[CatalogEntry]) -> list[str]:
+    """A table of catalog entries: id, name, kind, price; the columns as wide as their text."""
+    rows = [("MODEL", "NAME", "KIND", "PRICE")]
+    rows += [(e.model_id, e.display_name or "-", e.kind or "-", e.price or "-") for e in entries]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+        + "  "
+        + row[3]
+        for row in rows
+    ]
 
 
 def schema_text(spec: EndpointSpec) -> str:

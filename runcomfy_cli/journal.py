@@ -1,17 +1,28 @@
 """The batch journal: one SQLite row per input line, so a killed run resumes without paying twice.
 
-A line moves ``submitting`` -> ``submitted`` (request id) -> ``finished`` (output URLs) ->
-``downloaded`` (saved paths), or ends ``failed``. Each move is its own committed transaction,
-made the moment the fact is known: the request id is on disk before the runner waits on it.
+A line moves ``submitting`` -> ``sent`` -> ``submitted`` (request id) -> ``finished`` (output
+URLs) -> ``downloaded`` (saved paths), or ends ``failed``. Each move is its own committed
+transaction, made the moment the fact is known: the request id is on disk before the runner
+waits on it.
 
-``submitting`` is written *before* the submit is sent. The API has no idempotency key and no
-job listing, so a run killed between the server creating the job and this file recording its
-id cannot find that job again. A line found in ``submitting`` (or ``ambiguous``: the submit's
-answer was lost) is therefore reported, never silently resubmitted.
+``submitting`` is written before the submit is attempted, and ``sent`` just before the
+request's body goes out (the client's ``on_sent``, called from the HTTP layer once the headers
+are out and before the body's first byte). The API has no idempotency key and no job listing,
+so what a killed run left behind means:
+
+- ``submitting``: the body never left, so no job exists: a rerun submits the line again, by
+  itself;
+- ``sent`` (or ``ambiguous``: the answer was lost): the server may hold the whole request and
+  a job may exist that nobody can find again: reported, and only submitted again with
+  ``--resubmit-ambiguous``.
 
 Durability: WAL with ``synchronous=NORMAL``. A commit is in the WAL file, in the operating
 system's hands, when ``execute`` returns, so it survives ``kill -9`` of this process (not a power
 cut, which FULL would also survive at ~10x the cost per commit, a cost the event loop pays).
+
+Versions: 1 had no ``sent`` (its ``submitting`` meant "maybe sent"); a version-1 journal is
+upgraded in place, its ``submitting`` lines becoming ``sent`` (ambiguous), never unsent. A
+journal from a newer version, or a file that is not a journal, is refused with a message.
 """
 
 from __future__ import annotations
@@ -24,33 +35,70 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.failures import CliFailure
+
 FILENAME = ".runcomfy-batch.sqlite"
-VERSION = "1"
+VERSION = "2"
+BUSY_TIMEOUT = 10.0  # seconds a write waits for another writer (only a foreign program)
+OPEN_BUSY_TIMEOUT = 1.0  # ...when the run starts: a journal held by another program is said
 
-State = Literal["submitting", "ambiguous", "submitted", "finished", "downloaded", "failed"]
+State = Literal["submitting", "sent", "ambiguous", "submitted", "finished", "downloaded", "failed"]
+STATES: tuple[State, ...] = (
+    "submitting", "sent", "ambiguous", "submitted", "finished", "downloaded", "failed",
+)  # fmt: skip
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lines (
+_LINES = """
+CREATE TABLE {name} (
     line       INTEGER PRIMARY KEY,   -- 1-based line number in the JSONL file
     digest     TEXT NOT NULL,         -- sha256 of the line's text: an edited file is noticed
     state      TEXT NOT NULL CHECK (state IN
-               ('submitting', 'ambiguous', 'submitted', 'finished', 'downloaded', 'failed')),
+               ('submitting', 'sent', 'ambiguous', 'submitted', 'finished', 'downloaded',
+                'failed')),
     request_id TEXT,                  -- set with 'submitted', kept ever after
     output     TEXT,                  -- the result's output object (JSON), from 'finished'
     paths      TEXT,                  -- the saved files (JSON list), from 'downloaded'
     error      TEXT,                  -- why a line failed or is ambiguous
-    submits    INTEGER NOT NULL DEFAULT 0,  -- submits sent for this line, over all runs
+    submits    INTEGER NOT NULL DEFAULT 0,  -- submits attempted for this line, over all runs
     updated_at REAL NOT NULL
-);
+)
 """
+_META = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_V1_UNSURE = "recorded by an earlier version during its submit: a job may exist"
 
 
-class JournalMismatch(Exception):
-    """The journal beside the outputs belongs to another model or another input file."""
+class JournalFailure(CliFailure):
+    """The journal cannot be used: not a journal, another model's, from a newer version
+    (exit 64), held by another program (75), or a write failed (a full disk: exit 1)."""
+
+
+class JournalMismatch(JournalFailure):
+    """The journal beside the outputs belongs to another model."""
+
+    code = ExitCode.USAGE
+
+
+def failure(path: Path, exc: sqlite3.Error) -> JournalFailure:
+    """The journal's SQLite error, as a message that says what to do."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return JournalFailure(
+            f"the batch journal {path} is locked by another program (a sqlite3 shell?); "
+            "close it and run the command again",
+            code=ExitCode.RETRYABLE,
+        )
+    if "not a database" in text or "malformed" in text or "no such table" in text:
+        return JournalFailure(
+            f"{path} is not a usable batch journal ({text}); use another --out, or move the "
+            "file away to start this folder's batch afresh (lines it recorded may be "
+            "submitted again)",
+            code=ExitCode.USAGE,
+        )
+    return JournalFailure(
+        f"cannot write the batch journal {path} ({text}; is the disk full?); what was "
+        "recorded before is kept: run the same command again once it can be written",
+        code=ExitCode.ERROR,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,64 +131,128 @@ _COLUMNS = "line, digest, state, request_id, output, paths, error, submits"
 
 
 class Journal:
-    """One batch's record. Every method commits before it returns (autocommit mode)."""
+    """One batch's record. Every method commits before it returns (autocommit mode); every
+    SQLite failure comes out as a :class:`JournalFailure`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=OPEN_BUSY_TIMEOUT)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            raise failure(path, exc) from None
 
     @classmethod
     def open(cls, out_dir: Path, model_id: str) -> Journal:
-        """The journal in ``out_dir``, created on first use; refuses another model's journal."""
-        out_dir.mkdir(parents=True, exist_ok=True)
+        """The journal in ``out_dir``, created on first use, upgraded from version 1; refuses
+        another model's journal, a newer version's, or a file that is none."""
         journal = cls(out_dir / FILENAME)
-        journal._claim(model_id)
+        try:
+            journal._claim(model_id)
+            journal._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        except sqlite3.Error as exc:
+            journal.close()
+            raise failure(journal.path, exc) from None
+        except JournalFailure:
+            journal.close()
+            raise
         return journal
+
+    def _tables(self) -> set[str]:
+        rows = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows.fetchall()}
 
     def _claim(self, model_id: str) -> None:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.executemany(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-                [("version", VERSION), ("model_id", model_id)],
-            )
+            tables = self._tables()
+            if not tables:
+                self._db.execute(_META)
+                self._db.execute(_LINES.format(name="lines"))
+                self._db.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("version", VERSION), ("model_id", model_id)],
+                )
+            elif tables >= {"meta", "lines"}:
+                self._upgrade()
+            else:
+                raise sqlite3.DatabaseError("no such table: lines or meta (not a batch journal)")
             found = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
         if found.get("model_id") != model_id:
             raise JournalMismatch(
                 f"{self.path} records a batch of {found.get('model_id')}, not {model_id}: "
                 "use another --out directory"
             )
 
+    def _upgrade(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        version = row[0] if row else None
+        if version == VERSION:
+            return
+        if version != "1":
+            raise JournalFailure(
+                f"{self.path} was written by another version of runcomfy (journal version "
+                f"{version}; this one reads {VERSION} and 1): use that version, or another --out",
+                code=ExitCode.USAGE,
+            )
+        # Version 1's "submitting" was written before the submit and never told whether the
+        # request left: it may have, so it becomes "sent" (ambiguous), never unsent.
+        self._db.execute(_LINES.format(name="lines_v2"))
+        self._db.execute(
+            "INSERT INTO lines_v2 SELECT line, digest, "
+            "CASE state WHEN 'submitting' THEN 'sent' ELSE state END, request_id, output, paths, "
+            "CASE state WHEN 'submitting' THEN COALESCE(error, ?) ELSE error END, submits, "
+            "updated_at FROM lines",
+            (_V1_UNSURE,),
+        )
+        self._db.execute("DROP TABLE lines")
+        self._db.execute("ALTER TABLE lines_v2 RENAME TO lines")
+        self._db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (VERSION,))
+
     def close(self) -> None:
         self._db.close()
 
+    def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, parameters)
+        except sqlite3.Error as exc:
+            raise failure(self.path, exc) from None
+
     def entry(self, line: int) -> Entry | None:
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM lines WHERE line = ?", (line,)).fetchone()
+        row = self._execute(f"SELECT {_COLUMNS} FROM lines WHERE line = ?", (line,)).fetchone()
         return Entry.from_row(row) if row else None
 
     def entries(self) -> Iterator[Entry]:
-        for row in self._db.execute(f"SELECT {_COLUMNS} FROM lines ORDER BY line").fetchall():
+        for row in self._execute(f"SELECT {_COLUMNS} FROM lines ORDER BY line").fetchall():
             yield Entry.from_row(row)
 
     def _set(self, line: int, state: State, **columns: Any) -> None:
         names = ", ".join(f"{name} = ?" for name in columns)
         sql = f"UPDATE lines SET state = ?, updated_at = ?{', ' if names else ''}{names} "
-        self._db.execute(sql + "WHERE line = ?", (state, time.time(), *columns.values(), line))
+        self._execute(sql + "WHERE line = ?", (state, time.time(), *columns.values(), line))
 
     def submitting(self, line: int, digest: str) -> None:
-        """Recorded just before the submit goes out; see the module's note on the window."""
-        self._db.execute(
+        """Recorded before the submit is attempted: nothing has left yet."""
+        self._execute(
             "INSERT INTO lines (line, digest, state, submits, updated_at) "
             "VALUES (?, ?, 'submitting', 1, ?) "
             "ON CONFLICT (line) DO UPDATE SET digest = excluded.digest, state = 'submitting', "
             "request_id = NULL, output = NULL, paths = NULL, error = NULL, "
             "submits = submits + 1, updated_at = excluded.updated_at",
             (line, digest, time.time()),
+        )
+
+    def sent(self, line: int) -> None:
+        """Recorded before the body's first byte leaves: from now on a job may exist."""
+        self._execute(
+            "UPDATE lines SET state = 'sent', updated_at = ? "
+            "WHERE line = ? AND state = 'submitting'",
+            (time.time(), line),
         )
 
     def submitted(self, line: int, request_id: str) -> None:
@@ -151,7 +263,7 @@ class Journal:
 
     def unsent(self, line: int) -> None:
         """The server certainly created no job (refused, or never reached): forget the line."""
-        self._db.execute("DELETE FROM lines WHERE line = ? AND request_id IS NULL", (line,))
+        self._execute("DELETE FROM lines WHERE line = ? AND request_id IS NULL", (line,))
 
     def finished(self, line: int, output: dict[str, Any]) -> None:
         self._set(line, "finished", output=json.dumps(output), error=None)

@@ -18,11 +18,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.failures import CliFailure
+
 FILENAME = ".runcomfy-batch.lock"
 
 
-class BatchLocked(Exception):
-    """Another batch holds the output folder."""
+class BatchLocked(CliFailure):
+    """Another batch holds the output folder: try again when it has finished (exit 75)."""
+
+    code = ExitCode.RETRYABLE
 
 
 def _describe(holder: str) -> str:

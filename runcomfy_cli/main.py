@@ -1,4 +1,9 @@
-"""``runcomfy``: the parser, the dispatch, and the one place errors become exit codes.
+"""``runcomfy``: from the command line to an exit code, and the one place errors are reported.
+
+Before argparse sees the command line: an argument that is not text is refused, a token given
+as an option is refused unechoed, and the model a command names is resolved (the generated
+registry, else RunComfy's catalog), so an unknown id gets "did you mean" instead of a list of
+every model, and ``run MODEL --help`` lists a catalog model's options too.
 
 Only what a command needs is imported, when it runs: ``runcomfy --help`` loads no HTTP client,
 no validator and no endpoint module. ``run MODEL`` loads that one endpoint to build its options.
@@ -7,212 +12,230 @@ no validator and no endpoint module. ``run MODEL`` loads that one endpoint to bu
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NoReturn
 
-from runcomfy_cli.exitcodes import ExitCode, epilog, exit_code_for
+from runcomfy_cli.exitcodes import ExitCode, exit_code_for
+from runcomfy_cli.failures import CliFailure, UsageFailure
+from runcomfy_cli.parser import (
+    MODEL_COMMANDS,
+    VALUE_OPTIONS,
+    Parser,
+    _global,
+    build_parser,
+)
+from runcomfy_cli.suggest import did_you_mean
 
 if TYPE_CHECKING:
+    from runcomfy_cli.config import Session
     from runcomfy_runtime.spec import EndpointSpec
 
 Registry = Mapping[str, "EndpointSpec"]
-
 Handler = Callable[[argparse.Namespace], ExitCode]
 
-DESCRIPTION = """\
-Run RunComfy models from the shell: one job (run), a job you already have (status, result,
-wait, cancel, download), or a resumable batch of many (batch). Options of `run` come from
-the model's documented schema: `runcomfy run MODEL --help` lists them.
-
-The API token comes from $RUNCOMFY_API_TOKEN (or $YOUR_API_TOKEN), or from --token-file;
-never from the command line. The base URL from --base-url or $RUNCOMFY_BASE_URL."""
+TOKEN_OPTIONS = ("--token", "--api-token", "--api_token", "--api-key")
+"""Options a user may reach for to pass the token; any of them, or a prefix of one
+(``--tok``, ``--api-tok``), is refused without echoing its value."""
+_SHORTEST_REFUSED_PREFIX = 4  # "--to", "--ap": shorter prefixes name nothing
 
 
-class _Parser(argparse.ArgumentParser):
-    """No abbreviations: ``--token`` must never be read as ``--token-file`` (and echoed)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("allow_abbrev", False)
-        super().__init__(*args, **kwargs)
+# -- before argparse ------------------------------------------------------------------------------
 
 
-def _common() -> _Parser:
-    """Options every command takes, after the command name."""
-    common = _Parser(add_help=False)
-    group = common.add_argument_group("common options")
-    group.add_argument("--json", action="store_true", help="print one JSON document on stdout")
-    group.add_argument(
-        "--base-url", metavar="URL", help="API base URL (default: $RUNCOMFY_BASE_URL or RunComfy)"
-    )
-    group.add_argument(
-        "--token-file", metavar="PATH", help="read the API token from this file's first line"
-    )
-    group.add_argument(
-        "-q", "--quiet", action="store_true", help="no status line or progress bar on stderr"
-    )
-    return common
+def _undecodable(argv: Sequence[str]) -> str | None:
+    """Arguments the shell passed as bytes that are not text in this locale (Python keeps
+    them as lone surrogates, which no JSON body or terminal can carry)."""
+    for index, arg in enumerate(argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return (
+                f"argument {index} ({shown[:60]!r}) is not valid UTF-8 text (byte "
+                f"{exc.start} of it); pass text, or put binary input in a file"
+            )
+    return None
 
 
-def _waiting(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("waiting")
-    group.add_argument(
-        "--timeout", type=float, metavar="SECONDS", help="give up waiting after this long"
-    )
-    group.add_argument(
-        "--cancel-on-timeout", action="store_true", help="cancel the job if the wait times out"
-    )
-    group.add_argument("--cost", action="store_true", help="ask for the job's cost in USD")
-
-
-def _validation(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--validate",
-        choices=("full", "schema", "off"),
-        default="full",
-        help="full: schema and image rules (fetches image headers); schema: offline; off",
-    )
-
-
-def _handler(name: str) -> Handler:
-    """The command's function, imported when it runs (keeps ``--help`` light)."""
-
-    def handle(args: argparse.Namespace) -> ExitCode:
-        from runcomfy_cli import commands
-
-        command: Handler = getattr(commands, name)
-        return command(args)
-
-    return handle
-
-
-_TOKEN_OPTIONS = ("--token", "--api-token", "--api_token")
-
-
-def _refuse_token_argument(argv: Sequence[str]) -> bool:
+def _refused_token(argv: Sequence[str], known: set[str]) -> bool:
     """A token on the command line lands in shell history and ``ps``: refuse it, unechoed."""
     for arg in argv:
         if arg == "--":
             return False
-        if arg.split("=", 1)[0] in _TOKEN_OPTIONS:
+        name = arg.split("=", 1)[0]
+        if not name.startswith("--") or (name in known and name not in TOKEN_OPTIONS):
+            continue
+        if name in TOKEN_OPTIONS or (
+            len(name) >= _SHORTEST_REFUSED_PREFIX and any(t.startswith(name) for t in TOKEN_OPTIONS)
+        ):
             print(
-                "runcomfy: the API token is never taken on the command line (it would land in "
-                "shell history); set RUNCOMFY_API_TOKEN or pass --token-file PATH",
+                f"runcomfy: {name} is refused: the API token is never taken on the command line "
+                "(it would land in shell history and `ps`); set RUNCOMFY_API_TOKEN (or "
+                "RUNCOMFY_TOKEN), or pass --token-file PATH",
                 file=sys.stderr,
             )
             return True
     return False
 
 
-def build_parser(
-    argv: Sequence[str] = (), registry: Registry | None = None
-) -> argparse.ArgumentParser:
-    """The whole command line; ``run MODEL`` also gets that model's field options.
+class _Quiet(argparse.ArgumentParser):
+    """The scan's parser: a mistake is left for the real parser to report."""
 
-    ``registry`` is the generated package's (``runcomfy.REGISTRY``): iterating it lists the
-    model ids without importing a single endpoint module.
-    """
-    registry = registry if registry is not None else {}
-    models = sorted(registry)
-    parser = _Parser(
-        prog="runcomfy",
-        description=DESCRIPTION,
-        epilog=epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    common = [_common()]
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)
 
-    p = sub.add_parser("models", parents=common, help="list every endpoint, one a line")
-    p.set_defaults(handler=_handler("models"))
 
-    p = sub.add_parser("schema", parents=common, help="a model's fields, enums, limits, rules")
-    p.add_argument("model", choices=models, metavar="MODEL")
-    p.set_defaults(handler=_handler("schema"))
+@dataclass(frozen=True)
+class Scan:
+    """What the command line says before it is parsed: the global options, the command and,
+    for ``run``/``schema``/``batch``, the model id (the first value after the command)."""
 
-    p = sub.add_parser(
-        "run",
-        parents=common,
-        help="validate, submit, wait, download",
-        description="Run one job. `runcomfy run MODEL --help` lists the model's options.",
-        epilog=epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("model", choices=models, metavar="MODEL", help="one of: " + ", ".join(models))
-    p.add_argument("--input", metavar="FILE.json", help="the input as a JSON object (- for stdin)")
-    p.add_argument("--out", default=".", metavar="DIR", help="where outputs are saved")
-    p.add_argument("--no-wait", action="store_true", help="print the request id and return")
-    p.add_argument("--no-download", action="store_true", help="print output URLs, save nothing")
-    _validation(p)
-    _waiting(p)
-    model = next((arg for arg in argv[1:] if arg in registry), None)
-    if argv[:1] == ["run"] and model is not None:
-        from runcomfy_cli.options import add_field_options
+    namespace: argparse.Namespace
+    command: str | None
+    model: str | None
 
-        add_field_options(p, registry[model], reserved=p._option_string_actions)
-    p.set_defaults(handler=_handler("run"))
+    @property
+    def as_json(self) -> bool:
+        return bool(self.namespace.output == "json")
 
-    for name, text in (
-        ("status", "a job's status (and queue position)"),
-        ("result", "a job's result as it stands"),
-        ("wait", "wait for a job; print its output URLs"),
-        ("cancel", "cancel a queued job"),
-        ("download", "wait for a job and save its outputs"),
-    ):
-        p = sub.add_parser(
-            name,
-            parents=common,
-            help=text,
-            epilog=epilog(),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+
+def scan(argv: Sequence[str]) -> Scan:
+    pre = _Quiet(add_help=False, allow_abbrev=False)
+    _global(pre, after_command=False)
+    try:
+        namespace, rest = pre.parse_known_args(list(argv))
+    except ValueError:
+        namespace, rest = pre.parse_known_args([])[0], list(argv)
+    values: list[str] = []
+    index = 0
+    while index < len(rest):
+        arg = rest[index]
+        if arg == "--":
+            values.extend(rest[index + 1 :])
+            break
+        if arg.startswith("-") and arg != "-":
+            index += 2 if "=" not in arg and arg in VALUE_OPTIONS else 1
+            continue
+        values.append(arg)
+        index += 1
+    command = values[0] if values else None
+    model = values[1] if command in MODEL_COMMANDS and len(values) > 1 else None
+    return Scan(namespace, command, model)
+
+
+def _known_options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of ``parser`` and of all its subcommands."""
+    found = set(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found |= _known_options(child)
+    return found
+
+
+def _unrecognized(parser: Parser, args: argparse.Namespace, extras: Sequence[str]) -> NoReturn:
+    """Report unknown arguments against the command's own usage, with "did you mean"; values
+    are counted, never shown (one of them could be a token)."""
+    command = parser.commands.get(getattr(args, "command", None) or "", parser)
+    options = [x.split("=", 1)[0] for x in extras if x.startswith("-") and x != "-"]
+    hidden = len(extras) - len(options)
+    known = [o for o in command._option_string_actions if o.startswith("--")]
+    parts = [f"{o}{did_you_mean(o, known, n=1)}" for o in options]
+    message = f"unrecognized option {', '.join(parts)}" if parts else "unexpected arguments"
+    if hidden:
+        noun = "value" if hidden == 1 else "values"
+        message += f" ({hidden} {noun} not shown)"
+    command.error(message)
+
+
+# -- the model --------------------------------------------------------------------------------
+
+
+def resolve_model(session: Session, registry: Registry, model_id: str) -> EndpointSpec:
+    """The spec of ``model_id``: generated, else from RunComfy's catalog (with a token);
+    ``UsageFailure`` with the closest known ids otherwise."""
+    found = registry.get(model_id)
+    if found is not None:
+        return found
+    from runcomfy_cli.config import first_request
+    from runcomfy_runtime import errors
+
+    generated = sorted(registry)
+    if not session.has_token():
+        raise UsageFailure(
+            f"unknown model id {model_id!r}{did_you_mean(model_id, generated)} (`runcomfy "
+            f"models` lists the {len(generated)} generated ones; with an API token, "
+            "RunComfy's catalog is asked too: set RUNCOMFY_API_TOKEN or pass --token-file)"
         )
-        p.add_argument("request_id", metavar="ID")
-        if name in ("wait", "download"):
-            _waiting(p)
-        if name == "result":
-            p.add_argument("--cost", action="store_true", help="ask for the job's cost in USD")
-        if name == "download":
-            p.add_argument("--out", default=".", metavar="DIR", help="where outputs are saved")
-        p.set_defaults(handler=_handler(name))
+    client = session.client()
+    try:
+        spec = first_request(client, lambda: client.spec(model_id), session.context)
+    except errors.UnknownModelError:
+        known = generated + _catalog_ids(session)
+        raise UsageFailure(
+            f"unknown model id {model_id!r}{did_you_mean(model_id, known)}: not generated "
+            "and not in RunComfy's catalog (`runcomfy models` lists both)"
+        ) from None
+    except (errors.AuthenticationError, errors.PermissionDeniedError):
+        raise
+    except errors.APIError as exc:
+        from runcomfy_cli.messages import explain
 
-    p = sub.add_parser(
-        "batch",
-        parents=common,
-        help="one job per JSONL line; resumable",
-        description="One job per line of INPUTS.jsonl. Killed at any point, the same command "
-        "resumes: submitted lines are waited on, not submitted again; saved outputs are not "
-        "fetched again. The journal lives in DIR/.runcomfy-batch.sqlite.",
-        epilog=epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("model", choices=models, metavar="MODEL")
-    p.add_argument("inputs", metavar="INPUTS.jsonl")
-    p.add_argument("--out", required=True, metavar="DIR", help="outputs, one folder per line")
-    p.add_argument("--concurrency", type=_positive, default=8, metavar="N")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="per job wait limit")
-    p.add_argument(
-        "--resubmit-ambiguous",
-        action="store_true",
-        help="submit again lines whose earlier submit may have created a job (may pay twice)",
-    )
-    p.add_argument("--retry-failed", action="store_true", help="submit failed lines again")
-    _validation(p)
-    p.set_defaults(handler=_handler("batch"))
-
-    sub.add_parser(
-        "emulator",
-        help="start the local emulator of the API (options: runcomfy emulator --help)",
-        add_help=False,
-    )
-    return parser
+        raise UsageFailure(
+            f"unknown model id {model_id!r}{did_you_mean(model_id, generated)}: not generated, "
+            f"and RunComfy's catalog could not say ({explain(exc, session.context)})"
+        ) from None
+    session.spec = spec
+    return spec
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+def _catalog_ids(session: Session) -> list[str]:
+    """Every id of the catalog, for suggestions; none when it cannot be listed."""
+    from runcomfy_runtime.errors import RunComfyError
+
+    try:
+        return [entry.model_id for entry in session.client().models()]
+    except RunComfyError:
+        return []
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def verbose_logging(level: int) -> Iterator[None]:
+    """``-v``: each request and retry at INFO on stderr; ``-vv``: HTTP detail at DEBUG. The
+    runtime scrubs the token from every record of these loggers."""
+    if level <= 0:
+        yield
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("runcomfy: %(name)s: %(message)s"))
+    names = ["runcomfy", "httpx", *(["httpcore"] if level > 1 else [])]
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [(logger, logger.level) for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG if level > 1 else logging.INFO)
+    try:
+        yield
+    finally:
+        for logger, before in saved:
+            logger.removeHandler(handler)
+            logger.setLevel(before)
+
+
+def _handler(name: str) -> Handler:
+    from runcomfy_cli import commands
+
+    found: Handler = getattr(commands, name)
+    return found
 
 
 def _emulator(argv: list[str], registry: Registry) -> int:
@@ -224,36 +247,95 @@ def _emulator(argv: list[str], registry: Registry) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None) -> int:
-    """The command line; ``registry`` is handed in by the generated package's entry point."""
+    """The command line; ``registry`` is handed in by the generated package's entry point.
+    Returns the exit code (also for ``--help`` and usage errors: it never exits itself)."""
     registry = registry if registry is not None else {}
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["emulator"]:
         return _emulator(args_list[1:], registry)
-    if _refuse_token_argument(args_list):
+    try:
+        return _main(args_list, registry)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error it printed (64)
+        return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
+
+
+def _main(argv: list[str], registry: Registry) -> int:
+    from runcomfy_cli.config import Session
+
+    problem = _undecodable(argv)
+    if problem is not None:
+        print(f"runcomfy: {problem}", file=sys.stderr)
         return ExitCode.USAGE
-    args = build_parser(args_list, registry).parse_args(args_list)
+    found = scan(argv)
+    session = Session(argparse.Namespace(**vars(found.namespace), registry=registry))
+    with verbose_logging(found.namespace.verbose):
+        try:
+            return _run(argv, registry, found, session)
+        except BaseException as exc:  # reported once, here, whatever it is
+            return _report(exc, found, session)
+        finally:
+            session.close()
+
+
+def _run(argv: list[str], registry: Registry, found: Scan, session: Session) -> int:
+    spec = None
+    if found.command in MODEL_COMMANDS and found.model is not None:
+        spec = resolve_model(session, registry, found.model)
+    parser = build_parser(spec if found.command == "run" else None)
+    if _refused_token(argv, _known_options(parser)):
+        return ExitCode.USAGE
+    if found.command is not None and found.command not in parser.commands:
+        parser.error(
+            f"unknown command {found.command!r}{did_you_mean(found.command, parser.commands)}"
+        )
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        _unrecognized(parser, args, extras)
     args.registry = registry
-    from runcomfy_cli.journal import JournalMismatch
-    from runcomfy_cli.lock import BatchLocked
-    from runcomfy_cli.options import InputFileError
+    args.session = session
+    args.spec = spec
+    args.json = args.output == "json"
+    session.args = args
+    return int(_handler(args.handler)(args))
+
+
+def _report(exc: BaseException, found: Scan, session: Session) -> int:
+    """The exit code of ``exc``, after telling the user (once)."""
+    from runcomfy_cli.messages import explain
     from runcomfy_cli.printing import report_error
     from runcomfy_runtime.errors import RunComfyError
 
-    try:
-        return int(args.handler(args))
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    args = session.args
+    as_json = bool(getattr(args, "json", found.as_json))
+    if isinstance(exc, SystemExit):
+        raise exc
+    if isinstance(exc, KeyboardInterrupt):
+        print("runcomfy: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
-    except BrokenPipeError:  # `runcomfy ... | head`: the reader left, which is not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if isinstance(exc, BrokenPipeError):  # `runcomfy ... | head`: the reader left
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitCode.OK
-    except (InputFileError, JournalMismatch, BatchLocked) as exc:
-        report_error(args.json, exc, ExitCode.USAGE)
-        return ExitCode.USAGE
-    except RunComfyError as exc:
+    if isinstance(exc, CliFailure | RunComfyError):
         code = exit_code_for(exc)
-        report_error(args.json, exc, code)
+        message = str(exc) if isinstance(exc, CliFailure) else explain(exc, session.context)
+        report_error(as_json, exc, code, message)
         return code
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        report_error(as_json, exc, ExitCode.ERROR, f"{exc.strerror or exc}{where}")
+        return ExitCode.ERROR
+    if not isinstance(exc, Exception):
+        raise exc
+    report_error(
+        as_json,
+        exc,
+        ExitCode.ERROR,
+        f"unexpected error: {type(exc).__name__}: {exc} (run with -v to see where)",
+    )
+    if found.namespace.verbose:
+        traceback.print_exception(exc, file=sys.stderr)
+    return ExitCode.ERROR
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ when they parse and left as strings otherwise, for the schema to report the type
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from runcomfy_runtime.schema.describe import describe_field
@@ -28,6 +26,8 @@ def option_name(field: FieldSpec) -> str:
 
 
 def _number(text: str) -> Any:
+    """An int, else a float (``nan`` and ``inf`` too: the schema stage says they must be
+    finite), else the text, for the schema to say it must be a number."""
     for kind in (int, float):
         try:
             return kind(text)
@@ -123,52 +123,3 @@ def payload_from(
         if dest in values:
             payload[field.wire_name] = values[dest]
     return payload
-
-
-class InputFileError(ValueError):
-    """An input file the command cannot use (unreadable, not JSON): a usage error, exit 2."""
-
-
-def _as_local(value: Any) -> Any:
-    """A string that is not a URL or data URI names a local file: the client sends it inline."""
-    if isinstance(value, str) and "://" not in value and not value.startswith("data:"):
-        return Path(value).expanduser()
-    return value
-
-
-def local_files(spec: EndpointSpec, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """``payload`` with local paths in image fields turned into ``Path`` values, which the
-    client checks against the same rules as a URL and sends as a data URI."""
-    out = dict(payload)
-    for field in spec.media_fields:
-        value = out.get(field.wire_name)
-        if isinstance(value, list):
-            out[field.wire_name] = [_as_local(v) for v in value]
-        elif value is not None:
-            out[field.wire_name] = _as_local(value)
-    return out
-
-
-def json_object(text: str) -> dict[str, Any]:
-    """One JSON object (a job's input), or ValueError saying why not."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ValueError(f"must be a JSON object, not {type(data).__name__}")
-    return data
-
-
-def read_input_file(path: str) -> dict[str, Any]:
-    """A JSON object from ``path`` (``-`` for stdin); :class:`InputFileError` if not."""
-    import sys
-
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        return json_object(text)
-    except ValueError as exc:
-        raise InputFileError(f"{path}: {exc}") from exc

@@ -18,10 +18,20 @@ if TYPE_CHECKING:
 
 
 def emit(as_json: bool, record: Any, text: str | None) -> None:
+    """The command's result on stdout: ``record`` as JSON, or ``text``."""
     if as_json:
-        print(json.dumps(record, ensure_ascii=False, indent=2, default=str), flush=True)
+        _print(json.dumps(record, ensure_ascii=False, indent=2, default=str), sys.stdout)
     elif text:
-        print(text, flush=True)
+        _print(text, sys.stdout)
+
+
+def _print(text: str, stream: Any) -> None:
+    """Print even what the stream cannot encode (a lone surrogate from a broken input): as
+    an escape, never as a crash."""
+    try:
+        print(text, file=stream, flush=True)
+    except UnicodeEncodeError:
+        print(text.encode("utf-8", "backslashreplace").decode("utf-8"), file=stream, flush=True)
 
 
 def result_record(result: Result[Any], paths: list[Path] | None = None) -> dict[str, Any]:
@@ -41,10 +51,10 @@ def result_record(result: Result[Any], paths: list[Path] | None = None) -> dict[
     return record
 
 
-def error_record(error: BaseException, code: int) -> dict[str, Any]:
+def error_record(error: BaseException, code: int, message: str | None = None) -> dict[str, Any]:
     record: dict[str, Any] = {
         "error": type(error).__name__,
-        "message": str(error),
+        "message": message if message is not None else str(error),
         "exit_code": code,
     }
     request_id = getattr(error, "request_id", None)
@@ -62,7 +72,11 @@ def error_record(error: BaseException, code: int) -> dict[str, Any]:
     return record
 
 
-def report_error(as_json: bool, error: BaseException, code: int) -> None:
-    print(f"runcomfy: {error}", file=sys.stderr, flush=True)
+def report_error(
+    as_json: bool, error: BaseException, code: int, message: str | None = None
+) -> None:
+    """``runcomfy: message`` on stderr; with ``--json`` also the error as JSON on stdout."""
+    text = message if message is not None else str(error)
+    _print(f"runcomfy: {text}", sys.stderr)
     if as_json:
-        emit(True, error_record(error, code), None)
+        emit(True, error_record(error, code, text), None)

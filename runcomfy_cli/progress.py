@@ -78,6 +78,14 @@ class StatusLine:
         if changed and not self.live and not self.quiet:
             print(text, file=self.stream, flush=True)
 
+    def note(self, text: str) -> None:
+        """A line that stays (the price, say), above the spinner; nothing when quiet."""
+        if self.quiet:
+            return
+        with self._lock:
+            self.stream.write(("\r\033[K" if self.live else "") + text + "\n")
+            self.stream.flush()
+
     def on_status(self, status: Status) -> None:
         """A ``StatusCallback`` for ``Job.wait``."""
         self.update(f"{status.request_id}: {status}")
@@ -115,14 +123,25 @@ class BatchBar:
     """The batch's counts: redrawn in place on a terminal, a plain line every few seconds
     otherwise. Notes (a failed line, say) print above the bar and are never lost."""
 
-    def __init__(self, stream: TextIO, counts: Counts, *, live: bool, every: float = 5.0) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        counts: Counts,
+        *,
+        live: bool,
+        quiet: bool = False,
+        every: float = 5.0,
+    ) -> None:
         self.stream = stream
         self.counts = counts
-        self.live = live
-        self.every = every if not live else 0.2
+        self.quiet = quiet  # -q: nothing at all; the summary says what became of each line
+        self.live = live and not quiet
+        self.every = every if not self.live else 0.2
         self._task: asyncio.Task[None] | None = None
 
     def note(self, text: str) -> None:
+        if self.quiet:
+            return
         prefix = "\r\033[K" if self.live else ""
         self.stream.write(f"{prefix}{text}\n")
         self.stream.flush()
@@ -140,13 +159,16 @@ class BatchBar:
             self.draw()
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._loop())
+        if not self.quiet:
+            self._task = asyncio.get_running_loop().create_task(self._loop())
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self.quiet:
+            return
         self.draw()
         if self.live:
             self.stream.write("\n")

@@ -38,6 +38,7 @@ log = logging.getLogger("runcomfy")
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _BODY_SENT = ("http11.send_request_body.complete", "http2.send_request_body.complete")
+_BODY_STARTING = ("http11.send_request_body.started", "http2.send_request_body.started")
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
@@ -155,10 +156,13 @@ class Call:
 
     def _trace(self, event: str, info: Mapping[str, Any]) -> None:
         self.traced = True
-        if event in _BODY_SENT:
+        if event in _BODY_STARTING and self.on_sent is not None:
+            # Before the body's first byte: a journal that records this before the server can
+            # hold the whole request never calls a sent request unsent (after "complete" it
+            # could, were the process killed between the write and the record).
+            self.on_sent()
+        elif event in _BODY_SENT:
             self.body_sent = True
-            if self.on_sent is not None:
-                self.on_sent()
 
     async def _atrace(self, event: str, info: Mapping[str, Any]) -> None:
         self._trace(event, info)

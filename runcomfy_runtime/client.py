@@ -473,8 +473,9 @@ class Client(BaseClient):
     ) -> Job[Output]:
         """Validate, then queue a job; returns its handle as soon as the server has the job.
 
-        ``on_sent`` is called once the request has been completely sent, before its answer:
-        from then on a job may exist (a journal can record that).
+        ``on_sent`` is called when the request's body is about to be sent (its headers are
+        out), before the body's first byte: from then on a job may exist, and until then none
+        can, so a journal that records it knows which submits never left.
         """
         return self._submit(model_id, payload, validate, Output, on_sent)
 

@@ -7,6 +7,7 @@ this module only adds the media formats (``schema.formats``) and turns its error
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import threading
@@ -50,10 +51,30 @@ def _count(limit: Any, instance: Any, bound: str, word: str) -> str:
     return f"must have {bound} {_plural(limit, word)}"
 
 
+def _enum_message(values: Any, instance: Any) -> str:
+    text = "must be one of: " + ", ".join(repr(x) for x in values)
+    near = nearest_value(instance, values)
+    return f"{text}; did you mean {near!r}?" if near is not None else text
+
+
+def nearest_value(given: Any, values: Any) -> str | None:
+    """The one string enum value ``given`` is a near miss of (``2048x2048`` for
+    ``2048x2048(1:1)``): the only value it starts, ignoring case, else the only close one."""
+    if not isinstance(given, str) or not isinstance(values, list) or not given.strip():
+        return None
+    strings = [v for v in values if isinstance(v, str)]
+    folded = given.strip().lower()
+    starts = [v for v in strings if v.lower().startswith(folded)]
+    if len(starts) == 1:
+        return starts[0]
+    close = difflib.get_close_matches(given, strings, n=2, cutoff=0.75)
+    return close[0] if len(close) == 1 else None
+
+
 # One small function per keyword: (the keyword's value, the offending value) -> the message.
 _MESSAGES: dict[str, Callable[[Any, Any], str]] = {
     "type": _type_message,
-    "enum": lambda v, i: "must be one of: " + ", ".join(repr(x) for x in v),
+    "enum": _enum_message,
     "const": lambda v, i: f"must be {v!r}",
     "maxLength": lambda v, i: _count(v, i, "at most", "character"),
     "minLength": lambda v, i: _count(v, i, "at least", "character"),

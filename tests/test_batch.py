@@ -1,20 +1,17 @@
-"""``runcomfy batch``: invalid lines skipped, failures reported, and resumption after ``kill -9``.
+"""``runcomfy batch`` in this process: the check of the whole file, failures, ambiguity, journals.
 
-The batch runs as the installed command in a subprocess, against an emulator in this process,
-so the test can SIGKILL it while reading its journal (SQLite in WAL mode allows a reader beside
-the writer) and count on the server what really happened.
+What needs a process of its own (``kill -9``, signals, two batches at once, a disk that refuses
+writes) is in ``test_batch_process.py``.
 """
 
 from __future__ import annotations
 
+import base64
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,313 +19,387 @@ from runcomfy import REGISTRY
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.journal import FILENAME
 from runcomfy_emulator import EmulatorServer
-from tests.test_cli import RUNCOMFY, SUBPROCESS_LIMIT, cli
+from runcomfy_emulator.inputs import DEFAULT_SAMPLE
+from tests.conftest import EMULATOR_PROBE_TIMEOUT
+from tests.helpers import (
+    SIZE,
+    TEXT_TO_IMAGE,
+    InProcess,
+    Ran,
+    journal,
+    lines_of,
+    saved_files,
+    write_lines,
+)
 
-MODEL = "bytedance/dreamina-4-0/text-to-image"
-SIZE = "1024x1024(1:1)"  # the smallest output: the emulator renders one PNG per download
-
-
-def write_lines(path: Path, count: int, bad: dict[int, str] | None = None) -> Path:
-    """``count`` lines of valid input, with line numbers (1-based) in ``bad`` replaced."""
-    lines = [
-        json.dumps({"prompt": f"prompt {n}", "width×height": SIZE}) for n in range(1, count + 1)
-    ]
-    for number, text in (bad or {}).items():
-        lines[number - 1] = text
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def journal(out: Path) -> dict[int, tuple[str, str | None]]:
-    """line -> (state, request id), read as the runner left it (empty before it exists)."""
-    path = out / FILENAME
-    if not path.exists():
-        return {}
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-            rows = db.execute("SELECT line, state, request_id FROM lines").fetchall()
-    except sqlite3.OperationalError:  # created but its tables not yet: nothing recorded
-        return {}
-    return {line: (state, rid) for line, state, rid in rows}
+MODEL = TEXT_TO_IMAGE
+EDIT = "bytedance/dreamina-4-0/edit"
 
 
-def saved_files(out: Path) -> dict[Path, tuple[int, int]]:
-    """Every output file under ``out`` and its (inode, mtime): a rewrite changes both."""
-    found = {}
-    for path in out.glob("*/*"):
-        stat = path.stat()
-        found[path] = (stat.st_ino, stat.st_mtime_ns)
-    return found
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(
+        REGISTRY, queue_seconds=0.05, run_seconds=0.1, probe_timeout=EMULATOR_PROBE_TIMEOUT
+    ) as server:
+        yield server
 
 
-def batch(
-    server: EmulatorServer, inputs: Path, out: Path, *extra: str
-) -> subprocess.CompletedProcess[str]:
-    return cli(server, "batch", MODEL, str(inputs), "--out", str(out), "--json", *extra)
+@pytest.fixture
+def cli(
+    emulator: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> InProcess:
+    return InProcess(monkeypatch, capsys, tmp_path, emulator)
 
 
-def summary(done: subprocess.CompletedProcess[str]) -> dict[str, object]:
-    record: dict[str, object] = json.loads(done.stdout)
-    return record
+def batch(cli: InProcess, inputs: Path, out: Path, *extra: str, model: str = MODEL) -> Ran:
+    return cli("batch", model, str(inputs), "--out", str(out), "--json", *extra)
 
 
-def lines_of(record: dict[str, object], kind: str) -> list[int]:
-    entries = record[f"{kind}_lines"]
-    assert isinstance(entries, list)
-    return [entry["line"] for entry in entries]
+# -- the whole file first --------------------------------------------------------------------------
 
 
-# -- one run -----------------------------------------------------------------------------------
-
-
-def test_invalid_lines_are_reported_with_their_number_and_skipped(
-    emulator: EmulatorServer, tmp_path: Path
+def test_invalid_lines_are_listed_first_with_their_numbers_and_skipped(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    bad = {2: "{not json", 4: json.dumps({"prompt": "x", "width×height": "999"}), 5: "[1, 2]"}
-    inputs = write_lines(tmp_path / "in.jsonl", 6, bad)
-    done = batch(emulator, inputs, tmp_path / "out", "--concurrency", "3")
-    assert done.returncode == ExitCode.INCOMPLETE, done.stderr
-    record = summary(done)
-    assert lines_of(record, "skipped") == [2, 4, 5]
-    assert lines_of(record, "succeeded") == [1, 3, 6]
-    assert "must be one of" in json.dumps(record["skipped_lines"])
-    assert emulator.stats().submits == 3
+    bad = {
+        2: "{not json",
+        4: json.dumps({"prompt": "x", "width×height": "2048x2048"}),
+        5: "[1, 2]",
+        30: json.dumps({"width×height": SIZE}),
+        7: json.dumps({"prompt": "x", "width_height": SIZE, "width×height": SIZE}),
+        8: json.dumps({"prompt": "python name", "width_height": SIZE}),  # valid
+    }
+    inputs = write_lines(tmp_path / "in.jsonl", 30, bad)
+    ran = batch(cli, inputs, tmp_path / "out", "--concurrency", "3")
+    assert ran.code == ExitCode.INCOMPLETE, ran.stderr
+    record = ran.json()
+    invalid = [2, 4, 5, 7, 30]
+    assert lines_of(record, "skipped") == invalid
+    assert lines_of(record, "succeeded") == [n for n in range(1, 31) if n not in invalid]
+    listed = ran.stderr.splitlines()[:6]
+    assert listed[0] == "5 invalid lines, skipped (nothing was sent):"
+    assert [line.split(":")[0] for line in listed[1:]] == [f"  line {n}" for n in invalid]
+    assert "did you mean '2048x2048(1:1)'?" in listed[2]
+    assert "given twice" in listed[4]
+    assert "prompt: is required" in listed[5]
+    assert emulator.stats().submits == 25
     assert sorted(p.parent.name for p in saved_files(tmp_path / "out")) == [
-        "000001", "000003", "000006",
-    ]  # fmt: skip
+        f"{n:06d}" for n in range(1, 31) if n not in invalid
+    ]
+    job = emulator.emulator.jobs.snapshot(journal(tmp_path / "out")[8][1] or "")
+    assert job is not None and job.job.payload["width×height"] == SIZE
+
+
+def test_a_line_fails_alone_whatever_it_holds(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    broken_png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\xff" * 40
+    data_uri = "data:image/png;base64," + base64.b64encode(broken_png).decode()
+    bad = {
+        1: json.dumps({"prompt": "x", "image_urls": [data_uri]}),
+        2: '{"prompt": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        3: json.dumps({"prompt": "x", "image_urls": ["/dev/zero"]}),
+        5: json.dumps({"prompt": "x", "image_urls": ["\u0000"]}),
+    }
+    lines = [
+        json.dumps({"prompt": f"p{n}", "image_urls": [emulator.input_url(DEFAULT_SAMPLE)]})
+        for n in range(6)
+    ]
+    for number, text in bad.items():
+        lines[number - 1] = text
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_bytes("\n".join(lines).encode() + b"\n" + b'{"prompt": "\xff"}\n')
+    ran = batch(cli, inputs, tmp_path / "out", model=EDIT)
+    assert ran.code == ExitCode.INCOMPLETE, ran.stderr
+    record = ran.json()
+    reasons = {o["line"]: o["reason"] for o in record["skipped_lines"]}
+    assert sorted(reasons) == [1, 2, 3, 5, 7]
+    assert "not a readable image" in reasons[1] or "not an image" in reasons[1]
+    assert "nested too deeply" in reasons[2]
+    assert "too large" in reasons[3]
+    assert "not UTF-8" in reasons[7]
+    assert lines_of(record, "succeeded") == [4, 6]
+    assert "Traceback" not in ran.stderr
+
+
+def test_an_unexpected_error_of_one_line_leaves_the_others_alone(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runcomfy_runtime.client import AsyncClient
+
+    validate = AsyncClient.validate
+
+    async def fragile(self: AsyncClient, model_id: str, payload: Any, **kw: Any) -> Any:
+        if payload.get("prompt") == "prompt 3":
+            raise RuntimeError("a bug only line 3 meets")
+        return await validate(self, model_id, payload, **kw)
+
+    monkeypatch.setattr(AsyncClient, "validate", fragile)
+    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 5), tmp_path / "out")
+    assert ran.code == ExitCode.INCOMPLETE
+    assert lines_of(ran.json(), "succeeded") == [1, 2, 4, 5]
+    assert "a bug only line 3 meets" in json.dumps(ran.json()["skipped_lines"])
+
+
+# -- runs and reruns -------------------------------------------------------------------------------
 
 
 def test_a_finished_batch_run_again_sends_and_fetches_nothing(
-    emulator: EmulatorServer, tmp_path: Path
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
     inputs = write_lines(tmp_path / "in.jsonl", 5)
     out = tmp_path / "out"
-    first = batch(emulator, inputs, out)
-    assert first.returncode == ExitCode.OK, first.stderr
+    first = batch(cli, inputs, out)
+    assert first.code == ExitCode.OK, first.stderr
     files, before = saved_files(out), emulator.stats()
-    again = batch(emulator, inputs, out)
-    assert again.returncode == ExitCode.OK, again.stderr
-    assert lines_of(summary(again), "succeeded") == [1, 2, 3, 4, 5]
+    again = batch(cli, inputs, out)
+    assert again.code == ExitCode.OK, again.stderr
+    assert lines_of(again.json(), "succeeded") == [1, 2, 3, 4, 5]
     after = emulator.stats()
     assert after.requests == before.requests  # no submit, no poll, no download
     assert saved_files(out) == files
 
 
 def test_a_failed_job_is_reported_and_submitted_again_only_when_asked(
-    emulator: EmulatorServer, tmp_path: Path
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
     emulator.add_fault("job_failed", "submit", message="out of GPUs")
     inputs = write_lines(tmp_path / "in.jsonl", 3)
     out = tmp_path / "out"
-    done = batch(emulator, inputs, out, "--concurrency", "1")
-    assert done.returncode == ExitCode.INCOMPLETE
-    assert lines_of(summary(done), "failed") == [1]
-    assert "out of GPUs" in json.dumps(summary(done)["failed_lines"])
-    again = batch(emulator, inputs, out)
-    assert lines_of(summary(again), "failed") == [1]
+    done = batch(cli, inputs, out, "--concurrency", "1")
+    assert done.code == ExitCode.INCOMPLETE
+    assert lines_of(done.json(), "failed") == [1]
+    assert "out of GPUs" in json.dumps(done.json()["failed_lines"])
+    again = batch(cli, inputs, out)
+    assert lines_of(again.json(), "failed") == [1]
     assert emulator.stats().submits == 3
-    retried = batch(emulator, inputs, out, "--retry-failed")
-    assert retried.returncode == ExitCode.OK, retried.stderr
+    retried = batch(cli, inputs, out, "--retry-failed")
+    assert retried.code == ExitCode.OK, retried.stderr
     assert emulator.stats().submits == 4
 
 
 def test_a_lost_submit_answer_is_ambiguous_and_resubmitted_only_when_asked(
-    emulator: EmulatorServer, tmp_path: Path
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
     emulator.add_fault("drop_after", "submit")  # the job is created, its answer never arrives
     inputs = write_lines(tmp_path / "in.jsonl", 3)
     out = tmp_path / "out"
-    done = batch(emulator, inputs, out, "--concurrency", "1")
-    assert done.returncode == ExitCode.INCOMPLETE
-    assert lines_of(summary(done), "ambiguous") == [1]
-    again = batch(emulator, inputs, out)
-    assert lines_of(summary(again), "ambiguous") == [1]
+    done = batch(cli, inputs, out, "--concurrency", "1")
+    assert done.code == ExitCode.INCOMPLETE
+    assert lines_of(done.json(), "ambiguous") == [1]
+    again = batch(cli, inputs, out)
+    assert lines_of(again.json(), "ambiguous") == [1]
     assert emulator.stats().submits == 3
-    resent = batch(emulator, inputs, out, "--resubmit-ambiguous")
-    assert resent.returncode == ExitCode.OK, resent.stderr
+    resent = batch(cli, inputs, out, "--resubmit-ambiguous")
+    assert resent.code == ExitCode.OK, resent.stderr
     assert emulator.stats().submits == 4
     assert emulator.stats().jobs_created == 4  # the lost job exists: the user was warned
 
 
 def test_a_submit_answered_with_junk_is_ambiguous_and_never_resubmitted_unasked(
-    emulator: EmulatorServer, tmp_path: Path
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
     emulator.add_fault("garble_after", "submit", body="")  # 200, empty: the job exists
     inputs = write_lines(tmp_path / "in.jsonl", 2)
     out = tmp_path / "out"
-    done = batch(emulator, inputs, out, "--concurrency", "1")
-    assert done.returncode == ExitCode.INCOMPLETE
-    assert lines_of(summary(done), "ambiguous") == [1]
-    again = batch(emulator, inputs, out)
-    assert lines_of(summary(again), "ambiguous") == [1]
+    done = batch(cli, inputs, out, "--concurrency", "1")
+    assert done.code == ExitCode.INCOMPLETE
+    assert lines_of(done.json(), "ambiguous") == [1]
+    again = batch(cli, inputs, out)
+    assert lines_of(again.json(), "ambiguous") == [1]
     assert emulator.stats().submits == 2  # line 1 once, line 2 once: nothing paid twice
     assert emulator.stats().jobs_created == 2
 
 
-def test_two_batches_on_one_folder_cannot_run_at_once(
-    slow_emulator: EmulatorServer, tmp_path: Path
+def test_a_line_edited_after_its_submit_is_reported_as_changed(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    lines = 30
-    inputs = write_lines(tmp_path / "in.jsonl", lines)
+    inputs = write_lines(tmp_path / "in.jsonl", 3)
     out = tmp_path / "out"
-    first = start(slow_emulator, inputs, out)
-    deadline = time.monotonic() + SUBPROCESS_LIMIT
-    while not (out / ".runcomfy-batch.lock").exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    second = batch(slow_emulator, inputs, out)
-    assert second.returncode != ExitCode.OK
-    assert "another batch is running" in second.stderr
-    assert f"pid {first.pid}" in second.stderr
-    assert first.wait(SUBPROCESS_LIMIT) == ExitCode.OK
-    assert slow_emulator.stats().jobs_created == lines  # one job per line, none twice
-    third = batch(slow_emulator, inputs, out)  # the lock went with its holder
-    assert third.returncode == ExitCode.OK, third.stderr
-    assert slow_emulator.stats().jobs_created == lines
+    assert batch(cli, inputs, out).code == ExitCode.OK
+    request_id = journal(out)[2][1]
+    write_lines(inputs, 3, {2: json.dumps({"prompt": "edited", "width×height": SIZE})})
+    ran = batch(cli, inputs, out)
+    assert ran.code == ExitCode.INCOMPLETE
+    changed = ran.json()["changed_lines"]
+    assert [c["line"] for c in changed] == [2]
+    assert changed[0]["reason"] == (
+        f"changed since it was submitted (request id {request_id}); use a new --out for new input"
+    )
+    assert "nothing was sent" not in ran.stdout
+    assert emulator.stats().submits == 3
 
 
-def test_a_refused_token_stops_the_batch_with_the_auth_code(
-    emulator: EmulatorServer, tmp_path: Path
+def test_a_refused_token_stops_the_batch_and_is_said_once(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    inputs = write_lines(tmp_path / "in.jsonl", 20)
-    done = cli(
-        emulator, "batch", MODEL, str(inputs), "--out", str(tmp_path / "out"), "--json",
-        token="wrong",
-    )  # fmt: skip
-    assert done.returncode == ExitCode.AUTH
+    cli.env(RUNCOMFY_API_TOKEN="wrong-token-for-the-batch")
+    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 20), tmp_path / "out")
+    assert ran.code == ExitCode.AUTH
+    assert ran.stderr.count("refused the token from $RUNCOMFY_API_TOKEN") == 1
+    text = cli("batch", MODEL, str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "out"))
+    assert text.output.count("refused the token") == 2  # stderr once, the summary once
     assert emulator.stats().jobs_created == 0
     assert journal(tmp_path / "out") == {}  # refused submits leave no trace: a rerun sends them
+    record = ran.json()
+    assert record["not_started"] + record["failed"] == 20
 
 
-def test_a_journal_of_another_model_is_refused(emulator: EmulatorServer, tmp_path: Path) -> None:
+def test_quiet_prints_the_summary_only(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    inputs = write_lines(tmp_path / "in.jsonl", 4, {2: "{bad"})
+    ran = cli("batch", MODEL, str(inputs), "--out", str(tmp_path / "out"), "-q")
+    assert ran.code == ExitCode.INCOMPLETE
+    assert ran.stderr == ""
+    assert ran.stdout.startswith(f"{MODEL}: 4 lines: 3 succeeded, 1 skipped")
+
+
+# -- what the command refuses ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["--concurrency", "1000000000"], ExitCode.USAGE, "at most 256"),
+        (["--concurrency", "0"], ExitCode.USAGE, "at least 1"),
+        (["--timeout", "nan"], ExitCode.USAGE, "positive number"),
+    ],
+)
+def test_bad_options_are_refused_in_one_line(
+    cli: InProcess, tmp_path: Path, argv: list[str], code: int, message: str
+) -> None:
+    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 1), tmp_path / "out", *argv)
+    assert ran.code == code
+    assert message in ran.stderr
+
+
+def test_an_unusable_input_file_or_out_folder_is_refused_before_anything(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+) -> None:
     inputs = write_lines(tmp_path / "in.jsonl", 1)
-    assert batch(emulator, inputs, tmp_path / "out").returncode == ExitCode.OK
-    other = cli(emulator, "batch", "bytedance/seedream-4-0/edit", str(inputs), "--out",
-                str(tmp_path / "out"))  # fmt: skip
-    assert other.returncode == ExitCode.USAGE
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    for argv, code, message in (
+        ([str(inputs), "--out", str(not_a_folder)], ExitCode.USAGE, "is a file, not a folder"),
+        (["/dev/zero", "--out", str(tmp_path / "o")], ExitCode.INVALID_INPUT, "not a regular file"),
+        ([str(tmp_path / "none"), "--out", str(tmp_path / "o")], ExitCode.INVALID_INPUT, "no such"),
+    ):
+        ran = cli("batch", MODEL, *argv)
+        assert ran.code == code, ran.stderr
+        assert message in ran.stderr and len(ran.stderr.splitlines()) == 1
+    assert emulator.stats().requests == {}
+
+
+def test_a_journal_of_another_model_is_refused(cli: InProcess, tmp_path: Path) -> None:
+    inputs = write_lines(tmp_path / "in.jsonl", 1)
+    assert batch(cli, inputs, tmp_path / "out").code == ExitCode.OK
+    other = batch(cli, inputs, tmp_path / "out", model="bytedance/seedream-4-0/edit")
+    assert other.code == ExitCode.USAGE
     assert "use another --out" in other.stderr
 
 
-# -- killed and resumed -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def slow_emulator() -> Iterator[EmulatorServer]:
-    """Jobs of ~1 s with room for every worker, so a kill finds lines in every state."""
-    with EmulatorServer(REGISTRY, queue_seconds=0.3, run_seconds=0.5, workers=16) as server:
-        yield server
-
-
-def start(server: EmulatorServer, inputs: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "YOUR_API"))}
-    env.update(RUNCOMFY_BASE_URL=server.url, RUNCOMFY_API_TOKEN=server.token, NO_PROXY="127.0.0.1")
-    argv = [str(RUNCOMFY), "batch", MODEL, str(inputs), "--out", str(out), "--concurrency", "8"]
-    return subprocess.Popen(
-        [*argv, *extra], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-
-
-Rows = dict[int, tuple[str, str | None]]
-
-
-def kill_when(process: subprocess.Popen[str], out: Path, ready: Callable[[Rows], bool]) -> Rows:
-    """SIGKILL ``process`` once its journal satisfies ``ready``, preferably when no submit is
-    in flight (none in ``submitting``); returns the journal as the kill left it."""
-    deadline = time.monotonic() + SUBPROCESS_LIMIT
-    ready_since: float | None = None
-    while process.poll() is None and time.monotonic() < deadline:
-        rows = journal(out)
-        if ready(rows):
-            ready_since = ready_since or time.monotonic()
-            quiet = all(state != "submitting" for state, _ in rows.values())
-            # With eight workers a moment with no submit in flight can be rare: after a short
-            # wait the kill lands anyway, and the caller counts the line it leaves ambiguous.
-            if quiet or time.monotonic() - ready_since > 0.3:
-                process.send_signal(signal.SIGKILL)
-                break
-        time.sleep(0.01)
-    process.wait(SUBPROCESS_LIMIT)
-    return journal(out)
-
-
-def count(rows: Rows, *states: str) -> int:
-    return sum(1 for state, _ in rows.values() if state in states)
-
-
-KILL_POINTS: list[tuple[str, Callable[[Rows], bool]]] = [
-    ("first submits recorded", lambda rows: count(rows, "submitted") >= 4),
-    # "finished" lasts one download; should the poll miss it, the kill comes a little later
-    (
-        "downloads under way",
-        lambda rows: count(rows, "finished") >= 1 or count(rows, "downloaded") >= 12,
-    ),
-    ("a third downloaded", lambda rows: count(rows, "downloaded") >= 17),
-    ("two thirds done", lambda rows: count(rows, "downloaded") >= 34),
-]
-
-
-def test_a_batch_killed_at_several_points_resumes_and_does_every_line_once(
-    slow_emulator: EmulatorServer, tmp_path: Path
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"this is not a database, just text " * 200, "is not a usable batch journal"),
+        (b"SQLite format 3\x00" + b"\xff" * 4080, "is not a usable batch journal"),
+    ],
+)
+def test_a_file_that_is_no_journal_is_refused_with_what_to_do(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path, content: bytes, message: str
 ) -> None:
-    lines = 50
-    inputs = write_lines(tmp_path / "in.jsonl", lines)
     out = tmp_path / "out"
-    ambiguous = 0  # kills that landed inside a submit (the one window no client can close)
-    mid_download = 0  # lines whose download a kill interrupted (or had not yet started)
-    files_seen: dict[Path, tuple[int, int]] = {}
-    for name, ready in KILL_POINTS:
-        process = start(slow_emulator, inputs, out)
-        rows = kill_when(process, out, ready)
-        assert process.returncode == -signal.SIGKILL, f"the run ended before: {name}"
-        ambiguous += count(rows, "submitting")
-        mid_download += count(rows, "finished")
-        files = saved_files(out)  # a ``.part`` file may be left mid-write: the rerun replaces it
-        for path, identity in files_seen.items():
-            assert files.get(path) == identity, f"{path} was written again"
-        files_seen = {p: i for p, i in files.items() if not p.name.startswith(".")}
-
-    final = batch(slow_emulator, inputs, out, "--concurrency", "8", "--resubmit-ambiguous")
-    assert final.returncode == ExitCode.OK, final.stderr
-    assert lines_of(summary(final), "succeeded") == list(range(1, lines + 1))
-
-    rows = journal(out)
-    assert count(rows, "downloaded") == lines
-    assert len({rid for _, rid in rows.values()}) == lines
-    files = saved_files(out)
-    assert not [p for p in files if p.name.startswith(".")], "a half-written file was left"
-    assert sorted(p.parent.name for p in files) == [f"{n:06d}" for n in range(1, lines + 1)]
-    for line, (_, request_id) in rows.items():
-        assert (out / f"{line:06d}" / f"{request_id}.png") in files
-    for path, identity in files_seen.items():
-        assert files[path] == identity, f"{path} was written again"
-    stats = slow_emulator.stats()
-    print(
-        f"\nkills inside a submit: {ambiguous}; lines killed between result and download: "
-        f"{mid_download}; submits: {stats.submits}; output downloads: {stats.requests['files']}"
-    )
-    if ambiguous == 0:
-        assert stats.submits == lines
-    else:
-        assert lines <= stats.submits <= lines + ambiguous
-    assert stats.jobs_created == stats.submits
+    out.mkdir()
+    (out / FILENAME).write_bytes(content)
+    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 2), out)
+    assert ran.code == ExitCode.USAGE, ran.stderr
+    assert message in ran.stderr and "use another --out" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert emulator.stats().submits == 0
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_stop_signal_during_submits_lets_them_finish_and_records_their_ids(
-    slow_emulator: EmulatorServer, tmp_path: Path, signum: signal.Signals
+def test_a_journal_held_by_another_program_is_said_and_retryable(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    slow_emulator.add_fault("delay", "submit", count=100, seconds=1.0)
-    inputs = write_lines(tmp_path / "in.jsonl", 10)
+    inputs = write_lines(tmp_path / "in.jsonl", 2)
     out = tmp_path / "out"
-    process = start(slow_emulator, inputs, out)
-    deadline = time.monotonic() + SUBPROCESS_LIMIT
-    while count(journal(out), "submitting") == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    process.send_signal(signum)
-    assert process.wait(SUBPROCESS_LIMIT) == ExitCode.INTERRUPTED
-    rows = journal(out)
-    assert count(rows, "submitting") == 0
-    assert count(rows, "submitted") >= 1
-    slow_emulator.clear_faults()
-    final = batch(slow_emulator, inputs, out)
-    assert final.returncode == ExitCode.OK, final.stderr
-    assert slow_emulator.stats().submits == 10
+    assert batch(cli, inputs, out).code == ExitCode.OK
+    holder = sqlite3.connect(out / FILENAME, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        ran = batch(cli, inputs, out)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert ran.code == ExitCode.RETRYABLE, ran.stderr
+    assert "locked by another program" in ran.stderr
+
+
+def test_a_journal_of_the_first_version_is_upgraded_and_its_unsure_lines_stay_ambiguous(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    from runcomfy_cli.batch import digest
+
+    inputs = write_lines(tmp_path / "in.jsonl", 3)
+    texts = inputs.read_text().splitlines()
+    out = tmp_path / "out"
+    out.mkdir()
+    with sqlite3.connect(out / FILENAME) as db:
+        db.executescript(
+            """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE lines (
+                line INTEGER PRIMARY KEY, digest TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('submitting', 'ambiguous', 'submitted',
+                    'finished', 'downloaded', 'failed')),
+                request_id TEXT, output TEXT, paths TEXT, error TEXT,
+                submits INTEGER NOT NULL DEFAULT 0, updated_at REAL NOT NULL);
+            """
+        )
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", "1"), ("model_id", MODEL)])
+        db.execute(
+            "INSERT INTO lines (line, digest, state, submits, updated_at) "
+            "VALUES (1, ?, 'submitting', 1, 0)",
+            (digest(texts[0]),),
+        )
+    ran = batch(cli, inputs, out)
+    assert ran.code == ExitCode.INCOMPLETE, ran.stderr
+    assert lines_of(ran.json(), "ambiguous") == [1]  # version 1 could not tell: maybe sent
+    assert lines_of(ran.json(), "succeeded") == [2, 3]
+    assert emulator.stats().submits == 2
+    with sqlite3.connect(out / FILENAME) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() == ("2",)
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    with sqlite3.connect(newer / FILENAME) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE lines (line INTEGER PRIMARY KEY)")
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", "9"), ("model_id", MODEL)])
+    refused = batch(cli, inputs, newer)
+    assert refused.code == ExitCode.USAGE
+    assert "journal version 9" in refused.stderr
+
+
+def test_a_line_left_unsent_is_submitted_again_by_itself(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """``submitting`` without ``sent``: the body never left, so no job can exist."""
+    from runcomfy_cli.batch import digest
+    from runcomfy_cli.journal import Journal
+
+    inputs = write_lines(tmp_path / "in.jsonl", 2)
+    out = tmp_path / "out"
+    out.mkdir()
+    first = Journal.open(out, MODEL)
+    first.submitting(1, digest(inputs.read_text().splitlines()[0]))
+    first.submitting(2, digest(inputs.read_text().splitlines()[1]))
+    first.sent(2)
+    first.close()
+    ran = batch(cli, inputs, out)
+    assert lines_of(ran.json(), "succeeded") == [1]
+    assert lines_of(ran.json(), "ambiguous") == [2]
+    assert emulator.stats().submits == 1
