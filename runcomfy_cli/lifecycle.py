@@ -92,13 +92,25 @@ def run(args: argparse.Namespace) -> ExitCode:
         price = entry.price if entry is not None else None
         if price:
             line.note(f"{args.model}: {price} (base price)")
-        job = _submit(client, args.model, body)
         extra = {"price": price} if price else {}
-        if args.no_wait:
-            emit(args.json, {"request_id": job.request_id, "wait": False, **extra}, job.request_id)
-            return ExitCode.OK
-        line.update(f"{job.request_id}: submitted")
-        return _finish(args, job, line, download=not args.no_download, extra=extra)
+        job = _submit(client, args.model, body)
+        try:
+            if args.no_wait:
+                record = {"request_id": job.request_id, "wait": False, **extra}
+                emit(args.json, record, job.request_id)
+                return ExitCode.OK
+            line.update(f"{job.request_id}: submitted")
+            return _finish(args, job, line, download=not args.no_download, extra=extra)
+        except KeyboardInterrupt:  # from the moment the job exists, whenever Ctrl-C lands
+            raise _goes_on(job.request_id) from None
+
+
+def _goes_on(rid: str) -> Interrupted:
+    return Interrupted(
+        f"interrupted: job {rid} goes on; `runcomfy wait {rid}` waits for it again, "
+        f"`runcomfy cancel {rid}` cancels it while it is queued",
+        request_id=rid,
+    )
 
 
 def _finish(
@@ -114,11 +126,7 @@ def _finish(
     try:
         result = job.wait(args.timeout, on_status=line.on_status, include_cost=args.cost)
     except KeyboardInterrupt:
-        raise Interrupted(
-            f"interrupted: job {rid} goes on; `runcomfy wait {rid}` waits for it again, "
-            f"`runcomfy cancel {rid}` cancels it while it is queued",
-            request_id=rid,
-        ) from None
+        raise _goes_on(rid) from None
     except WaitTimeout as exc:
         raise _timed_out(job, exc, cancel=args.cancel_on_timeout) from None
     paths = _download(args, job, result, line) if download else None

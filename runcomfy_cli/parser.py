@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import textwrap
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -198,6 +199,8 @@ def build_parser(spec: EndpointSpec | None = None) -> Parser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str, **kwargs: Any) -> Parser:
+        if "description" in kwargs:  # the epilog's table keeps its lines: wrap this by hand
+            kwargs["description"] = textwrap.fill(kwargs["description"], 80)
         found: Parser = sub.add_parser(
             name,
             help=help,
@@ -318,8 +321,11 @@ def _batch_command(command: Command) -> None:
         "one job per JSONL line; resumable",
         description="One job per line of INPUTS.jsonl. The whole file is validated first (the "
         "schema, offline); invalid lines are listed and skipped. Killed at any point, the same "
-        "command resumes: submitted lines are waited on, not submitted again; saved outputs are "
-        "not fetched again. The journal lives in DIR/.runcomfy-batch.sqlite.",
+        "command resumes: submitted lines are waited on, not submitted again; a submit stopped "
+        "before it left is sent again; one that left but was never answered is reported as "
+        "ambiguous (a job may exist) and sent again only with --resubmit-ambiguous; saved "
+        "outputs are not fetched again. The journal lives in DIR/.runcomfy-batch.sqlite; one "
+        "batch at a time per DIR.",
     )
     p.add_argument("model", metavar="MODEL")
     p.add_argument("inputs", metavar="INPUTS.jsonl")

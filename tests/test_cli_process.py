@@ -48,6 +48,17 @@ def test_the_installed_command_exits_with_the_documented_codes(tmp_path: Path) -
     assert emulator_help.code == 0 and "--faults" in emulator_help.stdout
 
 
+def test_an_argument_in_bytes_that_are_not_utf8_is_one_line_not_a_traceback(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    argv = [bytes(RUNCOMFY), b"run", TEXT_TO_IMAGE.encode(), b"--prompt", b"caf\xe9"]
+    env = {**isolated_env(emulator, tmp_path), "LC_ALL": "C.UTF-8"}
+    done = subprocess.run(argv, env=env, capture_output=True, timeout=SUBPROCESS_LIMIT)
+    assert done.returncode == ExitCode.USAGE
+    assert b"not valid UTF-8" in done.stderr and b"Traceback" not in done.stderr
+    assert emulator.stats().submits == 0
+
+
 def test_input_file_dash_reads_piped_stdin(emulator: EmulatorServer, tmp_path: Path) -> None:
     ran = run_installed(
         emulator, "run", TEXT_TO_IMAGE, "--input-file", "-", "--no-wait", "--output", "json",
