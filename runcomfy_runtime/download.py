@@ -119,11 +119,17 @@ class _Saving:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        self.handle.close()
-        if kind is None:
-            os.replace(self.part, self.path)
-        else:
+        try:
+            self.handle.close()  # flushes: a full disk may say so only now
+            if kind is None:
+                os.replace(self.part, self.path)
+                return
+        except OSError as e:
             self.part.unlink(missing_ok=True)
+            raise DownloadError(
+                self.url, f"cannot write {self.path}: {e.strerror or e}", self.request_id
+            ) from e
+        self.part.unlink(missing_ok=True)
 
 
 def _too_large(size: int, cap: int) -> str:
