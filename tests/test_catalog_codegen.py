@@ -22,7 +22,7 @@ from runcomfy_runtime.schema.compile import compile_spec
 from runcomfy_runtime.validation import schema_problems
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests/fixtures/catalog.json"
+FIXTURE = ROOT / "examples/catalog.json"
 LISTING = json.loads(FIXTURE.read_text(encoding="utf-8"))
 ENTRIES = [CatalogEntry.from_wire(e) for e in LISTING["models"]]
 

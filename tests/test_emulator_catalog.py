@@ -20,7 +20,7 @@ from runcomfy_runtime.schema.compile import compile_spec
 from runcomfy_runtime.validation import schema_problems
 from tests.emulator_http import answer, client_for, download, result_of, status_of, submit
 
-FIXTURE = Path(__file__).parent / "fixtures" / "catalog.json"
+FIXTURE = Path(__file__).resolve().parent.parent / "examples" / "catalog.json"
 LISTING: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
 CATALOG_IDS = [entry["model_id"] for entry in LISTING["models"]]
 KEYS = {

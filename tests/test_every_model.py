@@ -22,7 +22,7 @@ from runcomfy_emulator import EmulatorServer
 from runcomfy_runtime.polling import PollPolicy
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "tests/fixtures/catalog.json"
+CATALOG = ROOT / "examples/catalog.json"
 FAST_POLL = PollPolicy(min_interval=0.05, proportion=0.2, max_interval=0.2)
 TTS = "sonora/voice-1/text-to-speech"
 LIPSYNC = "sonora/lipsync-2/lip-sync"

@@ -18,7 +18,7 @@ from runcomfy_emulator import EmulatorServer
 from tests.hostile import HostileServer, as_json
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG = json.loads((ROOT / "tests/fixtures/catalog.json").read_text(encoding="utf-8"))
+CATALOG = json.loads((ROOT / "examples/catalog.json").read_text(encoding="utf-8"))
 
 
 def run(
@@ -53,7 +53,7 @@ def test_sync_generate_check_type_check_and_run_every_model(tmp_path: Path) -> N
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "schemas", repo / "schemas")
     with EmulatorServer(REGISTRY, queue_seconds=0.02, run_seconds=0.05, workers=64,
-                        catalog=ROOT / "tests/fixtures/catalog.json") as emulator:  # fmt: skip
+                        catalog=ROOT / "examples/catalog.json") as emulator:  # fmt: skip
         env = {"RUNCOMFY_API_TOKEN": emulator.token, "RUNCOMFY_BASE_URL": emulator.url}
         synced = run(sys.executable, "-m", "codegen", "--schemas", "schemas", "sync",
                      "--base-url", emulator.url, cwd=repo, env=env)  # fmt: skip

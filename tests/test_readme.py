@@ -1,0 +1,111 @@
+"""The README as a user meets it: every ```python block runs (in order, in one namespace, a
+block with ``await`` awaited) and every ``runcomfy ...`` line of a ```sh block runs as the
+installed command, against the emulator, started as the README says (its catalog included).
+
+A shell line is skipped when it starts the emulator itself, sets the environment, or holds a
+``<placeholder>``; one that must fail says so with a trailing ``# exits N``.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runcomfy import REGISTRY
+from runcomfy_emulator import EmulatorServer
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+RUNCOMFY = Path(sys.executable).with_name("runcomfy")
+DOCUMENTED = "127.0.0.1:8765"
+DEV_TOKEN = "runcomfy-emulator-dev-token"
+_BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
+_EXITS = re.compile(r"#\s*exits\s+(\d+)\s*$")
+
+
+def blocks(kind: str) -> list[str]:
+    return [
+        body for lang, body in _BLOCK.findall(README.read_text(encoding="utf-8")) if lang == kind
+    ]
+
+
+def shell_lines() -> Iterator[str]:
+    for block in blocks("sh"):
+        joined = re.sub(r"\\\n\s*", " ", block)
+        for raw in joined.splitlines():
+            line = raw.strip()
+            if not line.startswith("runcomfy ") or line.startswith("runcomfy emulator"):
+                continue
+            if "<" in line.split("#", 1)[0]:
+                continue
+            yield line
+
+
+@pytest.fixture(scope="module")
+def documented_emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(
+        REGISTRY,
+        token=DEV_TOKEN,
+        queue_seconds=0.1,
+        run_seconds=0.2,
+        catalog=ROOT / "examples/catalog.json",
+    ) as server:
+        yield server
+
+
+def _here(text: str, server: EmulatorServer) -> str:
+    return text.replace(f"http://{DOCUMENTED}", server.url)
+
+
+def test_every_python_block_of_the_readme_runs(
+    documented_emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RUNCOMFY_BASE_URL", documented_emulator.url)
+    monkeypatch.setenv("RUNCOMFY_API_TOKEN", DEV_TOKEN)
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    found = blocks("python")
+    assert found, "the README has Python examples"
+    for number, source in enumerate(found, 1):
+        code = compile(
+            _here(source, documented_emulator),
+            f"README python block {number}",
+            "exec",
+            flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+        )
+        result = eval(code, namespace)
+        if asyncio.iscoroutine(result):
+            asyncio.run(result)
+
+
+@pytest.mark.parametrize("line", list(shell_lines()))
+def test_every_runcomfy_line_of_the_readme_runs(
+    documented_emulator: EmulatorServer, tmp_path: Path, line: str
+) -> None:
+    wanted = _EXITS.search(line)
+    command = shlex.split(_here(line.split(" #", 1)[0], documented_emulator))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "YOUR_API"))}
+    env.update(RUNCOMFY_BASE_URL=documented_emulator.url, RUNCOMFY_API_TOKEN=DEV_TOKEN)
+    (tmp_path / "prompts.jsonl").write_text('{"prompt": "a boat"}\n{"prompt": "a street"}\n')
+    (tmp_path / "job.json").write_text('{"prompt": "A street at dusk"}')
+    done = subprocess.run(
+        [str(RUNCOMFY), *command[1:]],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    expected = int(wanted.group(1)) if wanted else 0
+    assert done.returncode == expected, f"{line}\n{done.stdout}\n{done.stderr}"
+    assert "Traceback" not in done.stderr
