@@ -8,11 +8,13 @@ another test.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer, ManualClock
+from tests.helpers import InProcess
 
 EMULATOR_QUEUE_SECONDS = 0.2
 EMULATOR_RUN_SECONDS = 0.3
@@ -51,3 +53,15 @@ def clocked_emulator(manual_clock: ManualClock) -> Iterator[EmulatorServer]:
         probe_timeout=EMULATOR_PROBE_TIMEOUT,
     ) as server:
         yield server
+
+
+@pytest.fixture
+def cli(
+    emulator: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> InProcess:
+    """``runcomfy`` in this process against ``emulator`` (a module may override that fixture
+    with faster or slower jobs): ``cli("run", MODEL, ...)`` -> its code, stdout and stderr."""
+    return InProcess(monkeypatch, capsys, tmp_path, emulator)

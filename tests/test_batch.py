@@ -44,16 +44,6 @@ def emulator() -> Iterator[EmulatorServer]:
         yield server
 
 
-@pytest.fixture
-def cli(
-    emulator: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> InProcess:
-    return InProcess(monkeypatch, capsys, tmp_path, emulator)
-
-
 def batch(cli: InProcess, inputs: Path, out: Path, *extra: str, model: str = MODEL) -> Ran:
     return cli("batch", model, str(inputs), "--out", str(out), "--json", *extra)
 

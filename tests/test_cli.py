@@ -47,16 +47,6 @@ def emulator() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture
-def cli(
-    emulator: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> InProcess:
-    return InProcess(monkeypatch, capsys, tmp_path, emulator)
-
-
-@pytest.fixture
 def offline(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> InProcess:
