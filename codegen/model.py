@@ -27,6 +27,7 @@ _MEDIA_HINTS = {"image": "ImageInput", "video": "VideoInput", "audio": "AudioInp
 MODULE_NAMES = frozenset(
     {
         "annotations",
+        "TYPE_CHECKING",
         "dataclass",
         "field",
         "Sequence",

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import importlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from runcomfy_cli.config import first_request, no_token_message, out_dir, resolve_secret
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.failures import AuthFailure, CliFailure, InputFailure, UsageFailure
-from runcomfy_cli.lifecycle import cancel, download, result, run, status, wait
 from runcomfy_cli.printing import emit
 
 if TYPE_CHECKING:
@@ -30,6 +29,17 @@ __all__ = [
     "status",
     "wait",
 ]
+
+
+_LIFECYCLE = frozenset({"cancel", "download", "result", "run", "status", "wait"})
+"""One job's commands live in ``lifecycle`` (the HTTP client and all): loaded only when one of
+them runs, so ``--help`` and ``models`` without a token stay light."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LIFECYCLE:
+        return getattr(importlib.import_module("runcomfy_cli.lifecycle"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _hint(args: argparse.Namespace, text: str) -> None:
@@ -217,6 +227,8 @@ def batch(args: argparse.Namespace) -> ExitCode:
         )
     resolve_secret(args)  # no token: said before a folder is made
     out = out_dir(args.out)
+    import asyncio  # only the batch runs a loop
+
     return asyncio.run(_batch(args, inputs, out))
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
-from runcomfy_runtime.jobs import AsyncJob, Job
-from runcomfy_runtime.results import OutputBase, Result, StatusCallback
+from runcomfy_runtime.results import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
+
+if TYPE_CHECKING:  # annotations only: listing models loads no HTTP client
+    from runcomfy_runtime.jobs import AsyncJob, Job
+    from runcomfy_runtime.results import Result, StatusCallback
 
 WidthHeight: TypeAlias = Literal[
     "1024x1024(1:1)",

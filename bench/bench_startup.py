@@ -1,0 +1,78 @@
+"""Start-up, as a user meets it: whole processes of the command line and of building a client,
+against ``python -c pass`` and ``import httpx`` in the same run, interleaved.
+
+Goals (the issue's): ``runcomfy --help`` and ``runcomfy models`` (no token: the generated
+models only) within 100 ms of a whole process each; building a client for an ``http://`` base
+URL builds no TLS context (it costs ~16 ms a pool).
+
+Run: ``.venv/bin/python bench/bench_startup.py [--reps 9]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PYTHON = sys.executable
+RUNCOMFY = str(Path(sys.executable).with_name("runcomfy"))
+CLIENT = (
+    "from runcomfy import RunComfy\n"
+    "RunComfy(api_token='sk-bench-0123456789', base_url='http://127.0.0.1:9')\n"
+)
+TLS = CLIENT + (
+    "from runcomfy_runtime.transport import tls_context\n"
+    "assert tls_context.cache_info().misses == 0, 'a TLS context was built'\n"
+)
+CASES = {
+    "python -c pass": [PYTHON, "-c", "pass"],
+    "python -c 'import httpx'": [PYTHON, "-c", "import httpx"],
+    "runcomfy --help": [RUNCOMFY, "--help"],
+    "runcomfy models (no token)": [RUNCOMFY, "models"],
+    "build a client (http:// base)": [PYTHON, "-c", CLIENT],
+}
+GOALS = {"runcomfy --help": 0.100, "runcomfy models (no token)": 0.100}
+
+
+def whole(command: list[str]) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "YOUR_API"))}
+    env["RUNCOMFY_CONFIG_DIR"] = "/nonexistent"
+    started = time.perf_counter()
+    subprocess.run(command, env=env, capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=9)
+    args = parser.parse_args()
+    times: dict[str, list[float]] = {name: [] for name in CASES}
+    for command in CASES.values():  # warm-up: .pyc files, disk cache
+        whole(command)
+    for _ in range(args.reps):
+        for name, command in CASES.items():
+            times[name].append(whole(command))
+    base = statistics.median(times["python -c pass"])
+    print(f"whole processes, median [min-max] of {args.reps} interleaved runs")
+    for name, values in times.items():
+        med = statistics.median(values)
+        print(
+            f"  {name:<32} {med * 1e3:6.1f} ms [{min(values) * 1e3:.1f}-{max(values) * 1e3:.1f}]"
+            f"  (+{(med - base) * 1e3:.1f} ms over python -c pass)"
+        )
+    for name, goal in GOALS.items():
+        med = statistics.median(times[name])
+        print(
+            f"  goal: {name} <= {goal * 1e3:.0f} ms ({med * 1e3:.1f} ms): "
+            f"{'PASS' if med <= goal else 'MISS'}"
+        )
+    whole([PYTHON, "-c", TLS])
+    print("  goal: a client for an http:// base builds no TLS context: PASS")
+
+
+if __name__ == "__main__":
+    main()
