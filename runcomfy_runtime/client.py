@@ -17,11 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from runcomfy_runtime import catalog, constants, wire
+from runcomfy_runtime import constants, wire
 from runcomfy_runtime.auth import Secret, guard_logs, resolve_token, scrubbed
-from runcomfy_runtime.calls import Answer, AnswerTooLarge, Call, DeadlineReached, Follow, Retry
-from runcomfy_runtime.catalog import CatalogEntry
-from runcomfy_runtime.endpoint import ValidationLevel
 from runcomfy_runtime.errors import (
     AmbiguousSubmitError,
     APIConnectionError,
@@ -32,27 +29,31 @@ from runcomfy_runtime.errors import (
     NotFoundError,
     Problem,
 )
-from runcomfy_runtime.jobs import AsyncJob, Job
-from runcomfy_runtime.polling import Durations, Expected, PollPolicy
-from runcomfy_runtime.results import (
-    Cancellation,
-    JobRef,
-    Output,
-    OutputBase,
-    ProgressCallback,
-    Result,
-    Status,
-    StatusCallback,
-)
+from runcomfy_runtime.polling import Durations, PollPolicy
+from runcomfy_runtime.results import OutputBase
 from runcomfy_runtime.retry import RetryPolicy
-from runcomfy_runtime.schema.formats import is_loopback_host
-from runcomfy_runtime.spec import EndpointSpec
-from runcomfy_runtime.statuses import CANCEL_OUTCOMES
-from runcomfy_runtime.waiting import Waiter
 
-if TYPE_CHECKING:  # media checks (Pillow, anyio) load only when a validation needs them
+# Building a client loads only what construction needs (the import cost of a user's script is
+# a goal: bench/bench_codegen.py); requests, jobs, the catalog and media checks load on first
+# use, in the methods that need them.
+if TYPE_CHECKING:
+    from runcomfy_runtime.calls import Call
+    from runcomfy_runtime.catalog import CatalogEntry
+    from runcomfy_runtime.endpoint import ValidationLevel
+    from runcomfy_runtime.jobs import AsyncJob, Job
     from runcomfy_runtime.local_files import Inlined
     from runcomfy_runtime.probe import Prober
+    from runcomfy_runtime.results import (
+        Cancellation,
+        JobRef,
+        Output,
+        ProgressCallback,
+        Result,
+        Status,
+        StatusCallback,
+    )
+    from runcomfy_runtime.spec import EndpointSpec
+    from runcomfy_runtime.waiting import Waiter
 
 OutputT = TypeVar("OutputT", bound=OutputBase)
 NOT_READY = 400005  # a result asked for before the job is done: keep polling
@@ -74,6 +75,8 @@ def _checked_base_url(given: str) -> str:
         raise ConfigurationError(
             f"base_url must be an absolute https:// URL (http:// only on loopback), got {given!r}"
         )
+    from runcomfy_runtime.schema.formats import is_loopback_host
+
     if parts.scheme == "http" and not is_loopback_host(parts.host):
         raise ConfigurationError(
             f"base_url {given!r} uses http:// on a host that is not loopback: the API token "
@@ -172,6 +175,8 @@ class BaseClient:
         deadline: float | None = None,
         on_sent: Callable[[], None] | None = None,
     ) -> Call:
+        from runcomfy_runtime.calls import Call
+
         return Call(
             method,
             url,
@@ -254,6 +259,8 @@ class BaseClient:
         def url(action: str) -> str:
             return wire.trusted_url(self.base_url, given.get(f"{action}_url"), request_id, action)
 
+        from runcomfy_runtime.results import JobRef
+
         return JobRef(request_id, url("status"), url("result"), url("cancel"))
 
     def _submitted(self, model_id: str, body: Any) -> JobRef:
@@ -270,6 +277,9 @@ class BaseClient:
 
     @staticmethod
     def _cancelled(ref: JobRef, body: Any) -> Cancellation:
+        from runcomfy_runtime.results import Cancellation
+        from runcomfy_runtime.statuses import CANCEL_OUTCOMES
+
         body = body if isinstance(body, Mapping) else {}
         state = str(body.get("status") or "unknown")
         outcome = CANCEL_OUTCOMES.get(str(body.get("outcome") or "cancelled").lower(), "refused")
@@ -288,6 +298,9 @@ class BaseClient:
         model_id: str | None = None,
         expected: float | tuple[float, float] | None = None,
     ) -> Waiter:
+        from runcomfy_runtime.polling import Expected
+        from runcomfy_runtime.waiting import Waiter
+
         limit = self.wait_timeout if timeout is None else timeout
         hint = Expected.around(expected) if expected is not None else None
         return Waiter(
@@ -317,6 +330,8 @@ class BaseClient:
         return ref.result_url + ("&" if "?" in ref.result_url else "?") + "include_cost=true"
 
     def _result(self, ref: JobRef, output: type[OutputT], body: Any) -> Result[OutputT]:
+        from runcomfy_runtime.results import Result
+
         return Result.from_wire(ref.request_id, body, output)
 
 
@@ -352,6 +367,8 @@ class Client(BaseClient):
     # -- I/O -------------------------------------------------------------------------------------
 
     def _send(self, call: Call) -> Any:
+        from runcomfy_runtime.calls import DeadlineReached, Follow, Retry
+
         while True:
             try:
                 outcome = self._exchange(call)
@@ -363,6 +380,8 @@ class Client(BaseClient):
                 return outcome
 
     def _exchange(self, call: Call) -> Any:
+        from runcomfy_runtime.calls import Answer, AnswerTooLarge
+
         http = self._submit_http if call.model_id is not None else self._http
         try:
             response = http.send(call.request(http, asynchronous=False), stream=True)
@@ -415,6 +434,9 @@ class Client(BaseClient):
 
     def model(self, model_id: str) -> CatalogEntry:
         """The catalog's entry for ``model_id``: name, categories, kind, price, input schema."""
+        from runcomfy_runtime import catalog
+        from runcomfy_runtime.catalog import CatalogEntry
+
         body = self._send(self._call("GET", catalog.entry_url(self.base_url, model_id)))
         entry = CatalogEntry.from_wire(body)
         if entry is None:
@@ -431,6 +453,8 @@ class Client(BaseClient):
     ) -> list[CatalogEntry]:
         """Every catalog entry matching ``search`` (id or name), ``category`` and ``kind``,
         paging through the listing."""
+        from runcomfy_runtime import catalog
+
         pager = catalog.Pager(
             self.base_url,
             search=search,
@@ -444,6 +468,8 @@ class Client(BaseClient):
 
     def categories(self) -> list[str]:
         """The catalog's categories."""
+        from runcomfy_runtime import catalog
+
         body = self._send(self._call("GET", catalog.categories_url(self.base_url)))
         return catalog.categories_of(body)
 
@@ -477,6 +503,8 @@ class Client(BaseClient):
         out), before the body's first byte: from then on a job may exist, and until then none
         can, so a journal that records it knows which submits never left.
         """
+        from runcomfy_runtime.results import Output
+
         return self._submit(model_id, payload, validate, Output, on_sent)
 
     def _submit(
@@ -493,6 +521,8 @@ class Client(BaseClient):
         body = self.validate(model_id, payload, level=validate)
         answer = self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)
+        from runcomfy_runtime.jobs import Job
+
         return Job(self, ref, output, submitted_at=time.monotonic(), model_id=model_id)
 
     def run(
@@ -513,6 +543,9 @@ class Client(BaseClient):
 
     def job(self, request_id: str) -> Job[Output]:
         """The handle of an existing job, from its id alone."""
+        from runcomfy_runtime.jobs import Job
+        from runcomfy_runtime.results import Output
+
         return Job(self, self._job_ref(request_id), Output)
 
     def download(
@@ -538,6 +571,8 @@ class Client(BaseClient):
 
     def _fetch_status(self, ref: JobRef, deadline: float | None = None) -> Status:
         call = self._call("GET", ref.status_url, request_id=ref.request_id, deadline=deadline)
+        from runcomfy_runtime.results import Status
+
         return Status.from_wire(ref.request_id, self._send(call))
 
     def _fetch_result(
@@ -593,6 +628,8 @@ class AsyncClient(BaseClient):
     # -- I/O -------------------------------------------------------------------------------------
 
     async def _send(self, call: Call) -> Any:
+        from runcomfy_runtime.calls import DeadlineReached, Follow, Retry
+
         while True:
             try:
                 outcome = await self._exchange(call)
@@ -604,6 +641,8 @@ class AsyncClient(BaseClient):
                 return outcome
 
     async def _exchange(self, call: Call) -> Any:
+        from runcomfy_runtime.calls import Answer, AnswerTooLarge
+
         http = self._submit_http if call.model_id is not None else self._http
         try:
             response = await http.send(call.request(http, asynchronous=True), stream=True)
@@ -649,6 +688,9 @@ class AsyncClient(BaseClient):
             return None
 
     async def model(self, model_id: str) -> CatalogEntry:
+        from runcomfy_runtime import catalog
+        from runcomfy_runtime.catalog import CatalogEntry
+
         body = await self._send(self._call("GET", catalog.entry_url(self.base_url, model_id)))
         entry = CatalogEntry.from_wire(body)
         if entry is None:
@@ -663,6 +705,8 @@ class AsyncClient(BaseClient):
         *,
         include_schema: bool = False,
     ) -> list[CatalogEntry]:
+        from runcomfy_runtime import catalog
+
         pager = catalog.Pager(
             self.base_url,
             search=search,
@@ -675,6 +719,8 @@ class AsyncClient(BaseClient):
         return pager.entries
 
     async def categories(self) -> list[str]:
+        from runcomfy_runtime import catalog
+
         body = await self._send(self._call("GET", catalog.categories_url(self.base_url)))
         return catalog.categories_of(body)
 
@@ -697,6 +743,8 @@ class AsyncClient(BaseClient):
         validate: ValidationLevel = "full",
         on_sent: Callable[[], None] | None = None,
     ) -> AsyncJob[Output]:
+        from runcomfy_runtime.results import Output
+
         return await self._submit(model_id, payload, validate, Output, on_sent)
 
     async def _submit(
@@ -713,6 +761,8 @@ class AsyncClient(BaseClient):
         body = await self.validate(model_id, payload, level=validate)
         answer = await self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)
+        from runcomfy_runtime.jobs import AsyncJob
+
         return AsyncJob(self, ref, output, submitted_at=time.monotonic(), model_id=model_id)
 
     async def run(
@@ -732,6 +782,9 @@ class AsyncClient(BaseClient):
         )
 
     def job(self, request_id: str) -> AsyncJob[Output]:
+        from runcomfy_runtime.jobs import AsyncJob
+        from runcomfy_runtime.results import Output
+
         return AsyncJob(self, self._job_ref(request_id), Output)
 
     async def download(
@@ -751,6 +804,8 @@ class AsyncClient(BaseClient):
 
     async def _fetch_status(self, ref: JobRef, deadline: float | None = None) -> Status:
         call = self._call("GET", ref.status_url, request_id=ref.request_id, deadline=deadline)
+        from runcomfy_runtime.results import Status
+
         return Status.from_wire(ref.request_id, await self._send(call))
 
     async def _fetch_result(
