@@ -137,13 +137,16 @@ def _namespace_modules(root: NamespaceModel) -> dict[str, str]:
     """One module per namespace, holding its two classes: reaching an endpoint loads the
     modules on its path only, however many endpoints the package has."""
     template = environment().get_template("namespace.py.jinja")
+    stub = environment().get_template("namespace.pyi.jinja")
     files = {"_namespaces/__init__.py": '"""Generated namespace modules; do not edit."""\n'}
     for node in walk(root)[1:]:
         modules = sorted(
             [f"runcomfy._namespaces.{c.module_name}" for c in node.children.values()]
             + [ep.module for ep in node.endpoints.values()]
         )
-        files[f"_namespaces/{node.module_name}.py"] = template.render(
-            ns=node, modules=modules, modes=[("", "Client"), ("Async", "AsyncClient")]
+        modes = [("", "Client"), ("Async", "AsyncClient")]
+        files[f"_namespaces/{node.module_name}.py"] = template.render(ns=node, modes=modes)
+        files[f"_namespaces/{node.module_name}.pyi"] = stub.render(
+            ns=node, modules=modules, modes=modes
         )
     return files

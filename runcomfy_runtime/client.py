@@ -29,8 +29,8 @@ from runcomfy_runtime.errors import (
     NotFoundError,
     Problem,
 )
+from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.polling import Durations, PollPolicy
-from runcomfy_runtime.results import OutputBase
 from runcomfy_runtime.retry import RetryPolicy
 
 # Building a client loads only what construction needs (the import cost of a user's script is

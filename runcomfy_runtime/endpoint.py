@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
-from runcomfy_runtime.results import OutputBase
+from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec
 
 if TYPE_CHECKING:

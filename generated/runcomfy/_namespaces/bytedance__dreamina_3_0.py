@@ -1,40 +1,27 @@
-"""The ``bytedance/dreamina-3-0/...`` namespace of the typed clients. Generated; do not edit."""
+"""The ``bytedance/dreamina-3-0/...`` namespace of the typed clients. Generated; do not edit.
+
+Children are built on first use from ``CHILDREN`` (``runcomfy_runtime.namespaces``); their
+types are in the stub beside this module, so importing it costs little however many children
+it has.
+"""
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TYPE_CHECKING
+from runcomfy_runtime.namespaces import Children, Namespace
 
-if TYPE_CHECKING:
-    import runcomfy._namespaces.bytedance__dreamina_3_0__pro
-    from runcomfy_runtime.client import AsyncClient, Client
+CHILDREN: Children = {
+    "pro": ("runcomfy._namespaces.bytedance__dreamina_3_0__pro", "Bytedance_Dreamina3_0_Pro"),
+}
 
 
-class Bytedance_Dreamina3_0:
+class Bytedance_Dreamina3_0(Namespace):
     """``bytedance/dreamina-3-0/...``"""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def pro(self) -> runcomfy._namespaces.bytedance__dreamina_3_0__pro.Bytedance_Dreamina3_0_Pro:
-        """``bytedance/dreamina-3-0/pro/...``"""
-        from runcomfy._namespaces import bytedance__dreamina_3_0__pro
-
-        return bytedance__dreamina_3_0__pro.Bytedance_Dreamina3_0_Pro(self._client)
+    _children = CHILDREN
 
 
-class AsyncBytedance_Dreamina3_0:
+class AsyncBytedance_Dreamina3_0(Namespace):
     """``bytedance/dreamina-3-0/...``"""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def pro(
-        self,
-    ) -> runcomfy._namespaces.bytedance__dreamina_3_0__pro.AsyncBytedance_Dreamina3_0_Pro:
-        """``bytedance/dreamina-3-0/pro/...``"""
-        from runcomfy._namespaces import bytedance__dreamina_3_0__pro
-
-        return bytedance__dreamina_3_0__pro.AsyncBytedance_Dreamina3_0_Pro(self._client)
+    _children = CHILDREN
+    _prefix = "Async"

@@ -1,55 +1,28 @@
-"""The ``bytedance/dreamina-4-0/...`` namespace of the typed clients. Generated; do not edit."""
+"""The ``bytedance/dreamina-4-0/...`` namespace of the typed clients. Generated; do not edit.
+
+Children are built on first use from ``CHILDREN`` (``runcomfy_runtime.namespaces``); their
+types are in the stub beside this module, so importing it costs little however many children
+it has.
+"""
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TYPE_CHECKING
+from runcomfy_runtime.namespaces import Children, Namespace
 
-if TYPE_CHECKING:
-    import runcomfy.endpoints.bytedance.dreamina_4_0.edit
-    import runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image
-    from runcomfy_runtime.client import AsyncClient, Client
+CHILDREN: Children = {
+    "edit": ("runcomfy.endpoints.bytedance.dreamina_4_0.edit", "Edit"),
+    "text_to_image": ("runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image", "TextToImage"),
+}
 
 
-class Bytedance_Dreamina4_0:
+class Bytedance_Dreamina4_0(Namespace):
     """``bytedance/dreamina-4-0/...``"""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.Edit:
-        """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
-
-        return edit.Edit(self._client)
-
-    @cached_property
-    def text_to_image(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.TextToImage:
-        """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
-
-        return text_to_image.TextToImage(self._client)
+    _children = CHILDREN
 
 
-class AsyncBytedance_Dreamina4_0:
+class AsyncBytedance_Dreamina4_0(Namespace):
     """``bytedance/dreamina-4-0/...``"""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.dreamina_4_0.edit.AsyncEdit:
-        """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import edit
-
-        return edit.AsyncEdit(self._client)
-
-    @cached_property
-    def text_to_image(
-        self,
-    ) -> runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image.AsyncTextToImage:
-        """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
-        from runcomfy.endpoints.bytedance.dreamina_4_0 import text_to_image
-
-        return text_to_image.AsyncTextToImage(self._client)
+    _children = CHILDREN
+    _prefix = "Async"

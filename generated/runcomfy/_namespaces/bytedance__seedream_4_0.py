@@ -1,38 +1,27 @@
-"""The ``bytedance/seedream-4-0/...`` namespace of the typed clients. Generated; do not edit."""
+"""The ``bytedance/seedream-4-0/...`` namespace of the typed clients. Generated; do not edit.
+
+Children are built on first use from ``CHILDREN`` (``runcomfy_runtime.namespaces``); their
+types are in the stub beside this module, so importing it costs little however many children
+it has.
+"""
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TYPE_CHECKING
+from runcomfy_runtime.namespaces import Children, Namespace
 
-if TYPE_CHECKING:
-    import runcomfy.endpoints.bytedance.seedream_4_0.edit
-    from runcomfy_runtime.client import AsyncClient, Client
+CHILDREN: Children = {
+    "edit": ("runcomfy.endpoints.bytedance.seedream_4_0.edit", "Edit"),
+}
 
 
-class Bytedance_Seedream4_0:
+class Bytedance_Seedream4_0(Namespace):
     """``bytedance/seedream-4-0/...``"""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.Edit:
-        """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
-        from runcomfy.endpoints.bytedance.seedream_4_0 import edit
-
-        return edit.Edit(self._client)
+    _children = CHILDREN
 
 
-class AsyncBytedance_Seedream4_0:
+class AsyncBytedance_Seedream4_0(Namespace):
     """``bytedance/seedream-4-0/...``"""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def edit(self) -> runcomfy.endpoints.bytedance.seedream_4_0.edit.AsyncEdit:
-        """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
-        from runcomfy.endpoints.bytedance.seedream_4_0 import edit
-
-        return edit.AsyncEdit(self._client)
+    _children = CHILDREN
+    _prefix = "Async"

@@ -53,13 +53,15 @@ if TYPE_CHECKING:
         AsyncJob,
         Job,
     )
+    from runcomfy_runtime.outputs import (
+        Output,
+        OutputBase,
+    )
     from runcomfy_runtime.polling import (
         PollPolicy,
     )
     from runcomfy_runtime.results import (
         Cancellation,
-        Output,
-        OutputBase,
         Result,
         Status,
     )
@@ -110,10 +112,10 @@ _LAZY = {
     "WaitTimeout": "runcomfy_runtime.errors",
     "AsyncJob": "runcomfy_runtime.jobs",
     "Job": "runcomfy_runtime.jobs",
+    "Output": "runcomfy_runtime.outputs",
+    "OutputBase": "runcomfy_runtime.outputs",
     "PollPolicy": "runcomfy_runtime.polling",
     "Cancellation": "runcomfy_runtime.results",
-    "Output": "runcomfy_runtime.results",
-    "OutputBase": "runcomfy_runtime.results",
     "Result": "runcomfy_runtime.results",
     "Status": "runcomfy_runtime.results",
     "RetryPolicy": "runcomfy_runtime.retry",

@@ -1,38 +1,27 @@
-"""The ``acme/...`` namespace of the typed clients. Generated; do not edit."""
+"""The ``acme/...`` namespace of the typed clients. Generated; do not edit.
+
+Children are built on first use from ``CHILDREN`` (``runcomfy_runtime.namespaces``); their
+types are in the stub beside this module, so importing it costs little however many children
+it has.
+"""
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TYPE_CHECKING
+from runcomfy_runtime.namespaces import Children, Namespace
 
-if TYPE_CHECKING:
-    import runcomfy._namespaces.acme__widget_2_0
-    from runcomfy_runtime.client import AsyncClient, Client
+CHILDREN: Children = {
+    "widget_2_0": ("runcomfy._namespaces.acme__widget_2_0", "Acme_Widget2_0"),
+}
 
 
-class Acme:
+class Acme(Namespace):
     """``acme/...``"""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def widget_2_0(self) -> runcomfy._namespaces.acme__widget_2_0.Acme_Widget2_0:
-        """``acme/widget-2.0/...``"""
-        from runcomfy._namespaces import acme__widget_2_0
-
-        return acme__widget_2_0.Acme_Widget2_0(self._client)
+    _children = CHILDREN
 
 
-class AsyncAcme:
+class AsyncAcme(Namespace):
     """``acme/...``"""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def widget_2_0(self) -> runcomfy._namespaces.acme__widget_2_0.AsyncAcme_Widget2_0:
-        """``acme/widget-2.0/...``"""
-        from runcomfy._namespaces import acme__widget_2_0
-
-        return acme__widget_2_0.AsyncAcme_Widget2_0(self._client)
+    _children = CHILDREN
+    _prefix = "Async"

@@ -1,38 +1,27 @@
-"""The ``acme/widget-2.0/...`` namespace of the typed clients. Generated; do not edit."""
+"""The ``acme/widget-2.0/...`` namespace of the typed clients. Generated; do not edit.
+
+Children are built on first use from ``CHILDREN`` (``runcomfy_runtime.namespaces``); their
+types are in the stub beside this module, so importing it costs little however many children
+it has.
+"""
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TYPE_CHECKING
+from runcomfy_runtime.namespaces import Children, Namespace
 
-if TYPE_CHECKING:
-    import runcomfy.endpoints.acme.widget_2_0.make
-    from runcomfy_runtime.client import AsyncClient, Client
+CHILDREN: Children = {
+    "make": ("runcomfy.endpoints.acme.widget_2_0.make", "Make"),
+}
 
 
-class Acme_Widget2_0:
+class Acme_Widget2_0(Namespace):
     """``acme/widget-2.0/...``"""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.Make:
-        """RunComfy model acme/widget-2.0/make: make; makes images."""
-        from runcomfy.endpoints.acme.widget_2_0 import make
-
-        return make.Make(self._client)
+    _children = CHILDREN
 
 
-class AsyncAcme_Widget2_0:
+class AsyncAcme_Widget2_0(Namespace):
     """``acme/widget-2.0/...``"""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def make(self) -> runcomfy.endpoints.acme.widget_2_0.make.AsyncMake:
-        """RunComfy model acme/widget-2.0/make: make; makes images."""
-        from runcomfy.endpoints.acme.widget_2_0 import make
-
-        return make.AsyncMake(self._client)
+    _children = CHILDREN
+    _prefix = "Async"
