@@ -112,9 +112,14 @@ class NamespaceModel:
 
     @property
     def module_name(self) -> str:
-        """Its own module under ``runcomfy._namespaces``: ``bytedance__dreamina_4_0``. Names
-        never start with ``_``, so the double underscore cannot be ambiguous."""
-        return "__".join(self.path)
+        """Its own module: the package of its endpoints, ``runcomfy.endpoints.bytedance``.
+        One folder per namespace keeps every folder small, so finding a module stays cheap
+        however many endpoints there are."""
+        return ".".join((ENDPOINTS_PACKAGE, *self.path))
+
+    @property
+    def folder(self) -> str:
+        return "/".join(("endpoints", *self.path))
 
 
 def _type_hint(spec: FieldSpec, schema: dict[str, Any], alias: str | None) -> str:

@@ -94,13 +94,8 @@ def render_endpoint(ep: EndpointModel) -> str:
 
 
 def _package_inits(endpoints: list[EndpointModel]) -> dict[str, str]:
-    """An ``__init__.py`` for every folder that holds endpoint modules."""
-    folders = {"endpoints"}
-    for ep in endpoints:
-        parts = ep.file.split("/")[:-1]
-        folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
-    text = '"""Generated endpoint modules; do not edit."""\n'
-    return {f"{folder}/__init__.py": text for folder in sorted(folders)}
+    """The ``endpoints`` package itself (every folder below it is a namespace's package)."""
+    return {"endpoints/__init__.py": '"""Generated endpoint modules; do not edit."""\n'}
 
 
 def render_package(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[str, str]:
@@ -134,19 +129,18 @@ def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[
 
 
 def _namespace_modules(root: NamespaceModel) -> dict[str, str]:
-    """One module per namespace, holding its two classes: reaching an endpoint loads the
-    modules on its path only, however many endpoints the package has."""
+    """One package per namespace (the folder of its endpoints), holding its two classes and,
+    beside them, a stub with their typed attributes: reaching an endpoint loads the packages
+    on its way only, each small, however many endpoints the package has."""
     template = environment().get_template("namespace.py.jinja")
     stub = environment().get_template("namespace.pyi.jinja")
-    files = {"_namespaces/__init__.py": '"""Generated namespace modules; do not edit."""\n'}
+    modes = [("", "Client"), ("Async", "AsyncClient")]
+    files: dict[str, str] = {}
     for node in walk(root)[1:]:
         modules = sorted(
-            [f"runcomfy._namespaces.{c.module_name}" for c in node.children.values()]
+            [c.module_name for c in node.children.values()]
             + [ep.module for ep in node.endpoints.values()]
         )
-        modes = [("", "Client"), ("Async", "AsyncClient")]
-        files[f"_namespaces/{node.module_name}.py"] = template.render(ns=node, modes=modes)
-        files[f"_namespaces/{node.module_name}.pyi"] = stub.render(
-            ns=node, modules=modules, modes=modes
-        )
+        files[f"{node.folder}/__init__.py"] = template.render(ns=node, modes=modes)
+        files[f"{node.folder}/__init__.pyi"] = stub.render(ns=node, modules=modules, modes=modes)
     return files

@@ -207,7 +207,7 @@ def test_names_that_would_shadow_or_break_python_are_renamed(tmp_path: Path) -> 
         "Sequence_: TypeAlias = Literal['a']" in module
         or 'Sequence_: TypeAlias = Literal["a"]' in module
     )
-    assert "def run_(self) -> runcomfy._namespaces.run_.Run:" in files["_client.py"].decode()
+    assert "def run_(self) -> runcomfy.endpoints.run_.Run:" in files["_client.py"].decode()
 
 
 YAML_CASES = [

@@ -119,6 +119,6 @@ def test_the_typed_path_loads_no_registry_and_only_the_namespaces_on_its_way() -
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = out.stdout
     assert "runcomfy._registry" not in loaded
-    assert "runcomfy._namespaces.bytedance__dreamina_4_0" in loaded
-    assert "runcomfy._namespaces.bytedance__seedream_4_0" not in loaded
+    assert "runcomfy.endpoints.bytedance.dreamina_4_0" in loaded
+    assert "runcomfy.endpoints.bytedance.seedream_4_0" not in loaded
     assert "runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image" not in loaded

@@ -1,7 +1,7 @@
 """The typed clients: each endpoint is an attribute path, e.g.
 ``client.bytedance.dreamina_3_0.pro.image_to_video``. Generated; do not edit.
 
-Each namespace lives in its own module under ``runcomfy._namespaces``, imported the
+Each namespace lives in its own package under ``runcomfy.endpoints``, imported the
 first time it is reached, and each endpoint's module likewise: this file stays small however
 many endpoints there are.
 """
@@ -15,7 +15,7 @@ from runcomfy_runtime.client import AsyncClient, Client
 from runcomfy_runtime.registry import LazyRegistry
 
 if TYPE_CHECKING:
-    import runcomfy._namespaces.bytedance
+    import runcomfy.endpoints.bytedance
 
 
 class RunComfy(Client):
@@ -27,9 +27,9 @@ class RunComfy(Client):
     registry = LazyRegistry("runcomfy._registry")  # loaded by the dynamic path only
 
     @cached_property
-    def bytedance(self) -> runcomfy._namespaces.bytedance.Bytedance:
+    def bytedance(self) -> runcomfy.endpoints.bytedance.Bytedance:
         """``bytedance/...``"""
-        from runcomfy._namespaces import bytedance
+        from runcomfy.endpoints import bytedance
 
         return bytedance.Bytedance(self)
 
@@ -43,8 +43,8 @@ class AsyncRunComfy(AsyncClient):
     registry = LazyRegistry("runcomfy._registry")  # loaded by the dynamic path only
 
     @cached_property
-    def bytedance(self) -> runcomfy._namespaces.bytedance.AsyncBytedance:
+    def bytedance(self) -> runcomfy.endpoints.bytedance.AsyncBytedance:
         """``bytedance/...``"""
-        from runcomfy._namespaces import bytedance
+        from runcomfy.endpoints import bytedance
 
         return bytedance.AsyncBytedance(self)

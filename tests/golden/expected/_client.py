@@ -1,7 +1,7 @@
 """The typed clients: each endpoint is an attribute path, e.g.
 ``client.acme.widget_2_0.make``. Generated; do not edit.
 
-Each namespace lives in its own module under ``runcomfy._namespaces``, imported the
+Each namespace lives in its own package under ``runcomfy.endpoints``, imported the
 first time it is reached, and each endpoint's module likewise: this file stays small however
 many endpoints there are.
 """
@@ -15,7 +15,7 @@ from runcomfy_runtime.client import AsyncClient, Client
 from runcomfy_runtime.registry import LazyRegistry
 
 if TYPE_CHECKING:
-    import runcomfy._namespaces.acme
+    import runcomfy.endpoints.acme
 
 
 class RunComfy(Client):
@@ -27,9 +27,9 @@ class RunComfy(Client):
     registry = LazyRegistry("runcomfy._registry")  # loaded by the dynamic path only
 
     @cached_property
-    def acme(self) -> runcomfy._namespaces.acme.Acme:
+    def acme(self) -> runcomfy.endpoints.acme.Acme:
         """``acme/...``"""
-        from runcomfy._namespaces import acme
+        from runcomfy.endpoints import acme
 
         return acme.Acme(self)
 
@@ -43,8 +43,8 @@ class AsyncRunComfy(AsyncClient):
     registry = LazyRegistry("runcomfy._registry")  # loaded by the dynamic path only
 
     @cached_property
-    def acme(self) -> runcomfy._namespaces.acme.AsyncAcme:
+    def acme(self) -> runcomfy.endpoints.acme.AsyncAcme:
         """``acme/...``"""
-        from runcomfy._namespaces import acme
+        from runcomfy.endpoints import acme
 
         return acme.AsyncAcme(self)

@@ -1,1 +1,28 @@
-"""Generated endpoint modules; do not edit."""
+"""The ``bytedance/dreamina-4-0/...`` namespace of the typed clients. Generated; do not edit.
+
+Children are built on first use from ``CHILDREN`` (``runcomfy_runtime.namespaces``); their
+types are in the stub beside this module, so importing it costs little however many children
+it has.
+"""
+
+from __future__ import annotations
+
+from runcomfy_runtime.namespaces import Children, Namespace
+
+CHILDREN: Children = {
+    "edit": ("runcomfy.endpoints.bytedance.dreamina_4_0.edit", "Edit"),
+    "text_to_image": ("runcomfy.endpoints.bytedance.dreamina_4_0.text_to_image", "TextToImage"),
+}
+
+
+class Bytedance_Dreamina4_0(Namespace):
+    """``bytedance/dreamina-4-0/...``"""
+
+    _children = CHILDREN
+
+
+class AsyncBytedance_Dreamina4_0(Namespace):
+    """``bytedance/dreamina-4-0/...``"""
+
+    _children = CHILDREN
+    _prefix = "Async"

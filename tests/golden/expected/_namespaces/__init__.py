@@ -1,1 +1,0 @@
-"""Generated namespace modules; do not edit."""
