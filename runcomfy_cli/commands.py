@@ -17,18 +17,7 @@ if TYPE_CHECKING:
     from runcomfy_runtime.catalog import CatalogEntry
     from runcomfy_runtime.client import AsyncClient
 
-__all__ = [
-    "batch",
-    "cancel",
-    "completion",
-    "download",
-    "models",
-    "result",
-    "run",
-    "schema",
-    "status",
-    "wait",
-]
+__all__ = ["batch", "completion", "models", "schema"]  # and, loaded on use, _LIFECYCLE
 
 
 _LIFECYCLE = frozenset({"cancel", "download", "result", "run", "status", "wait"})
