@@ -19,20 +19,13 @@ import re
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from runcomfy import REGISTRY
 from runcomfy_cli.journal import FILENAME
@@ -225,149 +218,6 @@ def lines_of(record: Mapping[str, Any], kind: str) -> list[int]:
     entries = record[f"{kind}_lines"]
     assert isinstance(entries, list)
     return [entry["line"] for entry in entries]
-
-
-# -- RunComfy's catalog, until the emulator serves it ----------------------------------------------
-
-CATALOG_ONLY = "acme/tiny-image/text-to-image"
-CATALOG_ONLY_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["prompt"],
-    "properties": {
-        "prompt": {"type": "string", "maxLength": 100, "description": "What to draw."},
-        "size": {"type": "string", "enum": ["512x512", "1024x1024"], "default": "512x512"},
-        "steps": {"type": "integer", "minimum": 1, "maximum": 50},
-    },
-}
-
-
-def catalog_entries() -> list[dict[str, Any]]:
-    """A small catalog: one generated model (with its price) and one model not generated."""
-    return [
-        {
-            "model_id": TEXT_TO_IMAGE,
-            "display_name": "Dreamina 4.0 Text to Image",
-            "categories": ["image", "text-to-image"],
-            "kind": "image",
-            "base_price_usd": 0.03,
-            "price_unit": "image",
-            "input_schema": REGISTRY[TEXT_TO_IMAGE].input_schema,
-        },
-        {
-            "model_id": CATALOG_ONLY,
-            "display_name": "Acme Tiny Image",
-            "categories": ["image"],
-            "kind": "image",
-            "base_price_usd": 0.4,
-            "price_unit": "second",
-            "input_schema": CATALOG_ONLY_SCHEMA,
-        },
-    ]
-
-
-class CatalogServer:
-    """RunComfy's three catalog routes on loopback (``GET /v1/models``, ``/v1/models/categories``,
-    ``/v1/models/{id}``), every other request passed through to ``upstream`` (the emulator), so
-    runs, faults and counters work as against the emulator alone.
-
-    Tests using it should switch to the emulator itself once it serves the catalog.
-    """
-
-    def __init__(self, upstream: EmulatorServer, entries: Sequence[dict[str, Any]]) -> None:
-        self.upstream = upstream
-        self.entries = list(entries)
-        self.requests: list[str] = []
-        self.app = Starlette(
-            routes=[
-                Route("/v1/models", self._listing, methods=["GET"]),
-                Route("/v1/models/categories", self._categories, methods=["GET"]),
-                Route("/v1/models/{model_id:path}", self._entry, methods=["GET"]),
-                Route("/{path:path}", self._proxy, methods=["GET", "POST", "PUT", "DELETE"]),
-            ]
-        )
-        self.url = ""
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> CatalogServer:
-        sock = bind("127.0.0.1", 0)
-        host, port = sock.getsockname()[:2]
-        self.url = f"http://{host}:{port}"
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        server = self._server
-        self._thread = threading.Thread(target=lambda: server.run(sockets=[sock]), daemon=True)
-        self._thread.start()
-        wait_for(lambda: server.started, "the catalog server to start")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(SUBPROCESS_LIMIT)
-
-    def _denied(self, request: Request) -> Response | None:
-        if request.headers.get("authorization") == f"Bearer {self.upstream.token}":
-            return None
-        body = {"error_code": 400004, "error_message": "missing, expired or revoked token"}
-        return JSONResponse(body, status_code=401)
-
-    async def _listing(self, request: Request) -> Response:
-        self.requests.append(str(request.url.path))
-        denied = self._denied(request)
-        if denied is not None:
-            return denied
-        query = request.query_params
-        search = query.get("search", "").lower()
-        found = [
-            {k: v for k, v in e.items() if k != "input_schema" or query.get("include_schema")}
-            for e in self.entries
-            if (not search or search in (e["model_id"] + e["display_name"]).lower())
-            and (not query.get("category") or query["category"] in e["categories"])
-            and (not query.get("kind") or query["kind"] == e["kind"])
-        ]
-        offset, limit = int(query.get("offset", 0)), int(query.get("limit", 100))
-        return JSONResponse({"models": found[offset : offset + limit], "total": len(found)})
-
-    async def _categories(self, request: Request) -> Response:
-        self.requests.append(str(request.url.path))
-        denied = self._denied(request)
-        if denied is not None:
-            return denied
-        names = sorted({c for e in self.entries for c in e["categories"]})
-        return JSONResponse({"categories": names})
-
-    async def _entry(self, request: Request) -> Response:
-        self.requests.append(str(request.url.path))
-        denied = self._denied(request)
-        if denied is not None:
-            return denied
-        model_id = request.path_params["model_id"]
-        for entry in self.entries:
-            if entry["model_id"] == model_id:
-                return JSONResponse(entry)
-        body = {"error_code": 400001, "error_message": f"unknown model id {model_id!r}"}
-        return JSONResponse(body, status_code=404)
-
-    async def _proxy(self, request: Request) -> Response:
-        url = f"{self.upstream.url}{request.url.path}"
-        if request.url.query:
-            url += f"?{request.url.query}"
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
-        async with httpx.AsyncClient(trust_env=False) as client:
-            try:
-                answer = await client.request(
-                    request.method, url, headers=headers, content=await request.body()
-                )
-            except httpx.TransportError:
-                return Response(status_code=502)
-        passed = {
-            k: v
-            for k, v in answer.headers.items()
-            if k.lower() not in ("content-length", "transfer-encoding", "content-encoding")
-        }
-        return Response(answer.content, status_code=answer.status_code, headers=passed)
 
 
 def closed_port() -> int:

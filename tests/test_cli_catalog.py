@@ -1,9 +1,8 @@
 """What the command does with RunComfy's model catalog: prices, catalog-only models, listings.
 
-Until the emulator serves the catalog (``GET /v1/models``, ``/v1/models/categories``,
-``/v1/models/{id}``), :class:`tests.helpers.CatalogServer` serves those three routes on
-loopback and passes every other request to the emulator. Every test here should then run
-against the emulator alone (its ``url``), with the same assertions.
+The emulator serves the catalog routes (``GET /v1/models``, ``/v1/models/categories``,
+``/v1/models/{id}``) for its registry plus :func:`tests.helpers.catalog_entries`: one model
+only the catalog knows, and the text-to-image model with a price of its own.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,40 +19,64 @@ from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_emulator import EmulatorServer
 from tests.conftest import EMULATOR_PROBE_TIMEOUT
 from tests.helpers import (
-    CATALOG_ONLY,
     MODEL_IDS,
     TEXT_TO_IMAGE,
-    CatalogServer,
     InProcess,
-    catalog_entries,
     flat,
     write_lines,
 )
 
+CATALOG_ONLY = "acme/tiny-image/text-to-image"
+CATALOG_ONLY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["prompt"],
+    "properties": {
+        "prompt": {"type": "string", "maxLength": 100, "description": "What to draw."},
+        "size": {"type": "string", "enum": ["512x512", "1024x1024"], "default": "512x512"},
+        "steps": {"type": "integer", "minimum": 1, "maximum": 50},
+    },
+}
+
+
+def catalog_entries() -> list[dict[str, Any]]:
+    """A small catalog: one generated model (with its price) and one model not generated."""
+    return [
+        {
+            "model_id": TEXT_TO_IMAGE,
+            "display_name": "Dreamina 4.0 Text to Image",
+            "categories": ["image", "text-to-image"],
+            "kind": "image",
+            "base_price_usd": 0.03,
+            "price_unit": "image",
+            "input_schema": REGISTRY[TEXT_TO_IMAGE].input_schema,
+        },
+        {
+            "model_id": CATALOG_ONLY,
+            "display_name": "Acme Tiny Image",
+            "categories": ["image"],
+            "kind": "image",
+            "base_price_usd": 0.4,
+            "price_unit": "second",
+            "input_schema": CATALOG_ONLY_SCHEMA,
+        },
+    ]
+
+
+def emulator_with(entries: list[dict[str, Any]]) -> EmulatorServer:
+    return EmulatorServer(
+        REGISTRY,
+        catalog=entries,
+        queue_seconds=0.05,
+        run_seconds=0.1,
+        probe_timeout=EMULATOR_PROBE_TIMEOUT,
+    )
+
 
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(
-        REGISTRY, queue_seconds=0.05, run_seconds=0.1, probe_timeout=EMULATOR_PROBE_TIMEOUT
-    ) as server:
+    with emulator_with(catalog_entries()) as server:
+        assert not server.emulator.catalog.refused
         yield server
-
-
-@pytest.fixture
-def catalog(emulator: EmulatorServer) -> Iterator[CatalogServer]:
-    with CatalogServer(emulator, catalog_entries()) as server:
-        yield server
-
-
-@pytest.fixture
-def cli(
-    emulator: EmulatorServer,
-    catalog: CatalogServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> InProcess:
-    return InProcess(monkeypatch, capsys, tmp_path, emulator, base_url=catalog.url)
 
 
 def test_run_shows_the_price_before_it_submits_and_in_json(
@@ -68,10 +92,16 @@ def test_run_shows_the_price_before_it_submits_and_in_json(
 
 
 def test_a_price_the_catalog_cannot_give_is_left_out_without_an_error(
-    cli: InProcess, catalog: CatalogServer, emulator: EmulatorServer
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    catalog.entries = []  # the catalog does not know the model: no price line, the job runs
-    ran = cli("run", TEXT_TO_IMAGE, "--prompt", "x", "--no-download", "--json")
+    unpriced = [
+        {k: v for k, v in entry.items() if k not in ("base_price_usd", "price_unit")}
+        for entry in catalog_entries()
+    ]
+    with emulator_with(unpriced) as server:  # the catalog gives no price: no line, the job runs
+        ran = InProcess(monkeypatch, capsys, tmp_path, server)(
+            "run", TEXT_TO_IMAGE, "--prompt", "x", "--no-download", "--json"
+        )
     assert ran.code == 0, ran.stderr
     assert "price" not in ran.json()
     assert "price" not in ran.stderr and "runcomfy:" not in ran.stderr
@@ -99,13 +129,14 @@ def test_a_catalog_model_is_validated_against_its_schema_before_any_submit(
 
 
 def test_an_unknown_id_is_looked_up_in_the_catalog_and_the_closest_suggested(
-    cli: InProcess, catalog: CatalogServer
+    cli: InProcess, emulator: EmulatorServer
 ) -> None:
     ran = cli("run", "acme/tiny-image/text-to-imag", "--prompt", "x")
     assert ran.code == ExitCode.USAGE
     assert f"did you mean {CATALOG_ONLY!r}" in ran.stderr
     assert "not in RunComfy's catalog" in ran.stderr
-    assert "/v1/models/acme/tiny-image/text-to-imag" in catalog.requests
+    assert emulator.stats().requests.get("catalog", 0) >= 1
+    assert emulator.stats().submits == 0
 
 
 def test_models_lists_generated_and_catalog_models_apart_with_prices(cli: InProcess) -> None:
@@ -123,10 +154,12 @@ def test_models_lists_generated_and_catalog_models_apart_with_prices(cli: InProc
     assert records[TEXT_TO_IMAGE]["price"] == "$0.03 / image"
 
 
-def test_models_list_filters_categories_and_get(cli: InProcess) -> None:
+def test_models_list_filters_categories_and_get(cli: InProcess, emulator: EmulatorServer) -> None:
     found = cli("models", "list", "--search", "tiny", "--json").json()
     assert [r["model_id"] for r in found] == [CATALOG_ONLY]
-    assert cli("models", "categories").stdout.split() == ["image", "text-to-image"]
+    categories = cli("models", "categories").stdout.split()
+    assert categories == emulator.emulator.catalog.categories()
+    assert {"image", "text-to-image", "video"} <= set(categories)
     entry = cli("models", "get", CATALOG_ONLY, "--json").json()
     assert entry["price"] == "$0.4 / second"
     assert entry["input_schema"]["required"] == ["prompt"]
