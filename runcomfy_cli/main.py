@@ -240,8 +240,16 @@ def _handler(name: str) -> Handler:
 
 def _emulator(argv: list[str], registry: Registry) -> int:
     """Everything after ``emulator`` goes to the emulator's own command line, untouched."""
-    from runcomfy_emulator.__main__ import main as emulator_main
-
+    try:
+        from runcomfy_emulator.__main__ import main as emulator_main
+    except ModuleNotFoundError as e:  # the package without its [emulator] extra
+        missing = (e.name or "?").split(".")[0]
+        print(
+            f"runcomfy: the emulator needs packages not installed ({missing}): "
+            "pip install 'runcomfy[emulator]'",
+            file=sys.stderr,
+        )
+        return ExitCode.UNAVAILABLE
     result = emulator_main(argv, registry=registry)
     return int(result or 0)
 

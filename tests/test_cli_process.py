@@ -9,6 +9,7 @@ import json
 import resource
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +47,27 @@ def test_the_installed_command_exits_with_the_documented_codes(tmp_path: Path) -
     )
     emulator_help = run_installed(None, "emulator", "--help", config_dir=tmp_path)
     assert emulator_help.code == 0 and "--faults" in emulator_help.stdout
+
+
+def test_emulator_without_its_extra_says_what_to_install(tmp_path: Path) -> None:
+    """``pip install runcomfy`` without ``[emulator]``: Starlette is missing (blocked here)."""
+    script = (
+        "import sys; sys.modules['starlette'] = None; sys.argv = ['runcomfy', 'emulator']\n"
+        "from runcomfy.__main__ import main\n"
+        "sys.exit(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=isolated_env(None, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_LIMIT,
+    )
+    assert done.returncode == ExitCode.UNAVAILABLE, done.stderr
+    assert done.stderr == (
+        "runcomfy: the emulator needs packages not installed (starlette): "
+        "pip install 'runcomfy[emulator]'\n"
+    )
 
 
 def test_an_argument_in_bytes_that_are_not_utf8_is_one_line_not_a_traceback(
