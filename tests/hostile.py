@@ -172,5 +172,22 @@ def later(seconds: float, then: Behaviour) -> Behaviour:
     return behave
 
 
+def drops_idle(after: float, then: Behaviour) -> Behaviour:
+    """A server whose idle timer closes a kept-alive connection just as a request arrives on it:
+    a request on a connection idle more than ``after`` seconds is read, then the connection is
+    closed unanswered (the race every keep-alive server has, made certain)."""
+    answered: dict[int, float] = {}  # connection -> when its last answer went out
+
+    def behave(conn: socket.socket, request: Request, stop: threading.Event) -> None:
+        last = answered.get(id(conn))
+        if last is not None and time.monotonic() - last > after:
+            conn.shutdown(socket.SHUT_RDWR)
+            raise OSError("closed while idle")  # the handler ends; the client sees no answer
+        then(conn, request, stop)
+        answered[id(conn)] = time.monotonic()
+
+    return behave
+
+
 def elapsed(since: float) -> float:
     return time.monotonic() - since

@@ -26,6 +26,7 @@ from tests.hostile import (
     HostileServer,
     as_json,
     claims,
+    drops_idle,
     endless,
     gzip_bomb,
     later,
@@ -153,6 +154,21 @@ def test_a_submit_without_a_reply_in_time_is_ambiguous_and_sent_once(
         with client_for(server) as client, pytest.raises(AmbiguousSubmitError):
             finishes_within(10, lambda: client.submit(T2I, {"prompt": "p"}, validate="off"))
         assert len(server.requests) == 1
+
+
+def test_a_submit_never_rides_a_connection_idle_long_enough_to_be_closed_under_it() -> None:
+    """Item 7: a server closes connections idle over 1.2 s as a request arrives. Status polls
+    may meet that (and are retried); a submit must not, or it is ambiguous with nothing sent."""
+    with HostileServer() as server:
+        server.routes["/v1/models/" + T2I] = drops_idle(
+            1.2, as_json(200, {"request_id": "r1", "status_url": "x"})
+        )
+        with client_for(server) as client:
+            first = client.submit(T2I, {"prompt": "p"}, validate="off")
+            time.sleep(1.5)  # idle past the server's limit, well under common 5 s keep-alives
+            second = client.submit(T2I, {"prompt": "p"}, validate="off")
+        assert (first.request_id, second.request_id) == ("r1", "r1")
+        assert len(server.requests) == 2  # both answered: no submit met a closing connection
 
 
 HOSTILE_INPUTS = {
