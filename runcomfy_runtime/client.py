@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -354,7 +354,7 @@ class Client(BaseClient):
         transport = LazyTransport(self._limits(keepalive))
         return httpx.Client(transport=transport, **self._http_options())
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -615,7 +615,7 @@ class AsyncClient(BaseClient):
         transport = AsyncLazyTransport(self._limits(keepalive))
         return httpx.AsyncClient(transport=transport, **self._http_options())
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -53,3 +53,14 @@ def handles(client: RunComfy) -> Cancellation:
 
 def configured() -> RunComfy:
     return RunComfy(poll=PollPolicy(max_interval=2), retry=RetryPolicy(max_retries=8))
+
+
+def in_a_with_block() -> str | None:
+    with RunComfy() as client:  # the typed client, not the runtime's base class
+        return client.bytedance.dreamina_4_0.text_to_image.run(prompt="p").output.image
+
+
+async def in_an_async_with_block() -> str | None:
+    async with AsyncRunComfy() as client:
+        result = await client.bytedance.dreamina_4_0.text_to_image.run(prompt="p")
+        return result.output.image
