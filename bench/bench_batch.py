@@ -202,10 +202,10 @@ def compare(url: str, jobs: int, concurrency: int, reps: int, work: Path) -> boo
             shutil.rmtree(out, ignore_errors=True)
     print(f"{jobs} jobs, concurrency {concurrency}; median [min-max] of {reps} interleaved pairs")
     for name, runs in found.items():
-        wall, cpu, peak = ([r[i] for r in runs] for i in range(3))
+        walls, cpus, peaks = ([r[i] for r in runs] for i in range(3))
         print(
-            f"  {name:<20} {spread(wall)} s  {jobs / statistics.median(wall):6.1f} jobs/s  "
-            f"CPU {spread(cpu)} s  peak RSS {spread(peak)} MB"
+            f"  {name:<20} {spread(walls)} s  {jobs / statistics.median(walls):6.1f} jobs/s  "
+            f"CPU {spread(cpus)} s  peak RSS {spread(peaks)} MB"
         )
     ratio = statistics.median(r[0] for r in found["runcomfy batch"]) / statistics.median(
         r[0] for r in found["asyncio+httpx loop"]

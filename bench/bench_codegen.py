@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import functools
 import io
 import json
 import os
@@ -37,7 +38,7 @@ import tempfile
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -282,8 +283,8 @@ def time_our_generation(tree: Path, out_root: Path) -> tuple[list[float], Path, 
             "generate",
         ]
         seconds, done = timed(
-            lambda command=command: subprocess.run(
-                command, capture_output=True, text=True, env=env, cwd=ROOT
+            functools.partial(
+                subprocess.run, command, capture_output=True, text=True, env=env, cwd=ROOT
             )
         )
         if done.returncode != 0:
@@ -365,7 +366,8 @@ def reference_inputs(docs: list[dict[str, Any]], folder: Path) -> None:
 def time_reference(inputs: Path, out_root: Path) -> tuple[list[float], str]:
     """datamodel-code-generator in process, its default formatters (black + isort) named
     explicitly. Its package is imported before the clock; black and isort load in the first run."""
-    from datamodel_code_generator import DataModelType, InputFileType, generate
+    from datamodel_code_generator import InputFileType, generate
+    from datamodel_code_generator.enums import DataModelType
     from datamodel_code_generator.format import Formatter
 
     times: list[float] = []
@@ -556,7 +558,7 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def print_table(rows: list[tuple[str, ...]]) -> None:
+def print_table(rows: Sequence[tuple[str, ...]]) -> None:
     header = ("goal", "ours", "reference", "ratio", "")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:

@@ -27,8 +27,9 @@ import asyncio
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -54,7 +55,7 @@ async def ours(url: str, jobs: int, concurrency: int) -> None:
         await asyncio.gather(*(one() for _ in range(jobs)))
 
 
-def loop(interval: float) -> Callable[[str, int, int], Awaitable[None]]:
+def loop(interval: float) -> Callable[[str, int, int], Coroutine[Any, Any, None]]:
     async def run(url: str, jobs: int, concurrency: int) -> None:
         gate = asyncio.Semaphore(concurrency)
         headers = {"Authorization": f"Bearer {TOKEN}"}
@@ -73,7 +74,7 @@ def loop(interval: float) -> Callable[[str, int, int], Awaitable[None]]:
     return run
 
 
-SIDES: dict[str, Callable[[str, int, int], Awaitable[None]]] = {
+SIDES: dict[str, Callable[[str, int, int], Coroutine[Any, Any, None]]] = {
     "runcomfy": ours,
     "raw httpx": loop(0.25),
     "runcomfy-mcp": loop(3.0),

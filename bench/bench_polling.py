@@ -209,16 +209,17 @@ def report(name: str, low: float, runs: dict[str, list[Run]]) -> bool:
     print(f"\n== {name}  (median [min-max] over {len(base)} repetitions; per job means)")
     print(f"  {'poller':<14} {'status requests':>24} {'notice delay s':>24}  ratio to {BASELINE}")
     for poller, found in runs.items():
-        req = [r.requests for r in found]
-        delay = [r.delay for r in found]
+        reqs = [r.requests for r in found]
+        delays = [r.delay for r in found]
         ratio = (
-            f"{statistics.median(req) / base_req:4.2f}x requests, "
-            f"{statistics.median(delay) / base_delay:4.2f}x delay"
+            f"{statistics.median(reqs) / base_req:4.2f}x requests, "
+            f"{statistics.median(delays) / base_delay:4.2f}x delay"
         )
-        print(f"  {poller:<14} {med(req):>24} {med(delay):>24}  {ratio}")
+        print(f"  {poller:<14} {med(reqs):>24} {med(delays):>24}  {ratio}")
     ours = runs["ours"]
     delay = statistics.median(r.delay for r in ours)
     requests = statistics.median(r.requests for r in ours)
+    ok: bool
     if low < 3.0:
         ok = delay * 3 <= base_delay
         goal = f"notice >= 3x faster than {BASELINE} ({base_delay / delay:.1f}x)"

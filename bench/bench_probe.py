@@ -57,9 +57,9 @@ SPEC = EndpointSpec(
                 Rule("width_pixels", "<=", 4096, "Maximum resolution is 4096x4096."),
                 Rule("height_pixels", "<=", 4096, "Maximum resolution is 4096x4096."),
             ),
+            accepted=("JPEG", "PNG"),
         ),
     ),
-    accepted_image_formats=("JPEG", "PNG"),
 )
 
 
