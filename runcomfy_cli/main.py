@@ -119,7 +119,9 @@ def scan(argv: Sequence[str]) -> Scan:
         if arg == "--":
             values.extend(rest[index + 1 :])
             break
-        if arg.startswith("-") and arg != "-":
+        # a negative number is a value to argparse (no option of ours looks like one): read the
+        # line as the parser will, or `schema -0` has no model
+        if arg.startswith("-") and arg != "-" and not pre._negative_number_matcher.match(arg):
             index += 2 if "=" not in arg and arg in VALUE_OPTIONS else 1
             continue
         values.append(arg)
@@ -299,6 +301,8 @@ def _run(argv: list[str], registry: Registry, found: Scan, session: Session) -> 
     args, extras = parser.parse_known_args(argv)
     if extras:
         _unrecognized(parser, args, extras)
+    if found.command in MODEL_COMMANDS and getattr(args, "model", None) != found.model:
+        parser.error(f"put the model id first after the command: runcomfy {found.command} MODEL")
     args.registry = registry
     args.session = session
     args.spec = spec

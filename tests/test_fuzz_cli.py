@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from runcomfy import REGISTRY
@@ -143,6 +143,7 @@ def emulator() -> Iterator[EmulatorServer]:
 
 @FUZZ
 @given(argv=command_line())
+@example(argv=["schema", "-0", "--verbose"])  # found here: the scan read no model, argparse did
 def test_any_command_line_ends_in_an_exit_code_without_a_traceback(
     cli: InProcess,
     emulator: EmulatorServer,
