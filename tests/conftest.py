@@ -21,13 +21,22 @@ EMULATOR_RUN_SECONDS = 0.3
 EMULATOR_PROBE_TIMEOUT = 1.0
 
 
+QUICK_JOBS = (0.05, 0.1)
+"""(queued, running) seconds of jobs done by the client's first poll: a module whose tests only
+need jobs to end says ``EMULATOR_JOBS = QUICK_JOBS``."""
+
+
 @pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    """The emulator on the real clock, with short jobs (0.2 s queued, 0.3 s running)."""
+def emulator(request: pytest.FixtureRequest) -> Iterator[EmulatorServer]:
+    """The emulator on the real clock, with short jobs (0.2 s queued, 0.3 s running), or the
+    (queued, running) seconds of the test module's ``EMULATOR_JOBS``."""
+    queued, running = getattr(
+        request.module, "EMULATOR_JOBS", (EMULATOR_QUEUE_SECONDS, EMULATOR_RUN_SECONDS)
+    )
     with EmulatorServer(
         REGISTRY,
-        queue_seconds=EMULATOR_QUEUE_SECONDS,
-        run_seconds=EMULATOR_RUN_SECONDS,
+        queue_seconds=queued,
+        run_seconds=running,
         probe_timeout=EMULATOR_PROBE_TIMEOUT,
     ) as server:
         yield server

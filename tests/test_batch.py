@@ -9,18 +9,16 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from runcomfy import REGISTRY
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.journal import FILENAME
 from runcomfy_emulator import EmulatorServer
 from runcomfy_emulator.inputs import DEFAULT_SAMPLE
-from tests.conftest import EMULATOR_PROBE_TIMEOUT
+from tests.conftest import QUICK_JOBS
 from tests.helpers import (
     SIZE,
     TEXT_TO_IMAGE,
@@ -36,12 +34,7 @@ MODEL = TEXT_TO_IMAGE
 EDIT = "bytedance/dreamina-4-0/edit"
 
 
-@pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(
-        REGISTRY, queue_seconds=0.05, run_seconds=0.1, probe_timeout=EMULATOR_PROBE_TIMEOUT
-    ) as server:
-        yield server
+EMULATOR_JOBS = QUICK_JOBS  # done by the client's first poll
 
 
 def batch(cli: InProcess, inputs: Path, out: Path, *extra: str, model: str = MODEL) -> Ran:

@@ -12,7 +12,6 @@ import argparse
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from runcomfy_cli.options import add_field_options, option_name, payload_from
 from runcomfy_cli.parser import build_parser
 from runcomfy_emulator import EmulatorServer
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec
-from tests.conftest import EMULATOR_PROBE_TIMEOUT
+from tests.conftest import QUICK_JOBS
 from tests.helpers import (
     EDIT,
     MODEL_IDS,
@@ -36,14 +35,7 @@ from tests.helpers import (
     flat,
 )
 
-
-@pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    """Quick jobs (50 ms queued, 100 ms running): done by the client's first poll."""
-    with EmulatorServer(
-        REGISTRY, queue_seconds=0.05, run_seconds=0.1, probe_timeout=EMULATOR_PROBE_TIMEOUT
-    ) as server:
-        yield server
+EMULATOR_JOBS = QUICK_JOBS  # done by the client's first poll
 
 
 @pytest.fixture

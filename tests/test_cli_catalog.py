@@ -17,7 +17,7 @@ import pytest
 from runcomfy import REGISTRY
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_emulator import EmulatorServer
-from tests.conftest import EMULATOR_PROBE_TIMEOUT
+from tests.conftest import EMULATOR_PROBE_TIMEOUT, QUICK_JOBS
 from tests.helpers import (
     MODEL_IDS,
     TEXT_TO_IMAGE,
@@ -66,8 +66,8 @@ def emulator_with(entries: list[dict[str, Any]]) -> EmulatorServer:
     return EmulatorServer(
         REGISTRY,
         catalog=entries,
-        queue_seconds=0.05,
-        run_seconds=0.1,
+        queue_seconds=QUICK_JOBS[0],
+        run_seconds=QUICK_JOBS[1],
         probe_timeout=EMULATOR_PROBE_TIMEOUT,
     )
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import signal
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from runcomfy import REGISTRY
 from runcomfy_cli.exitcodes import TABLE, ExitCode, exit_code_for, markdown_table
 from runcomfy_emulator import EmulatorServer
 from runcomfy_runtime import errors as e
-from tests.conftest import EMULATOR_PROBE_TIMEOUT
+from tests.conftest import QUICK_JOBS
 from tests.helpers import (
     RUNCOMFY,
     SUBPROCESS_LIMIT,
@@ -25,13 +24,7 @@ from tests.helpers import (
     write_lines,
 )
 
-
-@pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(
-        REGISTRY, queue_seconds=0.05, run_seconds=0.1, probe_timeout=EMULATOR_PROBE_TIMEOUT
-    ) as server:
-        yield server
+EMULATOR_JOBS = QUICK_JOBS  # done by the client's first poll
 
 
 @pytest.fixture

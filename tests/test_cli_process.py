@@ -10,15 +10,13 @@ import resource
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from runcomfy import REGISTRY
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_emulator import EmulatorServer
-from tests.conftest import EMULATOR_PROBE_TIMEOUT
+from tests.conftest import QUICK_JOBS
 from tests.helpers import (
     RUNCOMFY,
     SUBPROCESS_LIMIT,
@@ -28,13 +26,7 @@ from tests.helpers import (
     wait_line,
 )
 
-
-@pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(
-        REGISTRY, queue_seconds=0.05, run_seconds=0.1, probe_timeout=EMULATOR_PROBE_TIMEOUT
-    ) as server:
-        yield server
+EMULATOR_JOBS = QUICK_JOBS  # done by the client's first poll
 
 
 def test_the_installed_command_exits_with_the_documented_codes(tmp_path: Path) -> None:
