@@ -25,6 +25,7 @@ from runcomfy_emulator.limits import MAX_UPLOAD_BYTES, MAX_UPLOADS_TOTAL_BYTES
 from runcomfy_emulator.samples import DEFAULT_SAMPLE, SAMPLES, Sample, stand_in
 from runcomfy_runtime.probe import ProbeFailure, facts_of_bytes
 from runcomfy_runtime.schema.formats import MEDIA_KINDS, MediaKind
+from runcomfy_runtime.schema.formats import MEDIA_TYPES as FORMAT_MEDIA_TYPES
 from runcomfy_runtime.spec import EndpointSpec
 
 __all__ = [
@@ -39,33 +40,10 @@ __all__ = [
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 MEDIA_TYPES: dict[str, str] = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-    ".gif": "image/gif",
-    ".mp4": "video/mp4",
-    ".mov": "video/quicktime",
-    ".webm": "video/webm",
-    ".wav": "audio/wav",
-    ".mp3": "audio/mpeg",
-    ".flac": "audio/flac",
-    ".ogg": "audio/ogg",
+    ".jpg": FORMAT_MEDIA_TYPES["JPEG"],
+    **{f".{name.lower()}": media_type for name, media_type in FORMAT_MEDIA_TYPES.items()},
 }
 """Media types by extension, ahead of the platform's table (which says ``audio/x-wav``)."""
-_FORMAT_TYPES = {
-    "JPEG": "image/jpeg",
-    "PNG": "image/png",
-    "WEBP": "image/webp",
-    "GIF": "image/gif",
-    "MP4": "video/mp4",
-    "MOV": "video/quicktime",
-    "WEBM": "video/webm",
-    "WAV": "audio/wav",
-    "MP3": "audio/mpeg",
-    "FLAC": "audio/flac",
-    "OGG": "audio/ogg",
-}
 
 
 def check_name(name: str) -> str:
@@ -101,8 +79,8 @@ def media_type_of(name: str, data: bytes) -> str:
         return guessed
     for kind in MEDIA_KINDS:
         facts = facts_of_bytes(data, kind, source=name)
-        if not isinstance(facts, ProbeFailure) and facts.format in _FORMAT_TYPES:
-            return _FORMAT_TYPES[facts.format]
+        if not isinstance(facts, ProbeFailure) and facts.format in FORMAT_MEDIA_TYPES:
+            return FORMAT_MEDIA_TYPES[facts.format]
     return "application/octet-stream"
 
 

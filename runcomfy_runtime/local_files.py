@@ -20,21 +20,9 @@ from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.jsonpath import json_path
 from runcomfy_runtime.media import problems_of
 from runcomfy_runtime.probe import ProbeFailure, facts_of_bytes
+from runcomfy_runtime.schema.formats import MEDIA_TYPES
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec
 
-MIME_TYPES = {
-    "JPEG": "image/jpeg",
-    "PNG": "image/png",
-    "WEBP": "image/webp",
-    "GIF": "image/gif",
-    "MP4": "video/mp4",
-    "MOV": "video/quicktime",
-    "WEBM": "video/webm",
-    "MP3": "audio/mpeg",
-    "WAV": "audio/wav",
-    "FLAC": "audio/flac",
-    "OGG": "audio/ogg",
-}
 _MiB = 1024 * 1024
 
 
@@ -85,7 +73,7 @@ def _inline(
     facts = facts_of_bytes(data, kind, source=name)
     if isinstance(facts, ProbeFailure):
         return name, Problem(path, f"the local file is {facts.reason}", name)
-    mime = MIME_TYPES.get(facts.format or "")
+    mime = MEDIA_TYPES.get(facts.format or "")
     if mime is None:
         why = f"the local file is {facts.format}, which cannot be sent inline"
         return name, Problem(path, why, name)

@@ -26,6 +26,22 @@ CONTAINERS: dict[MediaKind, tuple[str, ...]] = {
 """The container formats the service takes per kind (RunComfy's clients: video mp4/mov/webm,
 audio mp3/wav/flac/ogg). Checked on the file's first bytes before a job is queued."""
 
+MEDIA_TYPES: dict[str, str] = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "MP4": "video/mp4",
+    "MOV": "video/quicktime",
+    "WEBM": "video/webm",
+    "MP3": "audio/mpeg",
+    "WAV": "audio/wav",
+    "FLAC": "audio/flac",
+    "OGG": "audio/ogg",
+}
+"""The media type of each container format the header readers name: a local file's
+``data:`` URI and the emulator's served files say it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Format:
