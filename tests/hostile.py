@@ -14,6 +14,7 @@ import socket
 import socketserver
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -176,15 +177,17 @@ def drops_idle(after: float, then: Behaviour) -> Behaviour:
     """A server whose idle timer closes a kept-alive connection just as a request arrives on it:
     a request on a connection idle more than ``after`` seconds is read, then the connection is
     closed unanswered (the race every keep-alive server has, made certain)."""
-    answered: dict[int, float] = {}  # connection -> when its last answer went out
+    # connection -> when its last answer went out (weak: a new connection never inherits the
+    # time of a closed one that happened to share its id)
+    answered: weakref.WeakKeyDictionary[socket.socket, float] = weakref.WeakKeyDictionary()
 
     def behave(conn: socket.socket, request: Request, stop: threading.Event) -> None:
-        last = answered.get(id(conn))
+        last = answered.get(conn)
         if last is not None and time.monotonic() - last > after:
             conn.shutdown(socket.SHUT_RDWR)
             raise OSError("closed while idle")  # the handler ends; the client sees no answer
         then(conn, request, stop)
-        answered[id(conn)] = time.monotonic()
+        answered[conn] = time.monotonic()
 
     return behave
 
