@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from runcomfy_cli.folder import UnsafeFolder, line_dir
 from runcomfy_cli.inputs import MAX_INPUT_BYTES, json_object, local_files, wire_keys
 from runcomfy_cli.journal import Entry, Journal, JournalFailure
 from runcomfy_cli.progress import BatchBar
@@ -112,10 +113,6 @@ def read_lines(path: Path) -> Iterator[Line]:
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def line_dir(out: Path, line: int) -> Path:
-    return out / f"{line:06d}"
 
 
 def _reason(exc: BaseException) -> str:
@@ -423,7 +420,7 @@ class BatchRunner:
             return Outcome(number, "succeeded", None, request_id, tuple(entry.paths))
         try:
             paths = await self._download(number, request_id, output or {})
-        except (APIError, APIConnectionError, DownloadError, OSError) as exc:
+        except (APIError, APIConnectionError, DownloadError, OSError, UnsafeFolder) as exc:
             why = exc.reason if isinstance(exc, DownloadError) else self.explain(exc)
             return Outcome(number, "pending", f"download failed: {why}", request_id)
         self.journal.downloaded(number, paths)

@@ -20,6 +20,11 @@ Durability: WAL with ``synchronous=NORMAL``. A commit is in the WAL file, in the
 system's hands, when ``execute`` returns, so it survives ``kill -9`` of this process (not a power
 cut, which FULL would also survive at ~10x the cost per commit, a cost the event loop pays).
 
+Files: the journal (and SQLite's ``-wal`` and ``-shm`` beside it) is opened only where it really
+is, never through a link planted in the folder (``folder.checked_file``). A journal missing or
+empty beside line folders that hold outputs is refused: it is not a new batch, and taking it
+for one would submit, and pay for, every line again.
+
 Versions: 1 had no ``sent`` (its ``submitting`` meant "maybe sent"); a version-1 journal is
 upgraded in place, its ``submitting`` lines becoming ``sent`` (ambiguous), never unsent. A
 journal from a newer version, or a file that is not a journal, is refused with a message.
@@ -37,6 +42,7 @@ from typing import Any, Literal
 
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.failures import CliFailure
+from runcomfy_cli.folder import checked_file, saved_outputs
 
 FILENAME = ".runcomfy-batch.sqlite"
 VERSION = "2"
@@ -101,6 +107,21 @@ def failure(path: Path, exc: sqlite3.Error) -> JournalFailure:
     )
 
 
+def _refuse_if_outputs(out_dir: Path, path: Path, state: str) -> None:
+    """A folder with outputs and no record of them is an earlier batch whose journal is gone:
+    refused, since every line would be taken as never sent."""
+    found = sorted(saved_outputs(out_dir))
+    if not found:
+        return
+    raise JournalFailure(
+        f"{out_dir} holds the outputs of an earlier batch ({len(found)} line folders, "
+        f"{found[0].name} first) but its journal {path.name} is {state}: taking this for a new "
+        "batch would submit, and pay for, every line again; restore the journal, or use another "
+        "--out",
+        code=ExitCode.USAGE,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     line: int
@@ -147,9 +168,16 @@ class Journal:
     def open(cls, out_dir: Path, model_id: str) -> Journal:
         """The journal in ``out_dir``, created on first use, upgraded from version 1; refuses
         another model's journal, a newer version's, or a file that is none."""
-        journal = cls(out_dir / FILENAME)
+        path = checked_file(out_dir, FILENAME)
+        for suffix in ("-wal", "-shm"):
+            checked_file(out_dir, FILENAME + suffix)
+        if not path.exists() or path.stat().st_size == 0:
+            _refuse_if_outputs(out_dir, path, "missing" if not path.exists() else "empty")
+        journal = cls(path)
         try:
             journal._claim(model_id)
+            if journal._execute("SELECT 1 FROM lines LIMIT 1").fetchone() is None:
+                _refuse_if_outputs(out_dir, path, "empty")
             journal._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         except sqlite3.Error as exc:
             journal.close()

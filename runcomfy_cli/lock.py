@@ -3,7 +3,9 @@
 Two runs on one ``--out`` would each read the journal, find a line unsent, and each submit it:
 two paid jobs for one line. The lock is the operating system's (``flock``), so it is released
 when the holder exits, however it exits (``kill -9`` included); a stale lock file never blocks
-a later run. The file also names its holder, so the refused run can say who it is.
+a later run. The file also names its holder, so the refused run can say who it is. It is
+opened without following a link (``folder.open_nofollow``): a lock file planted as a link to
+another file would have that file truncated.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import IO
 
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.failures import CliFailure
+from runcomfy_cli.folder import checked_file, open_nofollow
 
 FILENAME = ".runcomfy-batch.lock"
 
@@ -58,8 +61,8 @@ def _try_lock(handle: IO[str]) -> bool:
 @contextlib.contextmanager
 def holding(out_dir: Path) -> Iterator[None]:
     """Hold ``out_dir``'s batch lock while inside; :class:`BatchLocked` if another run has it."""
-    path = out_dir / FILENAME
-    handle = path.open("a+", encoding="utf-8")
+    path = checked_file(out_dir, FILENAME)
+    handle = os.fdopen(open_nofollow(path), "r+", encoding="utf-8")
     try:
         if not _try_lock(handle):
             handle.seek(0)

@@ -390,3 +390,96 @@ def test_a_line_left_unsent_is_submitted_again_by_itself(
     assert lines_of(ran.json(), "succeeded") == [1]
     assert lines_of(ran.json(), "ambiguous") == [2]
     assert emulator.stats().submits == 1
+
+
+# -- names planted in the folder (issue 18, finding 8) ---------------------------------------------
+
+
+def test_a_lock_file_planted_as_a_link_is_refused_and_its_target_left_whole(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    from runcomfy_cli.lock import FILENAME as LOCK
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / LOCK).symlink_to(victim)
+    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 2), out)
+    assert ran.code == ExitCode.USAGE, ran.stderr
+    assert "is a symbolic link" in ran.stderr and "Traceback" not in ran.stderr
+    assert victim.read_text() == "precious\n"
+    assert emulator.stats().submits == 0
+
+
+def test_a_lock_file_planted_as_a_hard_link_is_refused_and_its_target_left_whole(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    from runcomfy_cli.lock import FILENAME as LOCK
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / LOCK).hardlink_to(victim)
+    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 2), out)
+    assert ran.code == ExitCode.USAGE, ran.stderr
+    assert "hard link" in ran.stderr
+    assert victim.read_text() == "precious\n"
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_a_journal_planted_as_a_link_is_refused_and_its_target_left_whole(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path, suffix: str
+) -> None:
+    victim = tmp_path / "victim.db"
+    victim.write_bytes(b"")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / (FILENAME + suffix)).symlink_to(victim)
+    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 2), out)
+    assert ran.code == ExitCode.USAGE, ran.stderr
+    assert "is a symbolic link" in ran.stderr
+    assert victim.read_bytes() == b""
+    assert emulator.stats().submits == 0
+
+
+def test_an_output_folder_planted_as_a_link_gets_no_output_and_its_line_stays_pending(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "000003").symlink_to(elsewhere, target_is_directory=True)
+    inputs = write_lines(tmp_path / "in.jsonl", 4)
+    ran = batch(cli, inputs, out)
+    assert ran.code == ExitCode.INCOMPLETE, ran.stderr
+    assert lines_of(ran.json(), "succeeded") == [1, 2, 4]
+    assert lines_of(ran.json(), "pending") == [3]
+    assert "symbolic link" in ran.json()["pending_lines"][0]["reason"]
+    assert list(elsewhere.iterdir()) == []
+    (out / "000003").unlink()  # the user removes the link: the rerun saves line 3, no new job
+    again = batch(cli, inputs, out)
+    assert again.code == ExitCode.OK, again.stderr
+    assert emulator.stats().jobs_created == 4
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_a_journal_gone_beside_saved_outputs_is_refused_not_taken_as_a_new_batch(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path, how: str
+) -> None:
+    inputs = write_lines(tmp_path / "in.jsonl", 5)
+    out = tmp_path / "out"
+    assert batch(cli, inputs, out).code == ExitCode.OK
+    for suffix in ("", "-wal", "-shm"):
+        (out / (FILENAME + suffix)).unlink(missing_ok=True)
+    if how == "emptied":
+        (out / FILENAME).write_bytes(b"")
+    files = saved_files(out)
+    ran = batch(cli, inputs, out)
+    assert ran.code == ExitCode.USAGE, ran.stderr
+    assert "holds the outputs of an earlier batch" in ran.stderr
+    assert "restore the journal, or use another --out" in ran.stderr
+    assert emulator.stats().jobs_created == 5  # none again
+    assert saved_files(out) == files  # each folder still holds its one file
