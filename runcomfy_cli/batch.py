@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import hashlib
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from runcomfy_cli.inputs import MAX_INPUT_BYTES, json_object, local_files, wire_
 from runcomfy_cli.journal import Entry, Journal, JournalFailure
 from runcomfy_cli.progress import BatchBar
 from runcomfy_cli.summary import Outcome, Summary, same_reason
+from runcomfy_runtime.batch.background import in_background
 from runcomfy_runtime.errors import (
     AmbiguousSubmitError,
     APIConnectionError,
@@ -52,6 +54,7 @@ from runcomfy_runtime.errors import (
     RunComfyError,
     WaitTimeout,
 )
+from runcomfy_runtime.offline import check_offline
 
 if TYPE_CHECKING:
     from runcomfy_runtime.client import AsyncClient
@@ -193,18 +196,26 @@ class BatchRunner:
         return local_files(self.spec, wire_keys(self.spec, json_object(text)))
 
     async def _check_all(self) -> None:
-        """Every line not yet in the journal, checked offline; the invalid ones listed first."""
+        """Every line not yet in the journal, checked offline; the invalid ones listed first.
+
+        The check runs in a thread of its own (``background``): however long one line takes,
+        the loop stays free to see SIGINT/SIGTERM, and a stop ends the run at once, before
+        anything was submitted."""
         level: ValidationLevel = "off" if self.options.validate == "off" else "schema"
-        for line in read_lines(self.options.inputs):
-            if self.summary.interrupted:
-                return
-            self.numbers.append(line.number)
-            reason = line.problem
-            if reason is None and self.journal.entry(line.number) is None:
-                reason = await self._invalid(line.text, level)
-            if reason is not None:
-                self.invalid[line.number] = reason
-            await asyncio.sleep(0)  # let a Ctrl-C in
+        known = {entry.line for entry in self.journal.entries()}
+        check = asyncio.ensure_future(
+            in_background(lambda stop: self._check_lines(level, known, stop), "runcomfy-check")
+        )
+        self._tasks = [check]  # type: ignore[list-item]  # a stop cancels it
+        try:
+            self.numbers, self.invalid = await check
+        except asyncio.CancelledError:
+            if not self.summary.interrupted:
+                raise
+            self.numbers = [line.number for line in read_lines(self.options.inputs)]
+            return
+        finally:
+            self._tasks = []
         self.counts.total = len(self.numbers)
         self.counts.queued = len(self.numbers) - len(self.invalid)
         if self.invalid:
@@ -212,9 +223,26 @@ class BatchRunner:
         for number, reason in sorted(self.invalid.items()):
             self._record(Outcome(number, "skipped", reason), note=f"  line {number}: {reason}")
 
-    async def _invalid(self, text: str, level: ValidationLevel) -> str | None:
+    def _check_lines(
+        self, level: ValidationLevel, known: set[int], stop: threading.Event
+    ) -> tuple[list[int], dict[int, str]]:
+        numbers: list[int] = []
+        invalid: dict[int, str] = {}
+        for line in read_lines(self.options.inputs):
+            if stop.is_set():
+                break
+            numbers.append(line.number)
+            reason = line.problem
+            if reason is None and line.number not in known:
+                reason = self._invalid(line.text, level)
+            if reason is not None:
+                invalid[line.number] = reason
+        return numbers, invalid
+
+    def _invalid(self, text: str, level: ValidationLevel) -> str | None:
+        assert self.spec is not None
         try:
-            await self.client.validate(self.options.model_id, self._payload(text), level=level)
+            check_offline(self.spec, self._payload(text), level)
         except ValueError as exc:  # not JSON, not an object, invalid (InputValidationError)
             return _reason(exc)
         except RunComfyError:

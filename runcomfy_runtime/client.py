@@ -25,7 +25,6 @@ from runcomfy_runtime.errors import (
     APIError,
     CancelRefused,
     ConfigurationError,
-    InputValidationError,
     NotFoundError,
     Problem,
 )
@@ -222,28 +221,15 @@ class BaseClient:
     def _offline_stage(
         self, spec: EndpointSpec, payload: Mapping[str, Any], level: ValidationLevel
     ) -> Inlined:
-        """Local files inlined and checked, then the schema: what needs no network."""
-        from runcomfy_runtime.local_files import inline_local_files, local_file_hint
-        from runcomfy_runtime.validation import schema_problems  # jsonschema, on first use
+        from runcomfy_runtime.offline import offline_stage
 
-        inlined = inline_local_files(spec, payload, check=level != "off")
-        if level != "off":
-            inlined.problems.extend(
-                local_file_hint(p)
-                for p in schema_problems(spec, inlined.payload)
-                if p.path not in inlined.local_paths  # a local file's problem is said once
-            )
-        return inlined
+        return offline_stage(spec, payload, level)
 
     @staticmethod
     def _verdict(spec: EndpointSpec, inlined: Inlined, online: list[Problem]) -> dict[str, Any]:
-        """The payload to send, or every problem of both stages at once."""
-        problems = inlined.problems + online
-        if problems:
-            from runcomfy_runtime.validation import sort_problems
+        from runcomfy_runtime.offline import verdict
 
-            raise InputValidationError(spec.model_id, sort_problems(spec, problems))
-        return inlined.payload
+        return verdict(spec, inlined, online)
 
     @staticmethod
     def _has_remote_media(spec: EndpointSpec, payload: Mapping[str, Any]) -> bool:

@@ -113,16 +113,16 @@ def test_a_line_fails_alone_whatever_it_holds(
 def test_an_unexpected_error_of_one_line_leaves_the_others_alone(
     cli: InProcess, emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from runcomfy_runtime.client import AsyncClient
+    from runcomfy_runtime import validation
 
-    validate = AsyncClient.validate
+    schema_problems = validation.schema_problems
 
-    async def fragile(self: AsyncClient, model_id: str, payload: Any, **kw: Any) -> Any:
+    def fragile(spec: Any, payload: Any) -> Any:
         if payload.get("prompt") == "prompt 3":
             raise RuntimeError("a bug only line 3 meets")
-        return await validate(self, model_id, payload, **kw)
+        return schema_problems(spec, payload)
 
-    monkeypatch.setattr(AsyncClient, "validate", fragile)
+    monkeypatch.setattr(validation, "schema_problems", fragile)
     ran = batch(cli, write_lines(tmp_path / "in.jsonl", 5), tmp_path / "out")
     assert ran.code == ExitCode.INCOMPLETE
     assert lines_of(ran.json(), "succeeded") == [1, 2, 4, 5]
