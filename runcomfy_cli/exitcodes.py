@@ -103,6 +103,16 @@ def markdown_table() -> str:
 
 RETRYABLE_STATUSES = frozenset({408, 429})
 
+FOLDER_CODES: dict[str, ExitCode] = {
+    "locked": ExitCode.RETRYABLE,  # another batch runs there: try again when it is done
+    "busy": ExitCode.RETRYABLE,  # another program holds the journal
+    "unusable": ExitCode.USAGE,
+    "lost": ExitCode.USAGE,
+    "planted": ExitCode.USAGE,
+    "unwritable": ExitCode.ERROR,  # a full disk
+}
+"""The exit code of each reason a batch folder cannot be used (``BatchFolderError``)."""
+
 
 def not_the_api(error: BaseException) -> bool:
     """A 4xx answer that is not the API's (no JSON error body): another server answered (a web
@@ -124,6 +134,8 @@ def exit_code_for(error: BaseException) -> ExitCode:
 
     if isinstance(error, CliFailure):
         return error.code
+    if isinstance(error, e.BatchFolderError):
+        return FOLDER_CODES[error.reason]
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
     if isinstance(error, e.UnknownModelError | e.ConfigurationError) or not_the_api(error):

@@ -166,6 +166,31 @@ def _waiting(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--cost", action="store_true", help="ask for the job's cost in USD")
 
 
+def _usd(text: str) -> float:
+    try:
+        value = float(text.strip().removeprefix("$"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an amount of USD: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError("must be an amount of USD, 0 or more")
+    return value
+
+
+def _budget(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--max-cost",
+        type=_usd,
+        metavar="USD",
+        help=f"the most {what} may cost: confirmed costs plus the estimates of jobs in flight "
+        "never pass it; what would is not sent",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate and print the estimated cost from the catalog's price; submit nothing",
+    )
+
+
 def _validation(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--validate",
@@ -345,4 +370,5 @@ def _batch_command(command: Command) -> None:
         "exist: this may pay twice)",
     )
     p.add_argument("--retry-failed", action="store_true", help="submit failed lines again")
+    _budget(p, "the batch")
     _validation(p)

@@ -36,11 +36,15 @@ from runcomfy_runtime.retry import RetryPolicy
 # a goal: bench/bench_codegen.py); requests, jobs, the catalog and media checks load on first
 # use, in the methods that need them.
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from runcomfy_runtime.batch.runs import AsyncMapRun, MapRun
     from runcomfy_runtime.calls import Call
     from runcomfy_runtime.catalog import CatalogEntry
     from runcomfy_runtime.endpoint import ValidationLevel
     from runcomfy_runtime.jobs import AsyncJob, Job
     from runcomfy_runtime.local_files import Inlined
+    from runcomfy_runtime.pricing import Estimate
     from runcomfy_runtime.probe import Prober
     from runcomfy_runtime.results import (
         Cancellation,
@@ -129,6 +133,7 @@ class BaseClient:
         self._specs: dict[str, EndpointSpec] = {}
         self._durations = Durations()  # how long finished jobs took, per model
         self._origin = wire.origin(self.base_url)
+        self._prices: dict[str, CatalogEntry | None] = {}  # catalog entries, for estimates
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -319,6 +324,17 @@ class BaseClient:
         from runcomfy_runtime.results import Result
 
         return Result.from_wire(ref.request_id, body, output)
+
+    def _estimate(
+        self, spec: EndpointSpec, payload: Mapping[str, Any], entry: CatalogEntry | None
+    ) -> Estimate:
+        from runcomfy_runtime.offline import check_offline
+        from runcomfy_runtime.pricing import Estimate, estimate
+
+        check_offline(spec, payload, "schema")  # an invalid payload has no price
+        if entry is None:
+            return Estimate(spec.model_id, None, "the catalog does not list this model")
+        return estimate(spec, payload, entry.base_price_usd, entry.price_unit)
 
 
 def _not_ready(error: APIError) -> bool:
@@ -526,6 +542,46 @@ class Client(BaseClient):
         ``Job.wait`` for ``expected``)."""
         job = self.submit(model_id, payload, validate=validate)
         return job.wait(timeout, on_status=on_status, include_cost=include_cost, expected=expected)
+
+    def map(
+        self,
+        model_id: str,
+        payloads: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = 8,
+        out: str | Path | None = None,
+        max_cost: float | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        resubmit_ambiguous: bool = False,
+        retry_failed: bool = False,
+    ) -> MapRun[Mapping[str, Any], Output]:
+        """Run one job per payload, ``concurrency`` at a time; iterate the result for an
+        ``Outcome`` per payload as each ends (``outcome.index`` says which).
+
+        Every payload is checked offline first: nothing is sent for one that fails. One
+        payload's failure is its outcome, never an exception out of the loop. With ``out``, the
+        batch is journaled there exactly as ``runcomfy batch --out`` journals it (a rerun after
+        any crash waits on what was submitted and sends only what never left) and outputs are
+        saved beside it; without it, nothing touches the disk. ``max_cost`` (USD) is a cap the
+        confirmed costs plus the estimates of jobs in flight never pass."""
+        from runcomfy_runtime.batch.runs import MapRun, map_settings
+        from runcomfy_runtime.results import Output
+
+        settings = map_settings(
+            concurrency=concurrency, out=out, max_cost=max_cost, validate=validate,
+            timeout=timeout, resubmit_ambiguous=resubmit_ambiguous, retry_failed=retry_failed,
+        )  # fmt: skip
+        return MapRun(self, model_id, list(payloads), settings, Output)
+
+    def estimate(self, model_id: str, payload: Mapping[str, Any]) -> Estimate:
+        """What a job of ``payload`` would cost, from the catalog's price (``Estimate.usd``;
+        None, with the reason, when it cannot be priced). The payload is checked offline
+        first (``InputValidationError``); nothing is submitted."""
+        spec = self.spec(model_id)
+        if model_id not in self._prices:
+            self._prices[model_id] = self._entry_or_none(model_id)
+        return self._estimate(spec, payload, self._prices[model_id])
 
     def job(self, request_id: str) -> Job[Output]:
         """The handle of an existing job, from its id alone."""
@@ -766,6 +822,35 @@ class AsyncClient(BaseClient):
         return await job.wait(
             timeout, on_status=on_status, include_cost=include_cost, expected=expected
         )
+
+    def map(
+        self,
+        model_id: str,
+        payloads: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = 8,
+        out: str | Path | None = None,
+        max_cost: float | None = None,
+        validate: ValidationLevel = "full",
+        timeout: float | None = None,
+        resubmit_ambiguous: bool = False,
+        retry_failed: bool = False,
+    ) -> AsyncMapRun[Mapping[str, Any], Output]:
+        """``async for outcome in aclient.map(...)``: see ``Client.map``."""
+        from runcomfy_runtime.batch.runs import AsyncMapRun, map_settings
+        from runcomfy_runtime.results import Output
+
+        settings = map_settings(
+            concurrency=concurrency, out=out, max_cost=max_cost, validate=validate,
+            timeout=timeout, resubmit_ambiguous=resubmit_ambiguous, retry_failed=retry_failed,
+        )  # fmt: skip
+        return AsyncMapRun(self, model_id, list(payloads), settings, Output)
+
+    async def estimate(self, model_id: str, payload: Mapping[str, Any]) -> Estimate:
+        spec = await self.spec(model_id)
+        if model_id not in self._prices:
+            self._prices[model_id] = await self._entry_or_none(model_id)
+        return self._estimate(spec, payload, self._prices[model_id])
 
     def job(self, request_id: str) -> AsyncJob[Output]:
         from runcomfy_runtime.jobs import AsyncJob

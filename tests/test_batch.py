@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from runcomfy_cli.exitcodes import ExitCode
-from runcomfy_cli.journal import FILENAME
 from runcomfy_emulator import EmulatorServer
 from runcomfy_emulator.inputs import DEFAULT_SAMPLE
+from runcomfy_runtime.batch.journal import FILENAME
 from tests.conftest import QUICK_JOBS
 from tests.helpers import (
     SIZE,
@@ -329,7 +329,7 @@ def test_a_journal_held_by_another_program_is_said_and_retryable(
 def test_a_journal_of_the_first_version_is_upgraded_and_its_unsure_lines_stay_ambiguous(
     cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    from runcomfy_cli.batch import digest
+    from runcomfy_runtime.batch.records import text_digest as digest
 
     inputs = write_lines(tmp_path / "in.jsonl", 3)
     texts = inputs.read_text().splitlines()
@@ -359,7 +359,7 @@ def test_a_journal_of_the_first_version_is_upgraded_and_its_unsure_lines_stay_am
     assert lines_of(ran.json(), "succeeded") == [2, 3]
     assert emulator.stats().submits == 2
     with sqlite3.connect(out / FILENAME) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() == ("2",)
+        assert db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() == ("3",)
     newer = tmp_path / "newer"
     newer.mkdir()
     with sqlite3.connect(newer / FILENAME) as db:
@@ -375,15 +375,15 @@ def test_a_line_left_unsent_is_submitted_again_by_itself(
     cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
     """``submitting`` without ``sent``: the body never left, so no job can exist."""
-    from runcomfy_cli.batch import digest
-    from runcomfy_cli.journal import Journal
+    from runcomfy_runtime.batch.journal import Journal
+    from runcomfy_runtime.batch.records import text_digest as digest
 
     inputs = write_lines(tmp_path / "in.jsonl", 2)
     out = tmp_path / "out"
     out.mkdir()
     first = Journal.open(out, MODEL)
-    first.submitting(1, digest(inputs.read_text().splitlines()[0]))
-    first.submitting(2, digest(inputs.read_text().splitlines()[1]))
+    first.submitting(1, digest(inputs.read_text().splitlines()[0]), None)
+    first.submitting(2, digest(inputs.read_text().splitlines()[1]), None)
     first.sent(2)
     first.close()
     ran = batch(cli, inputs, out)
@@ -398,7 +398,7 @@ def test_a_line_left_unsent_is_submitted_again_by_itself(
 def test_a_lock_file_planted_as_a_link_is_refused_and_its_target_left_whole(
     cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    from runcomfy_cli.lock import FILENAME as LOCK
+    from runcomfy_runtime.batch.lock import FILENAME as LOCK
 
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
@@ -415,7 +415,7 @@ def test_a_lock_file_planted_as_a_link_is_refused_and_its_target_left_whole(
 def test_a_lock_file_planted_as_a_hard_link_is_refused_and_its_target_left_whole(
     cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    from runcomfy_cli.lock import FILENAME as LOCK
+    from runcomfy_runtime.batch.lock import FILENAME as LOCK
 
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")

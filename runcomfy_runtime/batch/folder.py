@@ -1,4 +1,4 @@
-"""The batch's own files in its ``--out`` folder, written only where they really are.
+"""The batch's own files in its folder (``out=``, ``--out``), written only where they really are.
 
 Another user who can write in the folder can plant a name there before the batch runs: a
 symbolic link ``.runcomfy-batch.lock`` -> a file of yours (which the lock would truncate), a
@@ -18,26 +18,20 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from runcomfy_cli.exitcodes import ExitCode
-from runcomfy_cli.failures import CliFailure
+from runcomfy_runtime.errors import BatchFolderError
 
 LINE_DIGITS = 6
-
-
-class UnsafeFolder(CliFailure):
-    """A name the batch writes is planted: a link, another kind of file (exit 64)."""
-
-    code = ExitCode.USAGE
 
 
 def line_dir_name(line: int) -> str:
     return f"{line:0{LINE_DIGITS}d}"
 
 
-def _planted(path: Path, what: str) -> UnsafeFolder:
-    return UnsafeFolder(
+def _planted(path: Path, what: str) -> BatchFolderError:
+    return BatchFolderError(
         f"{path} is {what}, not a file this batch made: refused, so nothing is written through "
-        "it (was it planted?); remove it, or use another --out"
+        "it (was it planted?); remove it, or use another folder",
+        "planted",
     )
 
 

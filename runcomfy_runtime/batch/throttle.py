@@ -1,0 +1,90 @@
+"""How many submits a batch sends at once, lowered under rate limits and raised again slowly.
+
+:class:`Window` is the decision, pure: halve on a 429 (at most once per ``cooldown`` seconds,
+so one burst of refusals counts once), add one after a window's worth of submits answered
+without one (additive increase: from 1 back to 64 takes about 2,000 clean submits), never
+below 1 nor above the batch's ``concurrency``. :class:`Gate` makes submits wait for room.
+
+Where a refusal is seen: the client retries a 429'd submit itself (a 429 creates no job), and
+calls ``on_sent`` before each attempt's body; a submit whose ``on_sent`` came more than once
+was refused at least once (:func:`refusals`). A submit that still ends in ``RateLimitError``
+counts too, and its payload is sent again later (no job exists). This is the adapter to switch
+over once the client's own limiter reports throttling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from runcomfy_runtime.batch.outcomes import Throttling
+
+
+@dataclass
+class Window:
+    """The number of submits allowed at once."""
+
+    limit: int
+    cooldown: float = 1.0
+    clock: Callable[[], float] = time.monotonic
+    size: int = 0
+    clean: int = 0  # submits answered without a 429 since the last change
+    last_cut: float = float("-inf")
+    seen: Throttling = field(default_factory=Throttling)
+
+    def __post_init__(self) -> None:
+        self.size = self.size or self.limit
+        self.seen = Throttling(start=self.limit, lowest=self.size, now=self.size)
+
+    def refused(self, times: int = 1) -> None:
+        """Submits were answered 429 ``times`` times."""
+        if times <= 0:
+            return
+        self.seen.refused += times
+        self.clean = 0
+        now = self.clock()
+        if now - self.last_cut < self.cooldown:
+            return
+        self.last_cut = now
+        self.size = max(1, self.size // 2)
+        self.seen.lowest = min(self.seen.lowest, self.size)
+        self.seen.now = self.size
+
+    def answered(self) -> None:
+        """A submit was answered without a 429."""
+        self.clean += 1
+        if self.clean >= self.size and self.size < self.limit:
+            self.size += 1
+            self.clean = 0
+            self.seen.now = self.size
+
+
+def refusals(attempts: int) -> int:
+    """429s met by a submit whose body was about to leave ``attempts`` times."""
+    return max(0, attempts - 1)
+
+
+class Gate:
+    """Submits wait here for room in the window."""
+
+    def __init__(self, window: Window) -> None:
+        self.window = window
+        self.active = 0
+        self._room = asyncio.Condition()
+
+    async def __aenter__(self) -> None:
+        async with self._room:
+            await self._room.wait_for(lambda: self.active < self.window.size)
+            self.active += 1
+
+    async def __aexit__(self, *exc: object) -> None:
+        async with self._room:
+            self.active -= 1
+            self._room.notify_all()
+
+    async def changed(self) -> None:
+        """The window grew: let waiting submits look again."""
+        async with self._room:
+            self._room.notify_all()
