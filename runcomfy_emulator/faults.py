@@ -2,7 +2,9 @@
 
 A client's retry and recovery code is only as good as the failures it has met, so the
 emulator produces them on demand. A fault names its ``kind``, the ``route`` it hits and a
-``count`` of how many times it fires; then it is spent. Faults fire in the order they were
+``count`` of how many times it fires; then it is spent. With ``every`` N, it fires on one
+request in N of those it hits (the first, then the (N+1)th...), letting the others through:
+``every: 2`` answers half the submits. Faults fire in the order they were
 added, at most one per request, before anything else is checked (authentication included), as
 a gateway in front of the real service would.
 
@@ -35,9 +37,10 @@ route is ``submit`` (``*`` is accepted and means the same).
 
 Written as JSON, a fault is ``{"kind": "server_error", "route": "submit", "count": 2, "status":
 503}``; a list of them is accepted too. The command line also takes a short form, items
-separated by commas, each ``[route:]kind[=value][xCOUNT]``::
+separated by commas, each ``[route:]kind[=value][xCOUNT][/EVERY]``::
 
-    submit:drop_after, status:server_error=503x2, *:rate_limit=0.5, result:delay=2x3
+    submit:drop_after, status:server_error=503x2, *:rate_limit=0.5, result:delay=2x3,
+    submit:rate_limit=1x100/2
 """
 
 from __future__ import annotations
@@ -92,6 +95,7 @@ class Fault:
     kind: FaultKind
     route: str = ANY_ROUTE
     count: int = 1
+    every: int = 1
     status: int = 500
     retry_after: float = 1.0
     seconds: float = 1.0
@@ -109,6 +113,8 @@ class Fault:
             raise ValueError(f"a {self.kind} fault is taken when a job is created: route submit")
         if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
             raise ValueError(f"count must be an integer >= 1, got {self.count!r}")
+        if isinstance(self.every, bool) or not isinstance(self.every, int) or self.every < 1:
+            raise ValueError(f"every must be an integer >= 1, got {self.every!r}")
         if not 500 <= self.status <= 599:
             raise ValueError(f"a server_error status must be 5xx, got {self.status}")
         if self.retry_after < 0 or self.seconds < 0:
@@ -128,7 +134,7 @@ class Fault:
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
         parameter = PARAMETERS[kind]
-        accepted = {"kind", "route", "count"} | ({parameter} if parameter else set())
+        accepted = {"kind", "route", "count", "every"} | ({parameter} if parameter else set())
         unknown = sorted(set(data) - accepted)
         if unknown:
             raise ValueError(
@@ -141,6 +147,8 @@ class Fault:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "route": self.route, "count": self.count}
+        if self.every != 1:
+            out["every"] = self.every
         parameter = PARAMETERS[self.kind]
         if parameter is not None:
             out[parameter] = getattr(self, parameter)
@@ -150,6 +158,7 @@ class Fault:
 _TYPES: dict[str, tuple[type, ...]] = {
     "route": (str,),
     "count": (int,),
+    "every": (int,),
     "status": (int,),
     "retry_after": (int, float),
     "seconds": (int, float),
@@ -165,7 +174,8 @@ def _check_types(values: dict[str, Any]) -> None:
 
 
 _SHORT = re.compile(
-    r"^(?:(?P<route>[\w*]+):)?(?P<kind>\w+?)(?:=(?P<value>.*?))?(?:x(?P<count>\d+))?$"
+    r"^(?:(?P<route>[\w*]+):)?(?P<kind>\w+?)(?:=(?P<value>.*?))?(?:x(?P<count>\d+))?"
+    r"(?:/(?P<every>\d+))?$"
 )
 
 
@@ -181,6 +191,8 @@ def _short_fault(item: str) -> Fault:
         data["route"] = match["route"]
     if match["count"]:
         data["count"] = int(match["count"])
+    if match["every"]:
+        data["every"] = int(match["every"])
     if match["value"] is not None:
         parameter = PARAMETERS.get(kind)
         if parameter is None:
@@ -222,6 +234,7 @@ def faults_from_json(data: Any) -> list[Fault]:
 class _Armed:
     fault: Fault
     remaining: int
+    hit: int = 0  # requests it matched, fired or let through (``every``)
 
 
 class FaultBook:
@@ -254,6 +267,9 @@ class FaultBook:
         with self._lock:
             for armed in self._armed:
                 if wanted(armed.fault):
+                    armed.hit += 1
+                    if (armed.hit - 1) % armed.fault.every:
+                        continue  # one in ``every`` fires; this one passes
                     armed.remaining -= 1
                     if armed.remaining == 0:
                         self._armed.remove(armed)

@@ -132,5 +132,10 @@ def estimate(
     if quantity is None:
         return Estimate(model_id, None, how, price, unit)
     return Estimate(
-        model_id, price * quantity, f"{how} × ${price:g} / {unit}", price, unit, quantity
+        model_id,
+        round(price * quantity, 10),
+        f"{how} × ${price:g} / {unit}",
+        price,
+        unit,
+        quantity,
     )
