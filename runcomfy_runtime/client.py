@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from runcomfy_runtime.batch.runs import AsyncMapRun, MapRun
+    from runcomfy_runtime.batch.settings import MapOptions
     from runcomfy_runtime.calls import Call
     from runcomfy_runtime.catalog import CatalogEntry
     from runcomfy_runtime.endpoint import ValidationLevel
@@ -544,20 +545,12 @@ class Client(BaseClient):
         return job.wait(timeout, on_status=on_status, include_cost=include_cost, expected=expected)
 
     def map(
-        self,
-        model_id: str,
-        payloads: Iterable[Mapping[str, Any]],
-        *,
-        concurrency: int = 8,
-        out: str | Path | None = None,
-        max_cost: float | None = None,
-        validate: ValidationLevel = "full",
-        timeout: float | None = None,
-        resubmit_ambiguous: bool = False,
-        retry_failed: bool = False,
+        self, model_id: str, payloads: Iterable[Mapping[str, Any]], **options: Unpack[MapOptions]
     ) -> MapRun[Mapping[str, Any], Output]:
-        """Run one job per payload, ``concurrency`` at a time; iterate the result for an
-        ``Outcome`` per payload as each ends (``outcome.index`` says which).
+        """Run one job per payload, ``concurrency`` at a time (``MapOptions``: ``concurrency``,
+        ``out``, ``max_cost``, ``validate``, ``timeout``, ``resubmit_ambiguous``,
+        ``retry_failed``); iterate the result for an ``Outcome`` per payload as each ends
+        (``outcome.index`` says which).
 
         Every payload is checked offline first: nothing is sent for one that fails. One
         payload's failure is its outcome, never an exception out of the loop. With ``out``, the
@@ -565,14 +558,11 @@ class Client(BaseClient):
         any crash waits on what was submitted and sends only what never left) and outputs are
         saved beside it; without it, nothing touches the disk. ``max_cost`` (USD) is a cap the
         confirmed costs plus the estimates of jobs in flight never pass."""
-        from runcomfy_runtime.batch.runs import MapRun, map_settings
+        from runcomfy_runtime.batch.runs import MapRun
+        from runcomfy_runtime.batch.settings import map_settings
         from runcomfy_runtime.results import Output
 
-        settings = map_settings(
-            concurrency=concurrency, out=out, max_cost=max_cost, validate=validate,
-            timeout=timeout, resubmit_ambiguous=resubmit_ambiguous, retry_failed=retry_failed,
-        )  # fmt: skip
-        return MapRun(self, model_id, list(payloads), settings, Output)
+        return MapRun(self, model_id, list(payloads), map_settings(options), Output)
 
     def estimate(self, model_id: str, payload: Mapping[str, Any]) -> Estimate:
         """What a job of ``payload`` would cost, from the catalog's price (``Estimate.usd``;
@@ -824,27 +814,14 @@ class AsyncClient(BaseClient):
         )
 
     def map(
-        self,
-        model_id: str,
-        payloads: Iterable[Mapping[str, Any]],
-        *,
-        concurrency: int = 8,
-        out: str | Path | None = None,
-        max_cost: float | None = None,
-        validate: ValidationLevel = "full",
-        timeout: float | None = None,
-        resubmit_ambiguous: bool = False,
-        retry_failed: bool = False,
+        self, model_id: str, payloads: Iterable[Mapping[str, Any]], **options: Unpack[MapOptions]
     ) -> AsyncMapRun[Mapping[str, Any], Output]:
         """``async for outcome in aclient.map(...)``: see ``Client.map``."""
-        from runcomfy_runtime.batch.runs import AsyncMapRun, map_settings
+        from runcomfy_runtime.batch.runs import AsyncMapRun
+        from runcomfy_runtime.batch.settings import map_settings
         from runcomfy_runtime.results import Output
 
-        settings = map_settings(
-            concurrency=concurrency, out=out, max_cost=max_cost, validate=validate,
-            timeout=timeout, resubmit_ambiguous=resubmit_ambiguous, retry_failed=retry_failed,
-        )  # fmt: skip
-        return AsyncMapRun(self, model_id, list(payloads), settings, Output)
+        return AsyncMapRun(self, model_id, list(payloads), map_settings(options), Output)
 
     async def estimate(self, model_id: str, payload: Mapping[str, Any]) -> Estimate:
         spec = await self.spec(model_id)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, Unpack
 
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec
 
 if TYPE_CHECKING:
+    from runcomfy_runtime.batch.runs import AsyncMapRun, MapRun
+    from runcomfy_runtime.batch.settings import MapOptions
     from runcomfy_runtime.client import AsyncClient, Client
     from runcomfy_runtime.jobs import AsyncJob, Job
+    from runcomfy_runtime.pricing import Estimate
     from runcomfy_runtime.results import Result, StatusCallback
 
 ValidationLevel = Literal["full", "schema", "off"]
@@ -58,6 +61,25 @@ class SyncEndpoint(Generic[OutputT]):
         job = self._submit(values, validate)
         return job.wait(timeout, on_status=on_status, include_cost=include_cost, expected=expected)
 
+    def map(
+        self, payloads: Iterable[Mapping[str, Any]], **options: Unpack[MapOptions]
+    ) -> MapRun[Mapping[str, Any], OutputT]:
+        """One job per payload (wire names as keys), ``concurrency`` at a time: an ``Outcome``
+        per payload as each ends, with this endpoint's typed result. See ``Client.map``."""
+        from runcomfy_runtime.batch.runs import MapRun
+        from runcomfy_runtime.batch.settings import map_settings
+
+        settings = map_settings(options)
+        return MapRun(
+            self._client, self.spec.model_id, list(payloads), settings, self.output, self.spec
+        )
+
+    def estimate(self, payload: Mapping[str, Any]) -> Estimate:
+        """What a job of ``payload`` would cost, from the catalog's price. See
+        ``Client.estimate``."""
+        self._client._specs.setdefault(self.spec.model_id, self.spec)
+        return self._client.estimate(self.spec.model_id, payload)
+
 
 class AsyncEndpoint(Generic[OutputT]):
     spec: ClassVar[EndpointSpec]
@@ -91,3 +113,19 @@ class AsyncEndpoint(Generic[OutputT]):
         return await job.wait(
             timeout, on_status=on_status, include_cost=include_cost, expected=expected
         )
+
+    def map(
+        self, payloads: Iterable[Mapping[str, Any]], **options: Unpack[MapOptions]
+    ) -> AsyncMapRun[Mapping[str, Any], OutputT]:
+        """``async for outcome in endpoint.map(...)``: see ``SyncEndpoint.map``."""
+        from runcomfy_runtime.batch.runs import AsyncMapRun
+        from runcomfy_runtime.batch.settings import map_settings
+
+        settings = map_settings(options)
+        return AsyncMapRun(
+            self._client, self.spec.model_id, list(payloads), settings, self.output, self.spec
+        )
+
+    async def estimate(self, payload: Mapping[str, Any]) -> Estimate:
+        self._client._specs.setdefault(self.spec.model_id, self.spec)
+        return await self._client.estimate(self.spec.model_id, payload)

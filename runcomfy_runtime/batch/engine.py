@@ -54,6 +54,7 @@ from runcomfy_runtime.errors import (
     NoOutputError,
     NotFoundError,
     PermissionDeniedError,
+    Problem,
     RateLimitError,
     RunComfyError,
     WaitTimeout,
@@ -162,6 +163,7 @@ class Engine(Generic[OutputT]):
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._invalid: dict[int, str] = {}
         self._given: dict[int, Any] = {}  # the invalid payloads, for their outcomes
+        self._errors: dict[int, Exception] = {}  # ...and their errors
         self._estimates: dict[int, float | None] = {}
         self._bases: dict[int, str] = {}  # how each estimate was reached (a dry run says)
         self._done: set[int] = set()
@@ -267,7 +269,8 @@ class Engine(Generic[OutputT]):
             self._tasks = []
         self.watcher.checked(total, self._invalid)
         for index, reason in sorted(self._invalid.items()):
-            self._emit(Outcome(index, "skipped", self._payload_of(index), reason=reason))
+            payload, error = self._given.get(index), self._errors.get(index)
+            self._emit(Outcome(index, "skipped", payload, reason=reason, error=error))
 
     def _check_all(self, level: ValidationLevel, known: set[int], stop: threading.Event) -> int:
         """In the check's thread: every payload's problems and estimate; the number of items."""
@@ -282,19 +285,24 @@ class Engine(Generic[OutputT]):
             if stop.is_set():
                 break
             total += 1
-            reason = item.problem
-            if reason is None and item.line not in known:
+            error: Exception | None = None
+            if item.problem is not None:
+                error = InputValidationError(self.model_id, [Problem("", item.problem)])
+            elif item.line not in known:
                 try:
                     check_offline(self.spec, item.payload, level)
                 except ValueError as exc:  # InputValidationError and any unreadable value
-                    reason = _reason(exc)
+                    error = exc
                 except RunComfyError:
                     raise  # not this payload's: the spec cannot be had
                 except Exception as exc:  # whatever it holds, a payload fails alone
-                    reason = f"cannot be checked: {type(exc).__name__}: {exc}"
-            if reason is not None:
-                self._invalid[item.index] = reason
+                    error = exc
+            if error is not None:
+                unread = not isinstance(error, ValueError)
+                why = f"cannot be checked: {type(error).__name__}: {error}" if unread else None
+                self._invalid[item.index] = item.problem or why or _reason(error)
                 self._given[item.index] = item.payload
+                self._errors[item.index] = error
                 continue
             found = estimate(self.spec, item.payload, price, unit)
             self._estimates[item.index] = found.usd
@@ -305,9 +313,6 @@ class Engine(Generic[OutputT]):
     def was_invalid(self, index: int) -> bool:
         """Payload ``index`` failed the check (its outcome is ``skipped``)."""
         return index in self._invalid
-
-    def _payload_of(self, index: int) -> Any:
-        return self._given.get(index)
 
     # -- 2. the run ------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ the sync run) sends nothing more: submits in flight finish and their ids are rec
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from runcomfy_runtime.batch.outcomes import Outcome, OutputT, Totals
 from runcomfy_runtime.batch.settings import BatchSettings, Payloads
@@ -198,11 +198,3 @@ def _drive(
             yield outcome
     finally:
         portal.call(run.aclose)
-
-
-def map_settings(**given: Any) -> BatchSettings:
-    """The settings ``map``'s keyword arguments make (``out`` as a Path)."""
-    from pathlib import Path
-
-    out = given.pop("out", None)
-    return BatchSettings(out=Path(out).expanduser() if out is not None else None, **given)

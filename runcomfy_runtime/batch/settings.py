@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from runcomfy_runtime.batch.records import payload_digest
 
@@ -53,6 +54,35 @@ class BatchSettings:
             raise ValueError(f"timeout must be a positive number of seconds, got {self.timeout}")
         if self.validate not in LEVELS:
             raise ValueError(f"validate must be one of {', '.join(LEVELS)}, got {self.validate!r}")
+
+
+class MapOptions(TypedDict, total=False):
+    """The keyword arguments of ``map`` (each optional; the default in brackets): see
+    :class:`BatchSettings`.
+
+    ``concurrency`` (8), ``out`` (None: nothing on disk), ``max_cost`` (None: no cap, USD),
+    ``validate`` ("full"), ``timeout`` (None: the client's wait timeout, per job),
+    ``resubmit_ambiguous`` (False), ``retry_failed`` (False)."""
+
+    concurrency: int
+    out: str | os.PathLike[str] | None
+    max_cost: float | None
+    validate: ValidationLevel
+    timeout: float | None
+    resubmit_ambiguous: bool
+    retry_failed: bool
+
+
+def map_settings(options: MapOptions) -> BatchSettings:
+    """The settings ``map``'s keyword arguments make; ``ValueError``/``TypeError`` at once for
+    one that cannot be (before anything runs)."""
+    given: dict[str, Any] = dict(options)
+    unknown = sorted(set(given) - set(MapOptions.__annotations__))
+    if unknown:
+        raise TypeError(f"map() got unexpected keyword arguments: {', '.join(unknown)}")
+    out = given.pop("out", None)
+    folder = Path(os.fspath(out)).expanduser() if out is not None else None
+    return BatchSettings(out=folder, **given)
 
 
 @dataclass(frozen=True, slots=True)
