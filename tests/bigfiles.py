@@ -50,6 +50,6 @@ def noise_png(path: Path, at_least: int) -> Path:
     side = int((at_least / 3) ** 0.5) + 2
     picture = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
     buffer = io.BytesIO()
-    picture.save(buffer, "PNG", compress_level=1)
+    picture.save(buffer, "PNG", compress_level=0)  # noise: nothing to gain
     path.write_bytes(buffer.getvalue())
     return path

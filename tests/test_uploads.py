@@ -30,7 +30,7 @@ from runcomfy import (
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_emulator import EmulatorServer
 from tests.bigfiles import MiB, noise_mp4, noise_png, padded_mp4
-from tests.helpers import run_installed
+from tests.helpers import InProcess, run_installed
 from tests.s3server import CREDENTIALS, RecordingMotoServer, running_moto
 
 CATALOG = Path(__file__).resolve().parent.parent / "examples" / "catalog.json"
@@ -228,32 +228,46 @@ def test_a_local_file_breaking_a_rule_or_any_problem_anywhere_uploads_nothing(
     assert emulator.stats().submits == 0
 
 
-def test_the_command_uploads_with_upload_s3_and_with_the_emulator(
+def test_the_installed_command_uploads_a_large_video_with_upload_s3(
     big: BigFiles, moto: RecordingMotoServer, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    def run(*upload: str, env: dict[str, str] | None = None) -> Any:
-        args = ("run", VIDEO_MODEL, "--video-url", str(big.video), "--prompt", "x", *upload)
-        return run_installed(
-            emulator, *args, "--no-download", "--json", config_dir=tmp_path, env=env
-        )
-
-    s3 = run("--upload", f"s3://{BUCKET}/cli", env={**CREDENTIALS, "AWS_ENDPOINT_URL_S3": moto.url})
+    s3 = run_installed(
+        emulator,
+        *("run", VIDEO_MODEL, "--video-url", str(big.video), "--prompt", "x"),
+        *("--upload", f"s3://{BUCKET}/cli", "--no-download", "--json"),
+        config_dir=tmp_path,
+        env={**CREDENTIALS, "AWS_ENDPOINT_URL_S3": moto.url},  # boto3's own setting
+    )
     assert s3.code == 0, s3.stderr
-    assert f"to s3://{BUCKET}/cli/" in s3.stderr  # where it went, never the signed URL
+    assert s3.json()["status"] == "succeeded"
+    assert f"({big.video.stat().st_size / MiB:.1f} MiB) to s3://{BUCKET}/cli/" in s3.stderr
     url = sent(emulator, s3.json()["request_id"])["video_url"]
     assert url.startswith(f"{moto.url}/{BUCKET}/cli/") and "X-Amz-Signature" in url
-    assert url not in s3.stderr + s3.stdout
+    assert url not in s3.stderr + s3.stdout  # where it went is said, the signed URL never
     assert not [r for r in moto.requests if r.holds(emulator.token)]
 
-    local = run(env={"RUNCOMFY_UPLOAD": "emulator"})
+
+def test_the_command_uploads_to_the_emulator_from_runcomfy_upload_or_fails_with_no_job(
+    big: BigFiles,
+    moto: RecordingMotoServer,
+    emulator: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    cli = InProcess(monkeypatch, capsys, tmp_path, emulator)
+    args = ("run", VIDEO_MODEL, "--video-url", str(big.video), "--prompt", "x", "--no-download")
+    cli.env(RUNCOMFY_UPLOAD="emulator")
+    local = cli(*args, "--json")
     assert local.code == 0, local.stderr
     assert sent(emulator, local.json()["request_id"])["video_url"].startswith(
         f"{emulator.url}/inputs/"
     )
-
-    refused = run(
-        "--upload", "s3://no-such-bucket", env={**CREDENTIALS, "AWS_ENDPOINT_URL_S3": moto.url}
-    )
+    refused = cli(*args, "--upload", "s3://no-such-bucket", "--json")  # the option wins
     assert refused.code == ExitCode.UNAVAILABLE, refused.stderr
-    assert "no job was created" in refused.stderr
-    assert emulator.stats().jobs_created == 2
+    record = refused.json()
+    assert record["error"] == "UploadError" and "no job was created" in record["message"]
+    unknown = cli(*args, "--upload", "ftp://host/dir")
+    assert unknown.code == ExitCode.USAGE
+    assert "--upload: cannot upload to 'ftp://host/dir': give s3://BUCKET/PREFIX" in unknown.stderr
+    assert emulator.stats().jobs_created == 1
