@@ -91,7 +91,10 @@ def _s3_client(endpoint_url: str | None) -> Any:
     # with the retired SigV2). Addressing stays boto3's: virtual hosts on AWS, path-style on a
     # custom endpoint, where a bucket is no host name.
     config = Config(signature_version="s3v4")
-    return boto3.client("s3", endpoint_url=endpoint_url, config=config)
+    try:
+        return boto3.client("s3", endpoint_url=endpoint_url, config=config)
+    except ValueError as e:  # botocore's "Invalid endpoint: ..."
+        raise ConfigurationError(f"S3Uploader endpoint_url={endpoint_url!r}: {e}") from None
 
 
 class EmulatorUploader:

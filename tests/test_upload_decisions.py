@@ -156,7 +156,13 @@ def test_s3_uploader_arguments_are_checked_when_built() -> None:
         "endpoint_url='http://127.0.0.1:1', expires=3600)"
     )
     assert S3Uploader("b", endpoint_url="http://127.0.0.1:1").prefix == ""
-    for bad in ({"bucket": ""}, {"bucket": "a/b"}, {"expires": 10}, {"expires": 8 * 86400}):
+    for bad in (
+        {"bucket": ""},
+        {"bucket": "a/b"},
+        {"expires": 10},
+        {"expires": 8 * 86400},
+        {"endpoint_url": "https://ACCOUNT_ID.example"},
+    ):
         with pytest.raises(ConfigurationError):
             S3Uploader(**{"bucket": "b", "endpoint_url": "http://127.0.0.1:1", **bad})
 
