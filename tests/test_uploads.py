@@ -271,3 +271,31 @@ def test_the_command_uploads_to_the_emulator_from_runcomfy_upload_or_fails_with_
     assert unknown.code == ExitCode.USAGE
     assert "--upload: cannot upload to 'ftp://host/dir': give s3://BUCKET/PREFIX" in unknown.stderr
     assert emulator.stats().jobs_created == 1
+
+
+def test_a_batch_uploads_a_large_file_once_per_line_and_a_failed_upload_fails_its_line(
+    big: BigFiles,
+    moto: RecordingMotoServer,
+    emulator: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    cli = InProcess(monkeypatch, capsys, tmp_path, emulator)
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text(
+        json.dumps({"video_url": str(big.video), "prompt": "one"})
+        + "\n"
+        + json.dumps({"video_url": str(big.video), "prompt": "two"})
+        + "\n"
+    )
+    ran = cli("batch", VIDEO_MODEL, str(lines), "--out", str(tmp_path / "runs"), "--upload",
+              "emulator", "--output", "json")  # fmt: skip
+    assert ran.code == 0, ran.stderr
+    assert emulator.stats().jobs_created == 2
+    assert emulator.stats().requests["upload"] == 2  # once per line: each line is one call
+    failed = cli("batch", VIDEO_MODEL, str(lines), "--out", str(tmp_path / "again"), "--upload",
+                 "s3://no-such-bucket", "--output", "json")  # fmt: skip
+    assert failed.code == ExitCode.INCOMPLETE, failed.stderr
+    assert "no job was created" in failed.stdout + failed.stderr
+    assert emulator.stats().jobs_created == 2
