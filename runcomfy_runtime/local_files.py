@@ -93,8 +93,10 @@ class _Local:
 def _examine(local: _Local, check: bool) -> None:
     """Read a local file for inlining and check it; a file too large for that is left for the
     placement decision (``data`` stays None)."""
-    cap = constants.INLINE_FILE_MAX_BYTES
-    data = read_bounded(local.item, cap * 3 // 4)
+    limit = constants.INLINE_FILE_MAX_BYTES * 3 // 4
+    if _regular_size(local.item) > limit:  # a regular file's size is known: no need to read
+        return
+    data = read_bounded(local.item, limit)  # others (a pipe, /dev/zero) claim any size
     if isinstance(data, str):
         if not data.startswith("is larger"):
             local.fail(data)
@@ -103,6 +105,15 @@ def _examine(local: _Local, check: bool) -> None:
     mime = _checked(local, facts, check)
     if mime is not None:
         local.data, local.mime = data, mime
+
+
+def _regular_size(item: os.PathLike[str]) -> int:
+    """The size of a regular file; -1 for anything else, or when it cannot be read."""
+    try:
+        found = os.stat(item)
+    except (OSError, ValueError):
+        return -1
+    return found.st_size if stat.S_ISREG(found.st_mode) else -1
 
 
 def _checked(local: _Local, facts: MediaFacts | ProbeFailure, check: bool) -> str | None:
