@@ -18,6 +18,9 @@ from runcomfy_runtime.uploads import LocalFile, Uploaded, expiry_after
 
 S3_MAX_EXPIRES = 7 * 24 * 3600
 """The longest a SigV4 pre-signed URL may live (S3's limit)."""
+S3_MIN_EXPIRES = 300
+"""The shortest ``expires`` taken: well past the least lifetime a URL must have when it is
+sent (``constants.UPLOAD_MIN_LIFETIME``), so a slow upload cannot leave it too short."""
 
 
 class S3Uploader:
@@ -44,10 +47,10 @@ class S3Uploader:
     ) -> None:
         if not bucket or "/" in bucket:
             raise ConfigurationError(f"S3Uploader needs a bucket name, got {bucket!r}")
-        if not constants.UPLOAD_MIN_LIFETIME <= expires <= S3_MAX_EXPIRES:
+        if not S3_MIN_EXPIRES <= expires <= S3_MAX_EXPIRES:
             raise ConfigurationError(
-                f"S3Uploader expires={expires!r}: a pre-signed URL lives "
-                f"{constants.UPLOAD_MIN_LIFETIME:g} s to 7 days ({S3_MAX_EXPIRES} s)"
+                f"S3Uploader expires={expires!r}: a pre-signed URL lives {S3_MIN_EXPIRES} s "
+                f"to 7 days ({S3_MAX_EXPIRES} s)"
             )
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
