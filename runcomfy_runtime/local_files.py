@@ -207,6 +207,8 @@ def _place(out: Inlined, found: list[_Local], check: bool, can_upload: bool) -> 
         [local.uri_size() for local in readable],
         rest_bytes=_json_size(out.payload),
         can_upload=can_upload,
+        file_cap=constants.INLINE_FILE_MAX_BYTES,
+        request_cap=constants.INLINE_REQUEST_MAX_BYTES,
     )
     for local, place in zip(readable, decided.places, strict=True):
         if place == "inline":

@@ -224,3 +224,23 @@ def test_only_a_regular_file_is_read_for_an_upload() -> None:
             )
     [problem] = caught.value.problems
     assert problem.message.startswith("the local file is not a regular file")
+
+
+def test_files_that_together_pass_the_request_cap_send_the_largest_through_the_uploader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.imagefiles import png
+
+    monkeypatch.setattr(constants, "INLINE_REQUEST_MAX_BYTES", 100_000)
+    small, large = tmp_path / "small.png", tmp_path / "large.png"
+    small.write_bytes(png(400, 400))
+    large.write_bytes(png(400, 400) + bytes(100_000))  # trailing bytes: still the same PNG
+    uploader = Recording()
+    with RunComfy(api_token="t", base_url="http://127.0.0.1:1", uploader=uploader) as client:
+        body = client.validate(
+            "bytedance/seedream-4-0/edit", {"prompt": "p", "images": [small, large]}
+        )
+        sent = upload_pending(client.uploader, body)
+    assert sent["images"][0].startswith("data:image/png;base64,")
+    assert sent["images"][1] == f"https://storage.example/{uploader.files[0].name}"
+    assert uploader.files[0].size_bytes == large.stat().st_size
