@@ -16,13 +16,18 @@ if TYPE_CHECKING:
 
 
 def offline_stage(
-    spec: EndpointSpec, payload: Mapping[str, Any], level: ValidationLevel
+    spec: EndpointSpec,
+    payload: Mapping[str, Any],
+    level: ValidationLevel,
+    *,
+    can_upload: bool = False,
 ) -> Inlined:
-    """Local files inlined and checked, then the schema: what needs no network."""
+    """Local files inlined (or, too large for that and ``can_upload``, checked and left for the
+    submit to upload), then the schema: what needs no network."""
     from runcomfy_runtime.local_files import inline_local_files, local_file_hint
     from runcomfy_runtime.validation import schema_problems  # jsonschema, on first use
 
-    inlined = inline_local_files(spec, payload, check=level != "off")
+    inlined = inline_local_files(spec, payload, check=level != "off", can_upload=can_upload)
     if level != "off":
         inlined.problems.extend(
             local_file_hint(p)
@@ -43,11 +48,15 @@ def verdict(spec: EndpointSpec, inlined: Inlined, online: list[Problem]) -> dict
 
 
 def check_offline(
-    spec: EndpointSpec, payload: Mapping[str, Any], level: ValidationLevel
+    spec: EndpointSpec,
+    payload: Mapping[str, Any],
+    level: ValidationLevel,
+    *,
+    can_upload: bool = False,
 ) -> dict[str, Any]:
     """The payload as it would be sent, or ``InputValidationError`` with every problem the
     offline stage finds (``level="full"`` checks no more than ``"schema"`` here)."""
-    return verdict(spec, offline_stage(spec, payload, level), [])
+    return verdict(spec, offline_stage(spec, payload, level, can_upload=can_upload), [])
 
 
 def unknown_model(

@@ -57,6 +57,7 @@ from runcomfy_runtime.errors import (
     Problem,
     RateLimitError,
     RunComfyError,
+    UploadError,
     WaitTimeout,
 )
 from runcomfy_runtime.results import Output, Result
@@ -281,6 +282,7 @@ class Engine(Generic[OutputT]):
         price = self.entry.base_price_usd if self.entry else None
         unit = self.entry.price_unit if self.entry else None
         total = 0
+        can_upload = self.client.uploader is not None  # a file too large to inline is sent so
         for item in self.source.items():
             if stop.is_set():
                 break
@@ -290,7 +292,7 @@ class Engine(Generic[OutputT]):
                 error = InputValidationError(self.model_id, [Problem("", item.problem)])
             elif item.line not in known:
                 try:
-                    check_offline(self.spec, item.payload, level)
+                    check_offline(self.spec, item.payload, level, can_upload=can_upload)
                 except ValueError as exc:  # InputValidationError and any unreadable value
                     error = exc
                 except RunComfyError:
@@ -557,7 +559,7 @@ class Engine(Generic[OutputT]):
             self.window.refused(max(1, attempts))
             self.ledger.unsent(line)
             return None
-        except (APIError, APIConnectionError, InputValidationError) as exc:
+        except (APIError, APIConnectionError, InputValidationError, UploadError) as exc:
             self.window.refused(refusals(attempts))
             self.ledger.unsent(line)  # refused, or never sent: no job exists
             self._release(line, None, created=False)

@@ -112,6 +112,7 @@ def async_twin(client: Client) -> AsyncClient:
         poll=client.poll,
         wait_timeout=client.wait_timeout,
         registry=client.registry,
+        uploader=client.uploader,
     )
     twin._specs = client._specs
     twin._durations = client._durations
