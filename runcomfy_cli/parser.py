@@ -310,6 +310,7 @@ def _run_command(command: Command, spec: EndpointSpec | None) -> None:
     )
     p.add_argument("--no-wait", action="store_true", help="print the request id and return")
     p.add_argument("--no-download", action="store_true", help="print output URLs, save nothing")
+    _budget(p, "the job")
     _validation(p)
     _uploads(p)
     _waiting(p)
