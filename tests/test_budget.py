@@ -162,8 +162,6 @@ def test_run_over_its_max_cost_sends_nothing_and_says_the_figures(
     assert ran.code == ExitCode.OVER_BUDGET
     assert "estimated at $0.80 (10 s × $0.08 / second), above --max-cost $0.50" in ran.stderr
     assert emulator.stats().submits == 0
-    within = cli(
-        "run", PER_SECOND, "--prompt", "x", "--max-cost", "0.5", "--no-download", "--json"
-    )
+    within = cli("run", PER_SECOND, "--prompt", "x", "--max-cost", "0.5", "--no-download", "--json")
     assert within.code == ExitCode.OK, within.stderr
     assert within.json()["cost"] == pytest.approx(ONE)

@@ -1,0 +1,64 @@
+"""Rate limits met as a whole: with the emulator refusing half the submits with 429, a batch of
+200 lines at concurrency 64 lowers how many submits it sends at once, creates exactly one job
+per line, and says it throttled. (Its falling submit rate is measured in
+``bench/bench_throttle.py``: rates are figures, not assertions.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runcomfy import REGISTRY, RunComfy
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_emulator import EmulatorServer
+from tests.helpers import TEXT_TO_IMAGE, InProcess, lines_of, write_lines
+
+HALF_REFUSED = "submit:rate_limit=0.05x100000/2"  # every other submit: 429, Retry-After 0.05 s
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(REGISTRY, queue_seconds=0.05, run_seconds=0.1, workers=64) as server:
+        server.add_faults(HALF_REFUSED)
+        yield server
+
+
+@pytest.fixture
+def cli(
+    emulator: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> InProcess:
+    return InProcess(monkeypatch, capsys, tmp_path, emulator)
+
+
+def test_a_batch_refused_half_its_submits_throttles_and_creates_one_job_per_line(
+    emulator: EmulatorServer, cli: InProcess, tmp_path: Path
+) -> None:
+    inputs = write_lines(tmp_path / "in.jsonl", 200)
+    ran = cli(
+        "batch", TEXT_TO_IMAGE, str(inputs), "--out", str(tmp_path / "out"),
+        "--concurrency", "64", "--json",
+    )  # fmt: skip
+    assert ran.code == ExitCode.OK, ran.stderr
+    record = ran.json()
+    assert lines_of(record, "succeeded") == list(range(1, 201))
+    assert emulator.stats().jobs_created == 200
+    assert record["throttled"] is True
+    assert record["lowest_concurrency"] < 64
+    assert record["rate_limited_submits"] >= 1
+    assert emulator.stats().faults_fired["rate_limit"] == emulator.stats().submits - 200
+
+
+def test_map_throttles_too_and_says_so_in_its_totals(emulator: EmulatorServer) -> None:
+    payloads = [{"prompt": f"p{n}", "width×height": "1024x1024(1:1)"} for n in range(40)]
+    with RunComfy(api_token=emulator.token, base_url=emulator.url) as client:
+        run = client.map(TEXT_TO_IMAGE, payloads, concurrency=32)
+        assert all(o.ok for o in run)
+    assert emulator.stats().jobs_created == 40
+    throttling = run.totals.throttling
+    assert throttling.throttled and throttling.lowest < 32
+    assert "were refused with 429" in throttling.text()
