@@ -216,6 +216,8 @@ class Clock:
 
 
 def test_refusals_halve_the_window_once_per_cooldown_and_clean_answers_raise_it_by_one() -> None:
+    """Growth counts clean answers since the last cut: refusals within a cooldown do not reset
+    it, or a server refusing a share of all submits would pin the window at its floor."""
     clock = Clock()
     window = Window(64, cooldown=1.0, clock=clock)
     window.refused()
@@ -232,8 +234,12 @@ def test_refusals_halve_the_window_once_per_cooldown_and_clean_answers_raise_it_
     assert (window.seen.refused, window.seen.lowest, window.seen.throttled) == (7, 16, True)
 
 
-@pytest.mark.parametrize(("limit", "cuts", "size"), [(1, 3, 1), (8, 10, 1), (3, 1, 1)])
-def test_the_window_never_falls_below_one(limit: int, cuts: int, size: int) -> None:
+@pytest.mark.parametrize(
+    ("limit", "cuts", "size"), [(1, 3, 1), (8, 10, 1), (3, 1, 1), (64, 10, 8), (256, 2, 64)]
+)
+def test_the_window_never_falls_below_an_eighth_of_the_concurrency_or_one(
+    limit: int, cuts: int, size: int
+) -> None:
     clock = Clock()
     window = Window(limit, cooldown=0.0, clock=clock)
     for n in range(cuts):

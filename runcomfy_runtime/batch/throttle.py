@@ -2,8 +2,11 @@
 
 :class:`Window` is the decision, pure: halve on a 429 (at most once per ``cooldown`` seconds,
 so one burst of refusals counts once), add one after a window's worth of submits answered
-without one (additive increase: from 1 back to 64 takes about 2,000 clean submits), never
-below 1 nor above the batch's ``concurrency``. :class:`Gate` makes submits wait for room.
+without one (additive increase: from 8 back to 64 takes about 2,000 clean submits), never below
+an eighth of the batch's ``concurrency`` (at least 1) nor above it. The floor keeps a batch
+moving where 429s come whatever the rate (a quota, a server refusing a share of all submits):
+below it, fewer submits at once would buy nothing but time. :class:`Gate` makes submits wait
+for room.
 
 Where a refusal is seen: the client retries a 429'd submit itself (a 429 creates no job), and
 calls ``on_sent`` before each attempt's body; a submit whose ``on_sent`` came more than once
@@ -21,6 +24,8 @@ from dataclasses import dataclass, field
 
 from runcomfy_runtime.batch.outcomes import Throttling
 
+FLOOR_SHARE = 8  # the window never falls below concurrency // 8 (and 1)
+
 
 @dataclass
 class Window:
@@ -30,12 +35,14 @@ class Window:
     cooldown: float = 1.0
     clock: Callable[[], float] = time.monotonic
     size: int = 0
-    clean: int = 0  # submits answered without a 429 since the last change
+    clean: int = 0  # submits answered without a 429 since the window last changed
+    floor: int = 1
     last_cut: float = float("-inf")
     seen: Throttling = field(default_factory=Throttling)
 
     def __post_init__(self) -> None:
         self.size = self.size or self.limit
+        self.floor = max(1, self.limit // FLOOR_SHARE)
         self.seen = Throttling(start=self.limit, lowest=self.size, now=self.size)
 
     def refused(self, times: int = 1) -> None:
@@ -43,12 +50,12 @@ class Window:
         if times <= 0:
             return
         self.seen.refused += times
-        self.clean = 0
         now = self.clock()
         if now - self.last_cut < self.cooldown:
             return
         self.last_cut = now
-        self.size = max(1, self.size // 2)
+        self.clean = 0
+        self.size = max(self.floor, self.size // 2)
         self.seen.lowest = min(self.seen.lowest, self.size)
         self.seen.now = self.size
 
