@@ -17,6 +17,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from runcomfy._client import AsyncRunComfy, RunComfy
     from runcomfy._registry import MODULES, REGISTRY
+    from runcomfy_runtime.batch.outcomes import (
+        Outcome,
+        Totals,
+    )
+    from runcomfy_runtime.batch.runs import (
+        AsyncMapRun,
+        MapRun,
+    )
+    from runcomfy_runtime.batch.settings import (
+        MapOptions,
+    )
     from runcomfy_runtime.client import (
         AsyncClient,
         Client,
@@ -29,6 +40,7 @@ if TYPE_CHECKING:
         APIConnectionError,
         APIError,
         AuthenticationError,
+        BatchFolderError,
         CancelRefused,
         ConfigurationError,
         DownloadError,
@@ -60,6 +72,9 @@ if TYPE_CHECKING:
     )
     from runcomfy_runtime.polling import (
         PollPolicy,
+    )
+    from runcomfy_runtime.pricing import (
+        Estimate,
     )
     from runcomfy_runtime.results import (
         Cancellation,
@@ -95,6 +110,11 @@ _LAZY = {
     "AsyncRunComfy": "runcomfy._client",
     "MODULES": "runcomfy._registry",
     "REGISTRY": "runcomfy._registry",
+    "Outcome": "runcomfy_runtime.batch.outcomes",
+    "Totals": "runcomfy_runtime.batch.outcomes",
+    "AsyncMapRun": "runcomfy_runtime.batch.runs",
+    "MapRun": "runcomfy_runtime.batch.runs",
+    "MapOptions": "runcomfy_runtime.batch.settings",
     "AsyncClient": "runcomfy_runtime.client",
     "Client": "runcomfy_runtime.client",
     "ValidationLevel": "runcomfy_runtime.endpoint",
@@ -102,6 +122,7 @@ _LAZY = {
     "APIConnectionError": "runcomfy_runtime.errors",
     "APIError": "runcomfy_runtime.errors",
     "AuthenticationError": "runcomfy_runtime.errors",
+    "BatchFolderError": "runcomfy_runtime.errors",
     "CancelRefused": "runcomfy_runtime.errors",
     "ConfigurationError": "runcomfy_runtime.errors",
     "DownloadError": "runcomfy_runtime.errors",
@@ -127,6 +148,7 @@ _LAZY = {
     "Output": "runcomfy_runtime.outputs",
     "OutputBase": "runcomfy_runtime.outputs",
     "PollPolicy": "runcomfy_runtime.polling",
+    "Estimate": "runcomfy_runtime.pricing",
     "Cancellation": "runcomfy_runtime.results",
     "Result": "runcomfy_runtime.results",
     "Status": "runcomfy_runtime.results",
@@ -153,9 +175,11 @@ __all__ = [
     "AmbiguousSubmitError",
     "AsyncClient",
     "AsyncJob",
+    "AsyncMapRun",
     "AsyncRunComfy",
     "AudioInput",
     "AuthenticationError",
+    "BatchFolderError",
     "CancelRefused",
     "Cancellation",
     "Client",
@@ -163,6 +187,7 @@ __all__ = [
     "DownloadError",
     "EmulatorUploader",
     "EndpointSpec",
+    "Estimate",
     "ImageInput",
     "InputRejectedError",
     "InputValidationError",
@@ -171,10 +196,13 @@ __all__ = [
     "JobCancelled",
     "JobFailed",
     "LocalFile",
+    "MapOptions",
+    "MapRun",
     "MediaFacts",
     "MediaInput",
     "NoOutputError",
     "NotFoundError",
+    "Outcome",
     "Output",
     "OutputBase",
     "PendingUpload",
@@ -191,6 +219,7 @@ __all__ = [
     "SchemaProblem",
     "ServerError",
     "Status",
+    "Totals",
     "UnknownModelError",
     "UploadError",
     "Uploaded",
