@@ -92,6 +92,59 @@ def start_map(
     )
 
 
+INTERRUPTIBLE = """
+import json, sys
+from runcomfy import AsyncRunComfy, RunComfy
+
+how, model, given, out = sys.argv[1:5]
+payloads = json.loads(open(given).read())
+
+async def asynchronous():
+    async with AsyncRunComfy() as client:
+        async for outcome in client.map(model, payloads, out=out, concurrency=4):
+            pass
+
+try:
+    if how == "sync":
+        with RunComfy() as client:
+            for outcome in client.map(model, payloads, out=out, concurrency=4):
+                pass
+    else:
+        import asyncio
+        asyncio.run(asynchronous())
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("how", ["sync", "async"])
+def test_ctrl_c_during_submits_lets_them_finish_and_records_their_ids(
+    slow_emulator: EmulatorServer, cli: InProcess, tmp_path: Path, how: str
+) -> None:
+    slow_emulator.add_fault("delay", "submit", count=100, seconds=1.0)
+    given = tmp_path / "payloads.json"
+    given.write_text(json.dumps(images(10)))
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTIBLE, how, TEXT_TO_IMAGE, str(given), str(out)],
+        env=isolated_env(slow_emulator, cli.config_dir),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    wait_for(lambda: count(journal(out), "sent") > 0, "a submit on the wire")
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=SUBPROCESS_LIMIT)
+    assert process.returncode == 130 and "interrupted" in stdout, stderr
+    rows = journal(out)
+    assert count(rows, "submitting", "sent") == 0  # each submit in flight finished, its id kept
+    assert count(rows, "submitted") >= 1
+    assert slow_emulator.stats().submits == len(rows)  # nothing sent after the stop
+    slow_emulator.clear_faults()
+    final = to_the_end(start_map(slow_emulator, TEXT_TO_IMAGE, given, out, cli.config_dir))
+    assert [o["kind"] for o in final if "index" in o] == ["succeeded"] * 10
+    assert slow_emulator.stats().jobs_created == 10
+
+
 def kill_when(process: subprocess.Popen[str], out: Path, lines_past_submit: int) -> Rows:
     wait_for(
         lambda: process.poll() is not None or count(journal(out), *SUBMITTED) >= lines_past_submit,

@@ -75,7 +75,11 @@ class AsyncMapRun(Generic[PayloadT, OutputT]):
             if self._ended:
                 raise RuntimeError("a map run is iterated once: call map again for another")
             self._task = asyncio.ensure_future(self.engine.run())
-        found = await self.engine.next()
+        try:
+            found = await self.engine.next()
+        except asyncio.CancelledError:  # the caller is stopped (Ctrl-C under asyncio.run)
+            await self.aclose()  # submits in flight finish and are recorded first
+            raise
         if found is None:
             self._ended = True
             raise StopAsyncIteration
