@@ -19,13 +19,15 @@ back. Both are checked here, once, for every place text enters:
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from runcomfy_runtime.errors import SchemaProblem
 
 _FLAWED = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
@@ -49,26 +51,44 @@ def _shown_key(key: str) -> str:
     return repr(key) if text_flaw(key) else key  # repr escapes both: the report can print
 
 
+def places(value: Any, where: str = "") -> Iterator[tuple[str, Any, bool]]:
+    """``(place, item, is_key)`` for every value and key inside JSON-like ``value``, in reading
+    order (a key just before its value). Iterative: nesting depth costs no recursion."""
+    stack: list[tuple[str, Any, bool]] = [(where, value, False)]
+    while stack:
+        place, item, is_key = stack.pop()
+        yield place, item, is_key
+        if isinstance(item, Mapping):
+            inner: list[tuple[str, Any, bool]] = []
+            for key, child in item.items():
+                name = _shown_key(str(key))
+                at = f"{place}.{name}" if place else name
+                inner += [(place, key, True), (at, child, False)]
+            stack.extend(reversed(inner))
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{place}[{i}]", c, False) for i, c in reversed(list(enumerate(item))))
+
+
+def _surely_clean(value: Any) -> bool:
+    """A fast test that passes nearly every document: its JSON (which writes a NUL as
+    ``\\u0000`` and leaves a lone surrogate as it is) shows neither. A false alarm (the text
+    ``\\u0000`` itself) or a value JSON cannot write only means the full walk runs."""
+    try:
+        dumped = json.dumps(value, ensure_ascii=False, check_circular=False)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return "\\u0000" not in dumped and _SURROGATE.search(dumped) is None
+
+
 def text_problems(value: Any, where: str = "") -> list[SchemaProblem]:
     """A problem for every key and string inside ``value`` (JSON-like data) with a text flaw,
-    each at its place (``input.properties.prompt.description``), in reading order. Iterative:
-    nesting depth costs no recursion."""
-    problems: list[SchemaProblem] = []
-    stack: list[tuple[str, Any]] = [(where, value)]
-    while stack:
-        place, item = stack.pop()
-        if isinstance(item, str):
-            flaw = text_flaw(item)
-            if flaw:
-                problems.append(SchemaProblem(place, f"text {flaw}"))
-        elif isinstance(item, Mapping):
-            for key, child in reversed(list(item.items())):
-                name = str(key)
-                at = f"{place}.{_shown_key(name)}" if place else _shown_key(name)
-                flaw = text_flaw(name)
-                if flaw:
-                    problems.append(SchemaProblem(place, f"the key {name!r} {flaw}"))
-                stack.append((at, child))
-        elif isinstance(item, list | tuple):
-            stack.extend((f"{place}[{i}]", child) for i, child in reversed(list(enumerate(item))))
+    each at its place (``input.properties.prompt.description``), in reading order."""
+    if _surely_clean(value):
+        return []
+    problems = []
+    for place, item, is_key in places(value, where):
+        flaw = text_flaw(item) if isinstance(item, str) else None
+        if flaw is not None:
+            what = f"the key {item!r}" if is_key else "text"
+            problems.append(SchemaProblem(place, f"{what} {flaw}"))
     return problems
