@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -200,12 +201,26 @@ _NAME_FIELDS: dict[type[ast.AST], tuple[tuple[str, frozenset[str]], ...]] = {
 """Where an identifier is written besides a ``Name``, and the placeholders each may hold."""
 
 
-def _triple_quoted(node: ast.Constant, lines: list[bytes]) -> bool:
-    """Whether the string opens and closes with ``\"\"\"`` (no prefix: not raw, not bytes)."""
-    assert node.end_lineno is not None and node.end_col_offset is not None
-    start = lines[node.lineno - 1][node.col_offset : node.col_offset + 3]
-    end = lines[node.end_lineno - 1][node.end_col_offset - 3 : node.end_col_offset]
-    return start == end == b'"""'
+_DOC_PLACEHOLDER = re.compile(rb"__doc\d+__")
+
+
+def _docstring_problems(data: bytes, start: int, end: int) -> list[str] | None:
+    """For a string at ``data[start:end]`` of the skeleton: None unless it opens and closes with
+    ``\"\"\"`` (no prefix: not raw, not bytes); else what is wrong around its doc slots. The
+    template's own text must not put a ``"`` or ``\\`` right before a slot, nor a ``"`` right
+    after one (but the string's own quotes): with empty text there the two would touch."""
+    if not data[start : start + 3] == data[end - 3 : end] == b'"""':
+        return None
+    problems = []
+    for match in _DOC_PLACEHOLDER.finditer(data, start + 3, end - 3):
+        before, after = data[match.start() - 1 : match.start()], data[match.end()]
+        if (before in (b'"', b"\\") and match.start() != start + 3) or (
+            after == ord('"') and match.end() != end - 3
+        ):
+            problems.append(
+                f"{match.group().decode()} has a quote or backslash of the template next to it"
+            )
+    return problems
 
 
 class _Placements:
@@ -239,10 +254,15 @@ def _in_f_strings(tree: ast.AST) -> set[int]:
 def skeleton_problems(skeleton: str) -> tuple[str, ...]:
     """Where the skeleton's placeholders stand, checked against where their kind may land."""
     try:
-        tree = ast.parse(skeleton.encode("utf-8"))
+        with warnings.catch_warnings():  # the template's own invalid escapes are not ours here
+            warnings.simplefilter("ignore")
+            tree = ast.parse(skeleton.encode("utf-8"))
     except SyntaxError as e:
         return (f"the rendered module is not Python: {e}",)
-    lines = skeleton.encode("utf-8").splitlines(keepends=True)
+    data = skeleton.encode("utf-8")
+    starts = [0]
+    for line in data.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
     f_strings = _in_f_strings(tree)
     seen = _Placements()
     for node in ast.walk(tree):
@@ -256,8 +276,15 @@ def skeleton_problems(skeleton: str) -> tuple[str, ...]:
             else:
                 seen.see(node.id, _NAME_START if whole else _NAMES, "part of a name")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            docstring = _triple_quoted(node, lines)
-            seen.see(node.value, frozenset({"doc"}) if docstring else _NOWHERE, "in a string")
+            assert node.end_lineno is not None and node.end_col_offset is not None
+            start = starts[node.lineno - 1] + node.col_offset
+            around = _docstring_problems(
+                data, start, starts[node.end_lineno - 1] + node.end_col_offset
+            )
+            seen.see(
+                node.value, frozenset({"doc"}) if around is not None else _NOWHERE, "in a string"
+            )
+            seen.problems += around or []
         else:
             for name, allowed in _NAME_FIELDS.get(type(node), ()):
                 seen.see(getattr(node, name), allowed, f"the {name} of a {type(node).__name__}")
