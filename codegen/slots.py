@@ -136,11 +136,13 @@ def _own_text(node: nodes.Expr) -> bool:
 
 def _constant(node: nodes.Node | None) -> bool:
     """Whether Jinja can fold ``node`` at compile time (a filter of it would run only then)."""
+    if not isinstance(node, nodes.Expr):
+        return False
     try:
-        node.as_const(nodes.EvalContext(jinja2.Environment())) if node else None
+        node.as_const(nodes.EvalContext(jinja2.Environment()))
     except nodes.Impossible:
         return False
-    return node is not None
+    return True
 
 
 def slot_problems(env: jinja2.Environment, name: str) -> list[str]:
