@@ -65,10 +65,12 @@ def data_problems(doc: Any) -> list[SchemaProblem]:
     """What of a document cannot be kept as schema data: text with a NUL or a lone surrogate
     (``runcomfy_runtime.schema.text``), and values JSON has no word for (a YAML date, binary, a
     set, ``.nan``): generated code prints data only as literals of JSON values."""
-    problems = text_problems(doc)
     try:
-        json.dumps(doc, check_circular=False, allow_nan=False)
+        dumped = json.dumps(doc, ensure_ascii=False, check_circular=False, allow_nan=False)
     except (TypeError, ValueError, RecursionError):
+        dumped = None
+    problems = text_problems(doc, dumped=dumped)
+    if dumped is None:
         problems += [
             SchemaProblem(place or "(top level)", f"{item!r} is not JSON data")
             for place, item, _ in places(doc)

@@ -19,8 +19,9 @@ filter     prints                                 where it may land
 Two checks make a mistake fail generation instead of reaching a file:
 
 1. **When a template loads** (:func:`check_template`), every ``{{ ... }}`` must end in one of
-   these filters, call one of the template's macros, or be the template's own text (a string
-   constant, or a choice between such). A raw value cannot be printed by accident.
+   these filters, call one of the template's macros (or print a name bound once to such a
+   call), or be the template's own text (a string constant, or a choice between such). A raw
+   value cannot be printed by accident.
 2. **When a module renders** (:func:`render`), each filter prints a placeholder
    (``__doc7__``) and records its escaped text; the skeleton, which holds the template's
    text and placeholders but no data at all, is parsed by Python, and every placeholder must
@@ -36,6 +37,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -78,9 +80,9 @@ def _printer(kind: str, escape: Callable[..., str]) -> Callable[..., str]:
     :func:`slot_problems` refuses those."""
 
     def printer(value: Any, *args: Any) -> str:
-        recorder = _RECORDING.get()
-        recorder.texts.append(escape(value, *args))
-        return f"__{kind}{len(recorder.texts) - 1}__"
+        texts = _RECORDING.get().texts
+        texts.append(escape(value, *args))
+        return f"__{kind}{len(texts) - 1}__"
 
     return printer
 
@@ -145,6 +147,32 @@ def _constant(node: nodes.Node | None) -> bool:
     return True
 
 
+def _macro_results(tree: nodes.Template, macro_call: Callable[[nodes.Node], bool]) -> set[str]:
+    """Names a template binds, once, to a macro's rendering (``{% set text = m() %}``): printing
+    one prints what the macro's own slots escaped. A name bound any other way too is not one."""
+    bound: dict[str, list[bool]] = {}
+
+    def names(target: nodes.Node) -> list[nodes.Name]:
+        return [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name))
+
+    def bind(targets: list[nodes.Name], by_macro: bool = False) -> None:
+        for target in targets:
+            bound.setdefault(target.name, []).append(by_macro)
+
+    for assign in tree.find_all(nodes.Assign):
+        by_macro = isinstance(assign.target, nodes.Name) and macro_call(assign.node)
+        bind(names(assign.target), by_macro)
+    for loop in tree.find_all(nodes.For):
+        bind(names(loop.target))
+    for block in tree.find_all(nodes.AssignBlock):
+        bind(names(block.target))
+    for macro in tree.find_all(nodes.Macro):
+        bind(macro.args)
+    for scope in tree.find_all(nodes.With):
+        bind([name for target in scope.targets for name in names(target)])
+    return {name for name, ways in bound.items() if ways == [True]}
+
+
 def slot_problems(env: jinja2.Environment, name: str) -> list[str]:
     """Every ``{{ ... }}`` of template ``name`` that prints something other than an escaping
     filter's output, a macro of the template or the template's own text."""
@@ -155,21 +183,26 @@ def slot_problems(env: jinja2.Environment, name: str) -> list[str]:
     ]
     tree = env.parse(text, name)
     macros = {m.name for m in tree.find_all(nodes.Macro)}
+
+    def macro_call(node: nodes.Node) -> bool:
+        return (
+            isinstance(node, nodes.Call)
+            and isinstance(node.node, nodes.Name)
+            and node.node.name in macros
+        )
+
+    rendered = _macro_results(tree, macro_call)
     for output in tree.find_all(nodes.Output):
         for child in output.nodes:
-            if isinstance(child, nodes.TemplateData) or _own_text(child):
+            if isinstance(child, nodes.TemplateData) or _own_text(child) or macro_call(child):
+                continue
+            if isinstance(child, nodes.Name) and child.name in rendered:
                 continue
             if isinstance(child, nodes.Filter) and child.name in PRINTERS:
                 if _constant(child.node):
                     problems.append(
                         f"{name}, line {child.lineno}: escapes a constant (write it as text)"
                     )
-                continue
-            if (
-                isinstance(child, nodes.Call)
-                and isinstance(child.node, nodes.Name)
-                and child.node.name in macros
-            ):
                 continue
             problems.append(
                 f"{name}, line {child.lineno}: prints a value through no escaping filter "
@@ -229,16 +262,14 @@ class _Placements:
     """The placeholders found so far, and every one found where its kind may not land."""
 
     def __init__(self) -> None:
-        self.found: set[str] = set()
+        self.found: Counter[str] = Counter()
         self.problems: list[str] = []
 
     def see(self, text: str | None, allowed: frozenset[str], where: str) -> None:
         for match in _PLACEHOLDER.finditer(text or ""):
             if match.group(1) not in allowed:
                 self.problems.append(f"{match.group()} ({match.group(1)}) is {where}")
-            if match.group() in self.found:
-                self.problems.append(f"{match.group()} appears twice")
-            self.found.add(match.group())
+            self.found[match.group()] += 1
 
 
 def _in_f_strings(tree: ast.AST) -> set[int]:
@@ -290,9 +321,10 @@ def skeleton_problems(skeleton: str) -> tuple[str, ...]:
         else:
             for name, allowed in _NAME_FIELDS.get(type(node), ()):
                 seen.see(getattr(node, name), allowed, f"the {name} of a {type(node).__name__}")
-    for match in _PLACEHOLDER.finditer(skeleton):
-        if match.group() not in seen.found:
-            seen.problems.append(f"{match.group()} is outside the code and its strings")
+    written = Counter(m.group() for m in _PLACEHOLDER.finditer(skeleton))
+    for placeholder, count in sorted(written.items()):
+        if seen.found[placeholder] != count:  # one in a comment, or hidden by an escape
+            seen.problems.append(f"{placeholder} is outside the code and its strings")
     return tuple(seen.problems)
 
 

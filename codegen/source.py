@@ -65,6 +65,7 @@ def docstring(text: str) -> str:
 
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
+_SIMPLE = frozenset({str, int, bool, type(None)})
 
 
 def _plain(value: Any) -> str | None:
@@ -93,6 +94,8 @@ def literal(value: Any) -> str:
     numbers, strings, lists, tuples and dicts of them, exact types). Anything else (a YAML date,
     a NaN, a ``str`` subclass with its own ``__repr__``) could print as a call or a bare name,
     so it stops generation instead."""
+    if type(value) in _SIMPLE:
+        return repr(value)  # nearly every literal: a name, a flag, a number of a rule
     problem = _plain(value)
     if problem is not None:
         raise ValueError(f"not a JSON value, so no literal is printed for it: {problem}")

@@ -19,6 +19,7 @@ back. Both are checked here, once, for every place text enters:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -69,21 +70,21 @@ def places(value: Any, where: str = "") -> Iterator[tuple[str, Any, bool]]:
             stack.extend((f"{place}[{i}]", c, False) for i, c in reversed(list(enumerate(item))))
 
 
-def _surely_clean(value: Any) -> bool:
-    """A fast test that passes nearly every document: its JSON (which writes a NUL as
-    ``\\u0000`` and leaves a lone surrogate as it is) shows neither. A false alarm (the text
-    ``\\u0000`` itself) or a value JSON cannot write only means the full walk runs."""
-    try:
-        dumped = json.dumps(value, ensure_ascii=False, check_circular=False)
-    except (TypeError, ValueError, RecursionError):
-        return False
+def clean_json(dumped: str) -> bool:
+    """Whether JSON text written with ``ensure_ascii=False`` (which writes a NUL as ``\\u0000``
+    and leaves a lone surrogate as it is) surely holds neither: a fast test that nearly every
+    document passes. False may be a false alarm (the text ``\\u0000`` itself)."""
     return "\\u0000" not in dumped and _SURROGATE.search(dumped) is None
 
 
-def text_problems(value: Any, where: str = "") -> list[SchemaProblem]:
+def text_problems(value: Any, where: str = "", *, dumped: str | None = None) -> list[SchemaProblem]:
     """A problem for every key and string inside ``value`` (JSON-like data) with a text flaw,
-    each at its place (``input.properties.prompt.description``), in reading order."""
-    if _surely_clean(value):
+    each at its place (``input.properties.prompt.description``), in reading order. ``dumped``
+    is ``value`` as JSON (``ensure_ascii=False``) when the caller has it already."""
+    if dumped is None:
+        with contextlib.suppress(TypeError, ValueError, RecursionError):  # not JSON: walk it
+            dumped = json.dumps(value, ensure_ascii=False, check_circular=False)
+    if dumped is not None and clean_json(dumped):
         return []
     problems = []
     for place, item, is_key in places(value, where):
