@@ -32,7 +32,7 @@ def _read(page: str) -> tuple[str, str]:
         return sys.stdin.read(), "<stdin>"
     path = Path(page)
     try:
-        return path.read_text(encoding="utf-8-sig"), path.name
+        return path.read_text(encoding="utf-8-sig"), display_text(path.name)  # a name: shown
     except (OSError, UnicodeDecodeError) as e:
         raise SchemaFileError(path.name, "", f"cannot read the input: {e}") from None
 

@@ -322,6 +322,10 @@ def test_a_template_printing_a_raw_value_or_a_folded_constant_is_refused_as_it_l
         "raw.py.jinja": '"""{{ ep.model_id }}"""\nx = {{ value | py }}\n',
         "folded.py.jinja": "x = {{ 'constant' | py }}\n",
         "joined.py.jinja": "x = {{ a ~ b }}\n",
+        "bound.py.jinja": "{% macro m() %}{{ a | py }}{% endmacro %}{% set t = m() %}{{ t }}\n",
+        "rebound.py.jinja": "{% macro m() %}{% endmacro %}{% set t = m() %}"
+                            "{% for t in xs %}{% endfor %}{{ t }}\n",
+        "set.py.jinja": "{% set t = ep.model_id %}x = {{ t }}\n",
         "fine.py.jinja": '"""{{ a | doc }} {{ "Async" if b else "" }}"""\n'
                          "{% macro m() %}{% endmacro %}{{ m() }}\n",
     })  # fmt: skip
@@ -329,6 +333,8 @@ def test_a_template_printing_a_raw_value_or_a_folded_constant_is_refused_as_it_l
                for p in slots.slot_problems(env, "raw.py.jinja"))  # fmt: skip
     assert any("escapes a constant" in p for p in slots.slot_problems(env, "folded.py.jinja"))
     assert slots.slot_problems(env, "joined.py.jinja")
+    assert slots.slot_problems(env, "bound.py.jinja") == []  # a macro's rendering, bound once
+    assert slots.slot_problems(env, "rebound.py.jinja") and slots.slot_problems(env, "set.py.jinja")
     assert slots.slot_problems(env, "fine.py.jinja") == []
     with pytest.raises(slots.TemplateSlotError):
         slots.check_template(env, "raw.py.jinja")
