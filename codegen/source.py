@@ -110,8 +110,13 @@ def literal_type(values: Any) -> str:
 
 
 def identifier(text: str) -> str:
-    """A Python identifier, as is; ``ValueError`` for anything else (a keyword included)."""
-    if type(text) is not str or not text.isidentifier() or keyword.iskeyword(text):
+    """An ASCII Python identifier, as is; ``ValueError`` for anything else (a keyword, or a
+    non-ASCII name Python would NFKC-normalise into another)."""
+    if (
+        type(text) is not str
+        or not (text.isascii() and text.isidentifier())
+        or keyword.iskeyword(text)
+    ):
         raise ValueError(f"not a Python identifier: {text!r}")
     return text
 

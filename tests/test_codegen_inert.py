@@ -303,7 +303,7 @@ def test_a_value_json_has_no_word_for_is_never_printed_as_code(value: Any) -> No
 
 @pytest.mark.parametrize(
     ("printer", "value"),
-    [(source.identifier, "x; import os"), (source.identifier, "class"),
+    [(source.identifier, "x; import os"), (source.identifier, "class"), (source.identifier, "ﬁ"),
      (source.dotted, "a.b c"), (source.hint, "str | os.system('x')"), (source.hint, "A[B]]")],
 )  # fmt: skip
 def test_names_are_checked_never_escaped(printer: Any, value: str) -> None:
