@@ -28,27 +28,9 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_batch import MODEL, TOKEN, reset, stats, write_inputs
+from bench_batch import MODEL, TOKEN, reset, start_emulator, stats, write_inputs
 
 LINES, CONCURRENCY, SAMPLE = 200, 64, 0.5
-
-
-def start(retry_after: float) -> tuple[subprocess.Popen[str], str]:
-    argv = [
-        sys.executable, "-m", "runcomfy", "emulator", "--port", "0", "--token", TOKEN,
-        "--queue-seconds", "0.1", "--run-seconds", "0.2", "--workers", "64",
-        "--log-level", "warning",
-    ]  # fmt: skip
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    url = process.stdout.readline().rsplit(" ", 1)[-1].strip()
-    for _ in range(200):
-        try:
-            httpx.get(url + "/inputs", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    return process, url
 
 
 def arm(url: str, retry_after: float) -> None:
@@ -111,7 +93,7 @@ def main() -> None:
         inputs = Path(tmp) / "in.jsonl"
         write_inputs(inputs, LINES)
         for retry_after in (float(x) for x in args.retry_after.split(",")):
-            emulator, url = start(retry_after)
+            emulator, url = start_emulator(0.1, 0.2, 64)
             try:
                 found: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
                 for rep in range(args.reps):

@@ -395,8 +395,11 @@ def test_a_line_left_unsent_is_submitted_again_by_itself(
 # -- names planted in the folder (issue 18, finding 8) ---------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("link", "said"), [("symlink", "is a symbolic link"), ("hard", "hard link")]
+)
 def test_a_lock_file_planted_as_a_link_is_refused_and_its_target_left_whole(
-    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path, link: str, said: str
 ) -> None:
     from runcomfy_runtime.batch.lock import FILENAME as LOCK
 
@@ -404,28 +407,15 @@ def test_a_lock_file_planted_as_a_link_is_refused_and_its_target_left_whole(
     victim.write_text("precious\n")
     out = tmp_path / "out"
     out.mkdir()
-    (out / LOCK).symlink_to(victim)
+    if link == "symlink":
+        (out / LOCK).symlink_to(victim)
+    else:
+        (out / LOCK).hardlink_to(victim)
     ran = batch(cli, write_lines(tmp_path / "in.jsonl", 2), out)
     assert ran.code == ExitCode.USAGE, ran.stderr
-    assert "is a symbolic link" in ran.stderr and "Traceback" not in ran.stderr
+    assert said in ran.stderr and "Traceback" not in ran.stderr
     assert victim.read_text() == "precious\n"
     assert emulator.stats().submits == 0
-
-
-def test_a_lock_file_planted_as_a_hard_link_is_refused_and_its_target_left_whole(
-    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
-) -> None:
-    from runcomfy_runtime.batch.lock import FILENAME as LOCK
-
-    victim = tmp_path / "victim.txt"
-    victim.write_text("precious\n")
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / LOCK).hardlink_to(victim)
-    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 2), out)
-    assert ran.code == ExitCode.USAGE, ran.stderr
-    assert "hard link" in ran.stderr
-    assert victim.read_text() == "precious\n"
 
 
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])

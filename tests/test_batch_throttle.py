@@ -19,20 +19,10 @@ HALF_REFUSED = "submit:rate_limit=0.05x100000/2"  # every other submit: 429, Ret
 
 
 @pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
+def emulator() -> Iterator[EmulatorServer]:  # conftest's `cli` runs against this one
     with EmulatorServer(REGISTRY, queue_seconds=0.05, run_seconds=0.1, workers=64) as server:
         server.add_faults(HALF_REFUSED)
         yield server
-
-
-@pytest.fixture
-def cli(
-    emulator: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> InProcess:
-    return InProcess(monkeypatch, capsys, tmp_path, emulator)
 
 
 def test_a_batch_refused_half_its_submits_throttles_and_creates_one_job_per_line(

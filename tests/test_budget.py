@@ -26,7 +26,7 @@ ONE = 0.40  # 5 s at $0.08
 
 
 @pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
+def emulator() -> Iterator[EmulatorServer]:  # conftest's `cli` runs against this one
     with EmulatorServer(REGISTRY, catalog=CATALOG, queue_seconds=0.05, run_seconds=0.1) as server:
         yield server
 
@@ -35,16 +35,6 @@ def emulator() -> Iterator[EmulatorServer]:
 def client(emulator: EmulatorServer) -> Iterator[RunComfy]:
     with RunComfy(api_token=emulator.token, base_url=emulator.url) as made:
         yield made
-
-
-@pytest.fixture
-def cli(
-    emulator: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> InProcess:
-    return InProcess(monkeypatch, capsys, tmp_path, emulator)
 
 
 def clips(count: int, **fields: Any) -> list[dict[str, Any]]:

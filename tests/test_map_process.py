@@ -54,22 +54,13 @@ with RunComfy() as client:
 
 
 @pytest.fixture
-def slow_emulator() -> Iterator[EmulatorServer]:
-    """Jobs of ~0.5 s with room for every worker, so a kill finds lines in every state."""
+def emulator() -> Iterator[EmulatorServer]:
+    """Jobs of ~0.5 s with room for every worker, so a kill finds lines in every state (and
+    conftest's `cli` runs against it)."""
     with EmulatorServer(
         REGISTRY, catalog=CATALOG, queue_seconds=0.2, run_seconds=0.3, workers=16
     ) as server:
         yield server
-
-
-@pytest.fixture
-def cli(
-    slow_emulator: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> InProcess:
-    return InProcess(monkeypatch, capsys, tmp_path, slow_emulator)
 
 
 def start_map(
@@ -120,15 +111,15 @@ except KeyboardInterrupt:
 
 @pytest.mark.parametrize("how", ["sync", "async"])
 def test_ctrl_c_during_submits_lets_them_finish_and_records_their_ids(
-    slow_emulator: EmulatorServer, cli: InProcess, tmp_path: Path, how: str
+    emulator: EmulatorServer, cli: InProcess, tmp_path: Path, how: str
 ) -> None:
-    slow_emulator.add_fault("delay", "submit", count=100, seconds=1.0)
+    emulator.add_fault("delay", "submit", count=100, seconds=1.0)
     given = tmp_path / "payloads.json"
     given.write_text(json.dumps(images(10)))
     out = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-c", INTERRUPTIBLE, how, TEXT_TO_IMAGE, str(given), str(out)],
-        env=isolated_env(slow_emulator, cli.config_dir),
+        env=isolated_env(emulator, cli.config_dir),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     wait_for(lambda: count(journal(out), "sent") > 0, "a submit on the wire")
@@ -138,11 +129,11 @@ def test_ctrl_c_during_submits_lets_them_finish_and_records_their_ids(
     rows = journal(out)
     assert count(rows, "submitting", "sent") == 0  # each submit in flight finished, its id kept
     assert count(rows, "submitted") >= 1
-    assert slow_emulator.stats().submits == len(rows)  # nothing sent after the stop
-    slow_emulator.clear_faults()
-    final = to_the_end(start_map(slow_emulator, TEXT_TO_IMAGE, given, out, cli.config_dir))
+    assert emulator.stats().submits == len(rows)  # nothing sent after the stop
+    emulator.clear_faults()
+    final = to_the_end(start_map(emulator, TEXT_TO_IMAGE, given, out, cli.config_dir))
     assert [o["kind"] for o in final if "index" in o] == ["succeeded"] * 10
-    assert slow_emulator.stats().jobs_created == 10
+    assert emulator.stats().jobs_created == 10
 
 
 def kill_when(process: subprocess.Popen[str], out: Path, lines_past_submit: int) -> Rows:
@@ -166,7 +157,7 @@ def images(number: int) -> list[dict[str, Any]]:
 
 
 def test_a_map_killed_at_six_random_moments_resumes_with_one_job_per_payload_then_the_cli_finishes_it(  # noqa: E501
-    slow_emulator: EmulatorServer, cli: InProcess, tmp_path: Path
+    emulator: EmulatorServer, cli: InProcess, tmp_path: Path
 ) -> None:
     number = 48
     given = tmp_path / "payloads.json"
@@ -176,18 +167,18 @@ def test_a_map_killed_at_six_random_moments_resumes_with_one_job_per_payload_the
     target, ambiguous = 0, set()
     for kill in range(6):
         target += rng.randint(3, 6)  # at most 36 of 48: every run is killed before its end
-        process = start_map(slow_emulator, TEXT_TO_IMAGE, given, out, cli.config_dir)
+        process = start_map(emulator, TEXT_TO_IMAGE, given, out, cli.config_dir)
         rows = kill_when(process, out, target)
         assert process.returncode == -signal.SIGKILL, f"run {kill + 1} ended before its kill"
         ambiguous |= {line for line, (state, _) in rows.items() if state in ("sent", "ambiguous")}
-        assert slow_emulator.stats().jobs_created <= number
+        assert emulator.stats().jobs_created <= number
 
-    outcomes = to_the_end(start_map(slow_emulator, TEXT_TO_IMAGE, given, out, cli.config_dir))
+    outcomes = to_the_end(start_map(emulator, TEXT_TO_IMAGE, given, out, cli.config_dir))
     kinds = {o["index"]: o["kind"] for o in outcomes if "index" in o}
     assert sorted(kinds) == list(range(number))
     assert set(kinds.values()) <= {"succeeded", "ambiguous"}
     assert {i + 1 for i, kind in kinds.items() if kind == "ambiguous"} <= ambiguous
-    stats = slow_emulator.stats()
+    stats = emulator.stats()
     assert stats.jobs_created <= number  # never more jobs than payloads
     said = (
         f"\nafter 6 kills and a rerun: {list(kinds.values()).count('succeeded')} succeeded, "
@@ -204,12 +195,12 @@ def test_a_map_killed_at_six_random_moments_resumes_with_one_job_per_payload_the
     rows = journal(out)
     assert count(rows, "downloaded") == number
     assert len({rid for _, rid in rows.values()}) == number
-    assert slow_emulator.stats().jobs_created <= number + len(ambiguous)
-    print(f"{said}; after the CLI's --resubmit-ambiguous: {slow_emulator.stats().jobs_created}")
+    assert emulator.stats().jobs_created <= number + len(ambiguous)
+    print(f"{said}; after the CLI's --resubmit-ambiguous: {emulator.stats().jobs_created}")
 
 
 def test_a_map_killed_and_rerun_under_a_cap_never_spends_past_it(
-    slow_emulator: EmulatorServer, cli: InProcess, tmp_path: Path
+    emulator: EmulatorServer, cli: InProcess, tmp_path: Path
 ) -> None:
     clips = [{"prompt": f"clip {n}", "duration": 5} for n in range(12)]
     given = tmp_path / "clips.json"
@@ -217,14 +208,14 @@ def test_a_map_killed_and_rerun_under_a_cap_never_spends_past_it(
     out, cap = tmp_path / "out", 2.0  # five clips' worth
     for target in (1, 3):
         process = start_map(
-            slow_emulator, PER_SECOND, given, out, cli.config_dir, concurrency=4, cap=cap
+            emulator, PER_SECOND, given, out, cli.config_dir, concurrency=4, cap=cap
         )
         kill_when(process, out, target)
     outcomes = to_the_end(
-        start_map(slow_emulator, PER_SECOND, given, out, cli.config_dir, concurrency=4, cap=cap)
+        start_map(emulator, PER_SECOND, given, out, cli.config_dir, concurrency=4, cap=cap)
     )
     kinds = [o["kind"] for o in outcomes if "index" in o]
     assert kinds.count("over_budget") >= 7
-    spent = 0.40 * slow_emulator.stats().jobs_created  # what the server charged, every run
+    spent = 0.40 * emulator.stats().jobs_created  # what the server charged, every run
     assert spent <= cap + 1e-9
     assert outcomes[-1]["charged"] <= cap + 1e-9
