@@ -18,11 +18,14 @@ Run from the repository root: ``.venv/bin/python bench/bench_map.py [--sizes 100
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -31,7 +34,6 @@ from bench_batch import (
     MODEL,
     RUNCOMFY,
     TOKEN,
-    measured,
     reset,
     spread,
     start_emulator,
@@ -71,12 +73,35 @@ def argv_of(
         NAMES[0]: [sys.executable, str(loop), url, TOKEN, MODEL, str(inputs), str(out),
                    str(concurrency)],
         NAMES[1]: [str(RUNCOMFY), "batch", MODEL, str(inputs), "--out", str(out),
-                   "--concurrency", str(concurrency), "--quiet"],
+                   "--concurrency", str(concurrency), "--quiet", "--json"],
         NAMES[2]: [sys.executable, str(mapper), "sync", MODEL, str(inputs), str(out),
                    str(concurrency)],
         NAMES[3]: [sys.executable, str(mapper), "async", MODEL, str(inputs), str(out),
                    str(concurrency)],
     }[name]  # fmt: skip
+
+
+def measured(argv: list[str], env: dict[str, str], said: Path) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit status) of one child process; what it
+    printed goes to ``said`` (a file: a pipe could fill before the child ends), and the lines
+    that did not succeed are shown when it failed."""
+    started = time.perf_counter()
+    with said.open("w") as stdout:
+        process = subprocess.Popen(argv, env=env, stdout=stdout, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        assert process.stderr is not None
+        print(process.stderr.read().decode()[-2000:], file=sys.stderr)
+        try:
+            record = json.loads(said.read_text())
+        except ValueError:
+            record = {}
+        for kind in ("failed", "pending", "ambiguous", "not_started", "skipped"):
+            for line in record.get(f"{kind}_lines", [])[:3]:
+                print(f"    {kind}: {line}", file=sys.stderr)
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code
 
 
 def compare(url: str, jobs: int, concurrency: int, reps: int, work: Path) -> bool:
@@ -93,7 +118,7 @@ def compare(url: str, jobs: int, concurrency: int, reps: int, work: Path) -> boo
             out.mkdir()
             reset(url)
             elapsed, cpu, peak, code = measured(
-                argv_of(name, work, url, inputs, out, concurrency), env
+                argv_of(name, work, url, inputs, out, concurrency), env, work / "said.txt"
             )
             submits = stats(url)["submits"]
             if code != 0 or submits != jobs:
