@@ -11,8 +11,11 @@ includes the emulator.
 
 Goals: each ``map`` within 1.3x of the loop's wall time, and under 150 MB, at each size.
 
+``--before DIR`` adds ``runcomfy batch`` from another checkout's sources (``git archive main |
+tar -x -C DIR``): the batch before it ran on the engine.
+
 Run from the repository root: ``.venv/bin/python bench/bench_map.py [--sizes 1000,10000]
-[--reps 5]`` (a 10,000-payload repetition of the four takes about 5 minutes).
+[--reps 5] [--before DIR]`` (a 10,000-payload repetition of the four takes about 5 minutes).
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ assert kinds.count("succeeded") == len(payloads), set(kinds)
 """
 
 NAMES = ("asyncio+httpx loop", "runcomfy batch", "client.map", "aclient.map")
+BEFORE = "batch (before)"  # --before DIR: runcomfy batch from another checkout's sources
 
 
 def argv_of(
@@ -78,6 +82,8 @@ def argv_of(
                    str(concurrency)],
         NAMES[3]: [sys.executable, str(mapper), "async", MODEL, str(inputs), str(out),
                    str(concurrency)],
+        BEFORE: [sys.executable, "-m", "runcomfy", "batch", MODEL, str(inputs), "--out",
+                 str(out), "--concurrency", str(concurrency), "--quiet", "--json"],
     }[name]  # fmt: skip
 
 
@@ -87,7 +93,9 @@ def measured(argv: list[str], env: dict[str, str], said: Path) -> tuple[float, f
     that did not succeed are shown when it failed."""
     started = time.perf_counter()
     with said.open("w") as stdout:
-        process = subprocess.Popen(argv, env=env, stdout=stdout, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            argv, env=env, stdout=stdout, stderr=subprocess.PIPE, cwd=said.parent
+        )
         _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
@@ -104,21 +112,28 @@ def measured(argv: list[str], env: dict[str, str], said: Path) -> tuple[float, f
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code
 
 
-def compare(url: str, jobs: int, concurrency: int, reps: int, work: Path) -> bool:
+def compare(
+    url: str, jobs: int, concurrency: int, reps: int, work: Path, before: Path | None
+) -> bool:
     inputs = work / f"in-{jobs}.jsonl"
     write_inputs(inputs, jobs)
     (work / "baseline.py").write_text(BASELINE)
     (work / "map.py").write_text(MAP)
     env = {**os.environ, "RUNCOMFY_BASE_URL": url, "RUNCOMFY_API_TOKEN": TOKEN}
-    found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in NAMES}
+    names = (*NAMES, BEFORE) if before is not None else NAMES
+    found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     for rep in range(reps):
-        order = NAMES[rep % len(NAMES) :] + NAMES[: rep % len(NAMES)]
+        order = names[rep % len(names) :] + names[: rep % len(names)]
         for name in order:
-            out = work / f"out-{jobs}-{rep}-{NAMES.index(name)}"
+            out = work / f"out-{jobs}-{rep}-{names.index(name)}"
             out.mkdir()
             reset(url)
+            child = env
+            if name == BEFORE:  # its sources first (and not run from here: -m imports ours)
+                assert before is not None
+                child = {**env, "PYTHONPATH": f"{before}{os.pathsep}{before / 'generated'}"}
             elapsed, cpu, peak, code = measured(
-                argv_of(name, work, url, inputs, out, concurrency), env, work / "said.txt"
+                argv_of(name, work, url, inputs, out, concurrency), child, work / "said.txt"
             )
             submits = stats(url)["submits"]
             if code != 0 or submits != jobs:
@@ -154,12 +169,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated payload counts")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--before", type=Path, default=None, help="another checkout's sources")
     args = parser.parse_args()
+    before = args.before.resolve() if args.before is not None else None
     emulator, url = start_emulator(0.1, 0.2, max(args.concurrency, 64))
     try:
         with tempfile.TemporaryDirectory() as tmp:
             sizes = [int(n) for n in args.sizes.split(",")]
-            verdicts = [compare(url, n, args.concurrency, args.reps, Path(tmp)) for n in sizes]
+            verdicts = [
+                compare(url, n, args.concurrency, args.reps, Path(tmp), before) for n in sizes
+            ]
             print(f"map goals: {sum(verdicts)}/{len(verdicts)} PASS")
     finally:
         emulator.terminate()
