@@ -5,6 +5,7 @@ Outputs live on other hosts, so these requests never carry the API token.
 
 from __future__ import annotations
 
+import errno
 import glob
 import mimetypes
 import os
@@ -60,6 +61,22 @@ def output_stem(request_id: str, index: int, count: int) -> str:
     return safe if count == 1 else f"{safe}_{index + 1}"
 
 
+_PART_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_part(path: Path) -> IO[bytes]:
+    """A ``.part`` file, created or emptied, never through a link: one planted under its name
+    (in a folder others can write, a batch's) would have its target truncated and overwritten.
+    The final name needs no such care: a rename replaces a link, it does not follow it."""
+    flags = _PART_FLAGS | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        return os.fdopen(os.open(path, flags, 0o666), "wb")
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise OSError(e.errno, "a symbolic link is in its place: not written through") from e
+        raise
+
+
 def saved(directory: Path, stem: str) -> Path | None:
     """A complete earlier download of ``stem`` (``.part`` files start with a dot: never)."""
     found = sorted(directory.glob(glob.escape(stem) + ".*")) if directory.is_dir() else []
@@ -96,7 +113,7 @@ class _Saving:
         self.part = directory / f".{stem}.part"
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            self.handle: IO[bytes] = self.part.open("wb")
+            self.handle: IO[bytes] = open_part(self.part)
         except OSError as e:
             raise DownloadError(
                 url, f"cannot write {self.part}: {e.strerror or e}", request_id

@@ -473,3 +473,22 @@ def test_a_journal_gone_beside_saved_outputs_is_refused_not_taken_as_a_new_batch
     assert "restore the journal, or use another --out" in ran.stderr
     assert emulator.stats().jobs_created == 5  # none again
     assert saved_files(out) == files  # each folder still holds its one file
+
+
+def test_a_part_file_planted_as_a_link_is_not_written_through(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    from runcomfy import RunComfy
+    from runcomfy_runtime.errors import DownloadError
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    folder = tmp_path / "000001"
+    folder.mkdir()
+    with RunComfy(api_token=emulator.token, base_url=emulator.url) as client:
+        result = client.run(MODEL, {"prompt": "x", "width×height": SIZE})
+        (folder / f".{result.request_id}.part").symlink_to(victim)
+        with pytest.raises(DownloadError, match="a symbolic link is in its place"):
+            client.download(result, folder)
+    assert victim.read_text() == "precious\n"
+    assert not (folder / f"{result.request_id}.png").exists()
