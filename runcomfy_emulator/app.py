@@ -254,7 +254,7 @@ class _Routes:
         try:
             plan = plan_output(spec, payload, source)
         except ValueError as e:  # a size field without an enum, given a value we cannot read
-            return answers.problems_answer(model_id, [Problem("", str(e))])
+            return answers.problems_answer(model_id, [Problem((), str(e))])
         job = self.emulator.create_job(spec, payload, plan)
         return JSONResponse(answers.submitted(_base_url(request), job))
 

@@ -86,7 +86,7 @@ def encode(model_id: str, payload: Any) -> bytes:
     try:
         return json.dumps(payload, ensure_ascii=False, allow_nan=False).encode()
     except (ValueError, TypeError, RecursionError) as e:
-        raise InputValidationError(model_id, [Problem("", f"cannot be sent as JSON: {e}")]) from e
+        raise InputValidationError(model_id, [Problem((), f"cannot be sent as JSON: {e}")]) from e
 
 
 class Call:

@@ -2,8 +2,8 @@
 both; ``Client`` and ``AsyncClient`` add only the I/O (send, sleep, probe, write).
 
 Only the API is public: every helper is ``_``-prefixed, so ``dir(client)`` shows what a user
-may call beside the generated namespaces, and the generator reads the reserved names from
-these classes (``schema.names.client_attributes``).
+may call beside the generated namespaces; those names are listed in
+``reserved.CLIENT_ATTRIBUTES``, which generated namespaces never hide (a test keeps both in step).
 """
 
 from __future__ import annotations

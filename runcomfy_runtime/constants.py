@@ -54,3 +54,7 @@ PROBE_USER_AGENT = f"runcomfy-python/{__version__} (input probe)"
 # fit the Model API request limit", and a whole request under 64 MiB.
 INLINE_FILE_MAX_BYTES = 6 * 1024 * 1024  # one data: URI, as sent (base64 adds a third)
 INLINE_REQUEST_MAX_BYTES = 64 * 1024 * 1024  # the whole JSON body of a submit
+
+# A schema's ``pattern``: re2 (linear time) matches every pattern it compiles; the few it
+# cannot (lookaround, backreferences) run on the ``regex`` module, bounded per match.
+PATTERN_MATCH_TIMEOUT = 1.0  # seconds; a value not decided in time is refused, never passed

@@ -32,18 +32,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from runcomfy_runtime.jsonpath import json_path
+
+InputPath = tuple[str | int, ...]
+"""A place in the input as its parts: ``("multi_prompt", 1, "duration")``."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input: where (``image_urls[1]``), what, and the value."""
+    """One thing wrong with the input: where, as the keys and indexes leading to it
+    (``("elements", 0, "frontal_image_url")``; empty: the input as a whole), what, and the
+    value. ``location`` is the place as a reader writes it: ``elements[0].frontal_image_url``."""
 
-    path: str
+    path: InputPath
     message: str
     value: Any = None
     fact: str | None = None
 
+    @property
+    def location(self) -> str:
+        """The path rendered once, for every reader: ``multi_prompt[1].duration``."""
+        return json_path(self.path)
+
     def __str__(self) -> str:
-        where = self.path or "(input)"
+        where = self.location or "(input)"
         shown = f" (got {_short(self.value)})" if self.value is not None else ""
         measured = f" [{self.fact}]" if self.fact else ""
         return f"{where}: {self.message}{shown}{measured}"

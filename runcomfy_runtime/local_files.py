@@ -1,8 +1,9 @@
 """Local files as inputs: checked against the documented rules, then sent inline.
 
 The API fetches media by URL, but it also accepts ``data:<type>/...;base64,`` URIs; a
-``pathlib.Path`` (any ``os.PathLike``) in a media field becomes one, after its bytes pass the
-same format and rule checks a URL's would. Each data URI is capped, and so is the whole
+``pathlib.Path`` (any ``os.PathLike``) wherever a media value goes (a field, a list, an object
+inside a list: ``elements[0].frontal_image_url``) becomes one, after its bytes pass the same
+format and rule checks a URL's would. Each data URI is capped, and so is the whole
 request (``constants.INLINE_*``): past a cap the error says to host the file at a URL.
 """
 
@@ -11,30 +12,30 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from runcomfy_runtime import constants
-from runcomfy_runtime.errors import Problem
-from runcomfy_runtime.jsonpath import json_path
+from runcomfy_runtime.errors import InputPath, Problem
 from runcomfy_runtime.media import problems_of
 from runcomfy_runtime.probe import ProbeFailure, facts_of_bytes
-from runcomfy_runtime.schema.formats import MEDIA_TYPES
-from runcomfy_runtime.spec import EndpointSpec, FieldSpec
+from runcomfy_runtime.schema.formats import MEDIA_TYPES, LocalFile
+from runcomfy_runtime.spec import EndpointSpec, MediaSite
 
 _MiB = 1024 * 1024
 
 
 @dataclass
 class Inlined:
-    """The payload to send, what the local files broke, the payload left for probing, and
-    the paths where a local file stood (the schema stage does not report those again)."""
+    """The payload to send, what the local files broke, the payload left for probing (each
+    local file standing as a :class:`LocalFile`, which the probes pass by), and the paths
+    where a local file stood (the schema stage does not report those again)."""
 
     payload: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
-    to_probe: dict[str, Any] = field(default_factory=dict)  # local files masked out
-    local_paths: set[str] = field(default_factory=set)
+    to_probe: dict[str, Any] = field(default_factory=dict)
+    local_paths: set[InputPath] = field(default_factory=set)
 
 
 def _encoded_size(n: int) -> int:
@@ -55,13 +56,12 @@ def read_bounded(path: os.PathLike[str] | str, limit: int) -> bytes | str:
 
 
 def _inline(
-    item: os.PathLike[str], fld: FieldSpec, path: str, check: bool
+    item: LocalFile, site: MediaSite, path: InputPath, check: bool
 ) -> tuple[Any, Problem | None]:
     """(the value to send, the problem of the file or None)."""
-    name = os.fspath(item)
-    kind = fld.media or "image"
+    name = str(item)
     cap = constants.INLINE_FILE_MAX_BYTES
-    data = read_bounded(item, cap * 3 // 4)
+    data = read_bounded(name, cap * 3 // 4)
     if isinstance(data, str):
         why = data
         if data.startswith("is larger"):
@@ -70,7 +70,7 @@ def _inline(
                 f"{cap / _MiB:g} MiB): host the file at an https URL and pass the URL"
             )
         return name, Problem(path, why, name)
-    facts = facts_of_bytes(data, kind, source=name)
+    facts = facts_of_bytes(data, site.kind, source=name)
     if isinstance(facts, ProbeFailure):
         return name, Problem(path, f"the local file is {facts.reason}", name)
     mime = MEDIA_TYPES.get(facts.format or "")
@@ -78,7 +78,7 @@ def _inline(
         why = f"the local file is {facts.format}, which cannot be sent inline"
         return name, Problem(path, why, name)
     if check:
-        found = problems_of(fld, facts, path, name)
+        found = problems_of(site, facts, path, name)
         if found:
             return name, found[0] if len(found) == 1 else _merged(found)
     uri = f"data:{mime};base64,{base64.b64encode(data).decode()}"
@@ -100,34 +100,65 @@ def _merged(found: list[Problem]) -> Problem:
     return Problem(first.path, messages, first.value, facts)
 
 
-def inline_local_files(spec: EndpointSpec, payload: Mapping[str, Any], *, check: bool) -> Inlined:
-    """Turn every path in a media field into a data URI; with ``check``, apply the rules.
+def plain(value: Any, local: Callable[[str], str] = str) -> Any:
+    """``value`` as JSON data: mappings as dicts, tuples as lists, a path as ``local`` of it
+    (a :class:`LocalFile` while media sites are looked for, else a plain string)."""
+    if isinstance(value, Mapping):
+        return {k: plain(v, local) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v, local) for v in value]
+    if isinstance(value, os.PathLike):
+        return local(os.fspath(value))
+    return value
 
-    Each local file gives at most one problem. ``to_probe`` is the payload with those files
-    masked, so the online stage neither probes nor reports them twice.
+
+def _put(payload: Any, path: InputPath, value: Any) -> None:
+    """Set the value at ``path`` (it exists: the walk found it there)."""
+    node = payload
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+def _has_paths(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, os.PathLike):
+            return True
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
+def inline_local_files(spec: EndpointSpec, payload: Mapping[str, Any], *, check: bool) -> Inlined:
+    """Turn every path at a media site, wherever it nests, into a data URI; with ``check``,
+    apply the site's rules to its bytes first.
+
+    Each local file gives at most one problem. ``to_probe`` keeps each local file as a
+    :class:`LocalFile`, so the online stage neither probes nor reports it twice.
     """
-    out = Inlined(dict(payload), to_probe=dict(payload))
-    for fld in spec.media_fields:
-        value = payload.get(fld.wire_name)
-        items = list(value) if fld.many and isinstance(value, list | tuple) else [value]
-        if not any(isinstance(v, os.PathLike) for v in items):
+    try:
+        if not _has_paths(payload):
+            sent = plain(payload)
+            return Inlined(sent, to_probe=sent)
+        marked = plain(payload, LocalFile)
+        sent = plain(payload)
+    except RecursionError:  # the schema stage says the input is nested too deeply
+        return Inlined(dict(payload), to_probe=dict(payload))
+    from runcomfy_runtime.validation import validator_for
+
+    out = Inlined(sent, to_probe=marked)
+    for found in validator_for(spec).media(marked):
+        if not isinstance(found.value, LocalFile):
             continue
-        sent: list[Any] = []
-        masked: list[Any] = []
-        for index, item in enumerate(items):
-            if not isinstance(item, os.PathLike):
-                sent.append(item)
-                masked.append(item)
-                continue
-            path = json_path([fld.wire_name, index]) if fld.many else fld.wire_name
-            value_sent, problem = _inline(item, fld, path, check)
-            sent.append(value_sent)
-            masked.append(None)
-            out.local_paths.add(path)
-            if problem is not None:
-                out.problems.append(problem)
-        out.payload[fld.wire_name] = sent if fld.many else sent[0]
-        out.to_probe[fld.wire_name] = masked if fld.many else masked[0]
+        value_sent, problem = _inline(found.value, found.site, found.path, check)
+        _put(out.payload, found.path, value_sent)
+        out.local_paths.add(found.path)
+        if problem is not None:
+            out.problems.append(problem)
     if out.local_paths and not out.problems:
         _check_request_size(out)
     return out
@@ -139,7 +170,7 @@ def _check_request_size(out: Inlined) -> None:
     if size > cap:
         out.problems.append(
             Problem(
-                "",
+                (),
                 f"the request is {size / _MiB:.1f} MiB with its local files inline; at most "
                 f"{cap / _MiB:g} MiB can be sent: host some files at https URLs and pass the URLs",
             )

@@ -100,7 +100,7 @@ def test_a_media_value_of_the_wrong_shape_is_refused_with_the_kinds_message() ->
     spec = entry.spec()
     field = next(f for f in spec.fields if f.media == "audio" and not f.many)
     problems = schema_problems(spec, {field.wire_name: "ftp://x/a.mp3"})
-    (problem,) = [p for p in problems if p.path == field.wire_name]
+    (problem,) = [p for p in problems if p.location == field.wire_name]
     assert "URL of an audio file" in problem.message and "data:audio/" in problem.message
 
 

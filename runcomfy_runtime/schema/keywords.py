@@ -1,111 +1,48 @@
-"""The JSON Schema keywords an input property may use, each with the check of its value.
+"""The checks a keyword's value needs beyond JSON Schema's meta-schema, one function each.
 
-RunComfy's schemas use a small part of JSON Schema plus ``validations``; anything else is
-reported rather than guessed at (an unknown keyword could be a limit the validator would
-silently not enforce). One small function per kind of value, wired in by a table, in the
-manner of jsonschema's ``_keywords.py``.
+Standard JSON Schema is jsonschema's to validate, and the meta-schema says what a keyword's
+value may be (``normalise._meta_problems``); a keyword outside JSON Schema is an annotation,
+as jsonschema treats it. What remains is what only we evaluate: a ``pattern`` (and the keys of
+``patternProperties``) must compile in the engines that match it (``patterns.py``: RE2, else
+``regex``), since Python's ``re`` is not the engine that will run it. Wired in by a table, in
+the manner of jsonschema's ``_keywords.py``; ``validations`` is parsed by ``rules.py``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-Check = Callable[[Any], str | None]
-"""A keyword's value -> what is wrong with it, or None."""
+from runcomfy_runtime.schema.patterns import pattern_problem
+
+Check = Callable[[Any], list[str]]
+"""A keyword's value -> what is wrong with it (nothing: an empty list)."""
 
 
-def text(value: Any) -> str | None:
-    return None if isinstance(value, str) else f"must be a string, got {value!r}"
+def pattern(value: Any) -> list[str]:
+    reason = pattern_problem(value)
+    return [f"pattern {reason}"] if reason else []
 
 
-def number(value: Any) -> str | None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    return None if ok else f"must be a number, got {value!r}"
-
-
-def count(value: Any) -> str | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    return None if ok else f"must be a whole number >= 0, got {value!r}"
-
-
-def anything(value: Any) -> str | None:
-    return None
-
-
-def choices(value: Any) -> str | None:
-    ok = isinstance(value, list) and len(value) > 0
-    return None if ok else f"must be a non-empty list, got {value!r}"
-
-
-def a_list(value: Any) -> str | None:
-    return None if isinstance(value, list) else f"must be a list, got {value!r}"
-
-
-def mapping(value: Any) -> str | None:
-    return None if isinstance(value, Mapping) else f"must be an object, got {value!r}"
-
-
-def pattern(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"must be a string, got {value!r}"
-    try:
-        re.compile(value)
-    except re.error as e:
-        return f"is not a regular expression ({e})"
-    return None
-
-
-ITEM_KEYWORDS: dict[str, Check] = {
-    "type": anything,  # checked by normalise, which knows the aliases
-    "title": text,
-    "description": text,
-    "default": anything,
-    "examples": a_list,
-    "enum": choices,
-    "format": text,
-    "pattern": pattern,
-    "minimum": number,
-    "maximum": number,
-    "exclusiveMinimum": number,
-    "exclusiveMaximum": number,
-    "minLength": count,
-    "maxLength": count,
-}
-"""What an array's ``items`` may say."""
-
-PROPERTY_KEYWORDS: dict[str, Check] = {
-    **ITEM_KEYWORDS,
-    "minItems": count,
-    "maxItems": count,
-    "items": mapping,
-    "validations": a_list,
-}
-"""What a property may say: the item keywords, the array keywords and ``validations``."""
-
-SCHEMA_KEYWORDS: dict[str, Check] = {
-    "type": anything,
-    "title": text,
-    "description": text,
-    "required": a_list,
-    "properties": mapping,
-    "additionalProperties": anything,  # the documented properties are all: always closed
-    "$schema": text,
-}
-"""What the input schema itself may say."""
-
-
-def keyword_problems(schema: Mapping[str, Any], table: Mapping[str, Check]) -> list[str]:
-    """Every unknown keyword and every bad value in ``schema``, in its order."""
-    found: list[str] = []
-    for key, value in schema.items():
-        check = table.get(key)
-        if check is None:
-            known = ", ".join(sorted(table))
-            found.append(f"unknown keyword {key!r}; known: {known}")
-            continue
-        reason = check(value)
-        if reason is not None:
-            found.append(f"{key} {reason}")
+def pattern_keys(value: Any) -> list[str]:
+    if not isinstance(value, Mapping):
+        return []  # the meta-schema says so
+    found = []
+    for key in value:
+        reason = pattern_problem(key)
+        if reason:
+            found.append(f"patternProperties key {key!r} {reason}")
     return found
+
+
+CHECKS: dict[str, Check] = {
+    "pattern": pattern,
+    "patternProperties": pattern_keys,
+}
+
+
+def keyword_problems(schema: Mapping[str, Any]) -> list[str]:
+    """Every problem of ``schema``'s own keywords (not its subschemas'), in its order."""
+    return [
+        reason for key, value in schema.items() if key in CHECKS for reason in CHECKS[key](value)
+    ]

@@ -9,7 +9,7 @@ Generated from schemas/bytedance/dreamina-4-0/text-to-image.yaml (source: 001_b0
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
@@ -32,6 +32,18 @@ WidthHeight: TypeAlias = Literal[
     "5404x3040(16:9)",
     "6198x2656(21:9)",
 ]
+
+
+TextToImageInput = TypedDict(
+    "TextToImageInput",
+    {
+        "prompt": str,
+        "width×height": NotRequired[WidthHeight],
+        "scale": NotRequired[float],
+        "force_single": NotRequired[bool],
+    },
+)
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/dreamina-4-0/text-to-image",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
@@ -33,6 +33,15 @@ Resolution: TypeAlias = Literal[
     "1664x2496 (2:3)",
     "3024x1296 (21:9)",
 ]
+
+
+class EditInput(TypedDict):
+    """The whole input of bytedance/seedream-4-0/edit, keyed by wire name: what is sent."""
+
+    prompt: str
+    images: Sequence[ImageInput]
+    resolution: NotRequired[Resolution]
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/seedream-4-0/edit",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
@@ -21,6 +21,18 @@ if TYPE_CHECKING:  # annotations only: listing models loads no HTTP client
     from runcomfy_runtime.results import Result, StatusCallback
 
 Frames: TypeAlias = Literal[121, 241]
+
+
+class ImageToVideoInput(TypedDict):
+    """The whole input of bytedance/dreamina-3-0/pro/image-to-video, keyed by wire name: what is
+    sent.
+    """
+
+    prompt: str
+    image_urls: Sequence[ImageInput]
+    seed: NotRequired[int]
+    frames: NotRequired[Frames]
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/dreamina-3-0/pro/image-to-video",

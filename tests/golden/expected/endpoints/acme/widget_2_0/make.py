@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
 from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
@@ -22,6 +22,19 @@ if TYPE_CHECKING:  # annotations only: listing models loads no HTTP client
 
 SizeRatio: TypeAlias = Literal["1x1", "2x1"]
 Class: TypeAlias = Literal[121, 241]
+
+
+MakeInput = TypedDict(
+    "MakeInput",
+    {
+        "photo_urls": Sequence[ImageInput],
+        "prompt": str,
+        "size×ratio": NotRequired[SizeRatio],
+        "strength": NotRequired[float],
+        "class": NotRequired[Class],
+    },
+)
+
 
 SPEC = EndpointSpec(
     model_id="acme/widget-2.0/make",
