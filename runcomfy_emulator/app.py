@@ -8,6 +8,7 @@ API (token required)::
     GET  /v1/models/{model_id}                model       200 entry | 401 | 404 400001
     POST /v1/models/{model_id}                submit      200 | 400 400001 | 401 400004 | 422
                                                           | 400 bad JSON | 413 past 64 MiB
+         (a ``lora`` object is taken on any model, as RunComfy runs a LoRA on its base model)
     GET  /v1/requests/{id}/status             status      200 | 401 | 404 404001
     GET  /v1/requests/{id}/result             result      200 | 401 | 404 404001
                                                           (variants: 400 400005 until it ends)
@@ -35,6 +36,7 @@ Control (token required; see ``faults.py`` for the fault format)::
                                               may set queue_seconds, run_seconds (a number or
                                               a [low, high] range), workers, seed
     GET  /_emulator/stats                     {"jobs_created", "submits", "requests", ...}
+    GET  /_emulator/jobs/{request_id}         what the job was given: {"payload", "lora"}
 
 Faults fire before anything else is looked at, as a gateway's would. A body that is not
 strict JSON (not UTF-8, NaN, nested past 64 levels...) is a 400 on every route that reads one
@@ -63,7 +65,7 @@ from runcomfy_emulator.bodies import BadJson, TooLarge, parse_json, read_capped
 from runcomfy_emulator.catalog import CatalogSource, load_source, query_of
 from runcomfy_emulator.clock import Clock
 from runcomfy_emulator.connections import ConnectionDropper
-from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
+from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator, take_lora
 from runcomfy_emulator.dialects import dialect_named
 from runcomfy_emulator.examples import input_url
 from runcomfy_emulator.fault_actions import ACTIONS, Hit
@@ -76,6 +78,7 @@ from runcomfy_emulator.outputs import MEDIA_TYPES, plan_output, render
 from runcomfy_emulator.ranges import bytes_response
 from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.spec import EndpointSpec
+from runcomfy_runtime.validation import sort_problems
 
 Handler = Callable[[Request], Awaitable[Response]]
 log = logging.getLogger("runcomfy_emulator")
@@ -182,6 +185,7 @@ class _Routes:
             route("/_emulator/faults", guarded(self.faults), methods=["GET", "POST", "DELETE"]),
             route("/_emulator/reset", guarded(self.reset), methods=["POST"]),
             route("/_emulator/stats", guarded(self.stats), methods=["GET"]),
+            route("/_emulator/jobs/{rid}", guarded(self.job_record), methods=["GET"]),
         ]
 
     # -- wrappers --------------------------------------------------------------------------
@@ -245,17 +249,19 @@ class _Routes:
         own = request.scope.get("server")
         if own:  # the port it came in on: the emulator's own /inputs/ there may be fetched
             self.emulator.fetch_policy.own_port(int(own[1]))
-        payload = await self._json_body(request)
-        if isinstance(payload, Response):
-            return payload
+        body = await self._json_body(request)
+        if isinstance(body, Response):
+            return body
+        payload, lora, lora_problems = take_lora(spec, body)
         problems, source = await self.emulator.problems(spec, payload)
+        problems = sort_problems(spec, [*problems, *lora_problems])
         if problems:
             return answers.problems_answer(model_id, problems)
         try:
             plan = plan_output(spec, payload, source)
         except ValueError as e:  # a size field without an enum, given a value we cannot read
             return answers.problems_answer(model_id, [Problem((), str(e))])
-        job = self.emulator.create_job(spec, payload, plan)
+        job = self.emulator.create_job(spec, payload, plan, lora)
         return JSONResponse(answers.submitted(_base_url(request), job))
 
     async def status(self, request: Request) -> Response:
@@ -400,6 +406,13 @@ class _Routes:
         except (ValueError, TypeError) as e:
             return answers.error(400, f"invalid reset: {e}")
         return JSONResponse(self.emulator.jobs.timing.to_dict())
+
+    async def job_record(self, request: Request) -> Response:
+        """What a job was given: its payload as validated and the ``lora`` beside it."""
+        job = self.emulator.jobs.get(request.path_params["rid"])
+        if job is None:
+            return _unknown_request(request)
+        return JSONResponse(job.record())
 
     async def stats(self, request: Request) -> Response:
         body = self.emulator.stats().to_dict()

@@ -34,6 +34,7 @@ from typing import Any
 
 from runcomfy_emulator.outputs import check_sizes, output_kind
 from runcomfy_runtime.errors import SchemaError
+from runcomfy_runtime.schema import pointers
 from runcomfy_runtime.schema.compile import compile_spec
 from runcomfy_runtime.schema.normalise import copy
 from runcomfy_runtime.schema.outputs import output_kind as catalog_kind
@@ -87,7 +88,8 @@ def _rule_entry(rule: Rule) -> dict[str, Any]:
 
 def wire_schema(spec: EndpointSpec) -> dict[str, Any]:
     """The spec's input schema as the catalog writes one: rules as ``validations`` and media
-    fields with their ``format``, so ``compile_spec`` gives back the spec's fields."""
+    fields with their ``format``, wherever they nest, so ``compile_spec`` gives back the spec's
+    fields and media sites."""
     schema: dict[str, Any] = copy(dict(spec.input_schema))
     schema.pop("additionalProperties", None)  # the engine closes every schema itself
     properties = schema.get("properties", {})
@@ -97,6 +99,11 @@ def wire_schema(spec: EndpointSpec) -> dict[str, Any]:
             prop["format"] = f"{f.media}_uris" if f.many else f"{f.media}_uri"
         if f.rules:
             prop["validations"] = [_rule_entry(rule) for rule in f.rules]
+    for site in spec.nested_media:
+        node = pointers.node_at(schema, site.pointer)
+        node["format"] = f"{site.kind}_uri"
+        if site.rules:
+            node["validations"] = [_rule_entry(rule) for rule in site.rules]
     return schema
 
 
@@ -273,10 +280,8 @@ class Catalog:
         return self._entries.get(model_id)
 
     def kind(self, model_id: str) -> str | None:
-        """The model's output kind as its entry says, else as its spec says."""
-        entry = self._entries.get(model_id)
-        if entry is not None and isinstance(entry.get("kind"), str):
-            return str(entry["kind"])
+        """The kind of file the model makes: what its spec says (from the entry's categories,
+        ``text-to-video``; the served ``kind`` is ``"model"``, which names none)."""
         spec = self.spec(model_id)
         return output_kind(spec) if spec is not None else None
 
@@ -321,8 +326,10 @@ def _by_category(catalog: Catalog, entry: Mapping[str, Any], query: Query) -> bo
 
 
 def _by_kind(catalog: Catalog, entry: Mapping[str, Any], query: Query) -> bool:
+    """The entry's own ``kind`` (``model``, as served), or the kind of file it makes."""
     wanted = query.kind.lower()
-    return not wanted or (catalog.kind(str(entry.get("model_id"))) or "").lower() == wanted
+    own = str(entry.get("kind") or "").lower()
+    return not wanted or wanted in (own, (catalog.kind(str(entry.get("model_id"))) or ""))
 
 
 _FILTERS = (_by_search, _by_category, _by_kind)

@@ -32,15 +32,12 @@ from runcomfy_emulator.outputs import check_sizes
 from runcomfy_emulator.stats import Counters, Stats
 from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.fetch import AsyncFetcher
-from runcomfy_runtime.media import check_media
+from runcomfy_runtime.media import check_media, media_values
 from runcomfy_runtime.probe import ProbeFailure, Prober
-from runcomfy_runtime.schema.formats import media_check
 from runcomfy_runtime.spec import EndpointSpec
 from runcomfy_runtime.validation import schema_problems
 
 __all__ = ["DEFAULT_PROBE_TIMEOUT", "Emulator"]
-
-is_image = media_check("image")
 
 _FAILURES: dict[str, Failure] = {"job_failed": "failed", "result_failed": "completed"}
 
@@ -127,7 +124,9 @@ class Emulator:
         found = self.catalog.price(model_id)
         return found if found is not None else PRICES[kind][0]
 
-    def create_job(self, spec: EndpointSpec, payload: Mapping[str, Any], plan: OutputPlan) -> Job:
+    def create_job(
+        self, spec: EndpointSpec, payload: Mapping[str, Any], plan: OutputPlan, lora: Any = None
+    ) -> Job:
         """Queue a job; an armed job fault decides that it will fail, and how."""
         fault = self.faults.take_job_fault()
         return self.jobs.create(
@@ -136,6 +135,7 @@ class Emulator:
             plan,
             failure=_FAILURES[fault.kind] if fault else None,
             failure_message=fault.message if fault else None,
+            lora=lora,
         )
 
     def stats(self) -> Stats:
@@ -181,13 +181,27 @@ class Emulator:
 
 
 def _first_image(spec: EndpointSpec, payload: Any) -> str | None:
+    """The first image URL of the payload, wherever it nests: its size shapes a video."""
     if not isinstance(payload, Mapping):
         return None
-    for field in spec.media_fields:
-        if field.media != "image":
-            continue
-        value = payload.get(field.wire_name)
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and is_image(item):
-                return item
-    return None
+    found = media_values(spec, payload)
+    return next((value.url for value in found if value.kind == "image"), None)
+
+
+def take_lora(spec: EndpointSpec, payload: Any) -> tuple[Any, Any, list[Problem]]:
+    """(the payload without ``lora``, the ``lora`` given, what is wrong with it).
+
+    RunComfy runs a LoRA on its base model's id with ``lora`` in the body, whether or not the
+    base model's schema lists it; where the schema does, it is validated like any field and
+    stays in the payload. Otherwise it must be an object naming its ``path``, and it is kept
+    beside the job (``Job.lora``), so a test can see it arrived.
+    """
+    properties = spec.input_schema.get("properties", {})
+    if not isinstance(payload, dict) or "lora" not in payload or "lora" in properties:
+        return payload, None, []
+    rest = {k: v for k, v in payload.items() if k != "lora"}
+    lora = payload["lora"]
+    if not isinstance(lora, Mapping) or not isinstance(lora.get("path"), str) or not lora["path"]:
+        why = 'must be an object naming the LoRA\'s file: {"path": "my-style.safetensors"}'
+        return rest, lora, [Problem(("lora",), why, lora)]
+    return rest, lora, []

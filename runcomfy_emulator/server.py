@@ -249,6 +249,13 @@ class EmulatorServer:
     def stats(self) -> Stats:
         return self.emulator.stats()
 
+    def job_record(self, request_id: str) -> dict[str, Any]:
+        """What a job was given (``GET /_emulator/jobs/{id}``): its payload and its ``lora``."""
+        job = self.emulator.jobs.get(request_id)
+        if job is None:
+            raise KeyError(request_id)
+        return job.record()
+
     def reset(
         self,
         *,

@@ -331,3 +331,30 @@ def test_a_pattern_re2_cannot_run_is_bounded_and_refused_unchecked_when_undecide
             "code": {"type": "string", "pattern": r"^(?=.*\d)\w+$"}}}),  # lookahead: regex module
         {"code": "abc1"},
     ) == []  # fmt: skip
+
+
+INVALID = [
+    {"type": "string", "minLength": -1},
+    {"type": "array", "items": "string"},
+    {"type": "object", "required": "prompt"},
+    {"type": "number", "maximum": "ten"},
+    {"anyOf": []},
+    {"type": "string", "pattern": 5},
+    {"type": "object", "properties": {"a": 3}},
+    {"type": "integer", "multipleOf": 0},
+]
+
+
+@pytest.mark.parametrize("bad", INVALID, ids=[str(i) for i in range(len(INVALID))])
+def test_a_schema_nobody_could_validate_against_is_refused_as_the_meta_schema_would(
+    bad: dict[str, Any],
+) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError as MetaSchemaError
+
+    schema = {"type": "object", "properties": {"x": bad}}
+    with pytest.raises(MetaSchemaError):
+        Draft202012Validator.check_schema(schema)
+    with pytest.raises(SchemaError) as caught:
+        compile_spec("acme/invalid-1/make", schema)
+    assert caught.value.problems[0].where.startswith("input.properties.x")

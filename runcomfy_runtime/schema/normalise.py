@@ -431,20 +431,6 @@ def _children(
                 yield "dependencies", child, (*parts, "dependencies", str(name))
 
 
-def _meta_problems(schema: Mapping[str, Any]) -> list[SchemaProblem]:
-    """What makes the schema invalid JSON Schema (Draft 2020-12's meta-schema), each at its
-    place: such a schema cannot be validated by anyone. Formats are not asserted here (a
-    ``pattern`` is checked by ``patterns.py``, in RE2's and ECMA's dialect, not Python's)."""
-    from jsonschema import Draft202012Validator
-
-    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
-    found = []
-    for error in meta.iter_errors(schema):
-        where = json_path(("input", *error.absolute_path))
-        found.append(SchemaProblem(where, f"not valid JSON Schema: {error.message}"))
-    return found
-
-
 def normalise(raw: Any, source: str | None = None) -> NormalSchema:
     """Normalise an input schema; :class:`SchemaError` lists every problem of it at once."""
     if not isinstance(raw, Mapping):
@@ -482,9 +468,6 @@ def normalise(raw: Any, source: str | None = None) -> NormalSchema:
         raise SchemaError(work.problems, source)
     work.close_objects()
     schema = _root(document, required, properties)
-    meta = _meta_problems(schema)
-    if meta:
-        raise SchemaError(meta, source)
     sites = work.media_sites()
     by_pointer = {s.pointer: s for s in sites}
     fields = tuple(
