@@ -17,7 +17,7 @@ from typing import Any
 from runcomfy_runtime.errors import InputPath, Problem
 from runcomfy_runtime.jsonpath import json_path
 from runcomfy_runtime.probe import ProbeFailure, Prober, ProbeResult
-from runcomfy_runtime.schema.formats import LocalFile, MediaKind, media_check
+from runcomfy_runtime.schema.formats import LocalPath, MediaKind, media_check
 from runcomfy_runtime.schema.rules import BYTES_PER_MB, MediaFacts, measurable, rule_problems
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, MediaSite
 
@@ -44,7 +44,7 @@ def media_values(spec: EndpointSpec, payload: Mapping[str, Any]) -> list[MediaVa
     found = [
         MediaValue(found.site, found.path, found.value)
         for found in validator_for(spec).media(payload)
-        if not isinstance(found.value, LocalFile) and media_check(found.site.kind)(found.value)
+        if not isinstance(found.value, LocalPath) and media_check(found.site.kind)(found.value)
     ]
     key = path_order(spec)
     return sorted(found, key=lambda value: key(value.path))

@@ -29,6 +29,7 @@ CLIENT_ATTRIBUTES = frozenset(
         "spec",
         "submit",
         "timeout",
+        "uploader",
         "validate",
         "wait_timeout",
     }
