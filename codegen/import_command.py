@@ -17,8 +17,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from codegen.catalog_docs import entries_in, entry_doc
 from codegen.errors import SchemaFileError, SchemaFilesError
 from codegen.importer import dump_schema_file, parse_page, schema_path
@@ -41,7 +39,7 @@ def checked_yaml(doc: dict[str, Any], source: str) -> tuple[str, str]:
     name = f"{doc['id']}.yaml"
     build_endpoint(check_doc(name, doc))
     rendered = dump_schema_file(doc)
-    if yaml.safe_load(rendered) != doc:  # the YAML must load back to exactly what was read
+    if parse_yaml(rendered) != doc:  # the YAML must load back to exactly what was read
         raise SchemaFileError(source, "", "the schema does not survive a YAML round trip")
     return doc["id"], rendered
 

@@ -142,10 +142,15 @@ CATALOG_HEADER = (
 )
 
 
+_SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def dump_schema_file(doc: dict[str, Any]) -> str:
     """The YAML text of a schema file: key order kept, unicode kept, one value per line."""
     header = CATALOG_HEADER if "catalog" in doc else PAGE_HEADER
-    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=10_000)
+    body = yaml.dump(  # libyaml's emitter: the same text as PyYAML's, several times faster
+        doc, Dumper=_SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=10_000
+    )
     return header + body
 
 

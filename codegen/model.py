@@ -181,7 +181,9 @@ def build_endpoint(schema_file: SchemaFile, place: Place | None = None) -> Endpo
     types = names.NameTable("input (type names)", problems)
     types.claim(place.class_name, f"the endpoint class {place.class_name}")
     types.claim(f"{place.class_name}Output", f"the output class {place.class_name}Output")
-    hints = Hints(types, normal.schema, {s.pointer: s for s in normal.sites}, MODULE_NAMES)
+    own = {place.class_name, f"{place.class_name}Output", f"{place.class_name}Input"}
+    taken = MODULE_NAMES | own  # a type named like the module's own classes gets a "_"
+    hints = Hints(types, normal.schema, {s.pointer: s for s in normal.sites}, taken)
     properties = normal.schema["properties"]
     fields = []
     for spec in specs:
@@ -190,7 +192,7 @@ def build_endpoint(schema_file: SchemaFile, place: Place | None = None) -> Endpo
         literal = hints.literal(schema) if isinstance(schema, dict) else None
         alias = None
         if literal is not None:
-            alias = (types.name_for(spec.wire_name, _alias_name), literal)
+            alias = (types.name_for(spec.wire_name, lambda w: names.type_name(w, taken)), literal)
             hint = alias[0]
         else:
             hint = hints.hint(schema, where, spec.wire_name)
@@ -230,10 +232,6 @@ def build_endpoint(schema_file: SchemaFile, place: Place | None = None) -> Endpo
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _alias_name(wire: str) -> str:
-    return names.type_name(wire, MODULE_NAMES)
 
 
 def build_tree(endpoints: list[EndpointModel]) -> Node:
