@@ -132,13 +132,19 @@ def _as_local(value: Any) -> Any:
 
 
 def local_files(spec: EndpointSpec, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """``payload`` with local paths in media fields turned into ``Path`` values, which the
+    """``payload`` with local paths wherever a media value goes (a field, a list, an object
+    in a list: ``elements[0].frontal_image_url``) turned into ``Path`` values, which the
     client checks against the same rules as a URL and sends as a data URI."""
-    out = dict(payload)
-    for field in spec.media_fields:
-        value = out.get(field.wire_name)
-        if isinstance(value, list):
-            out[field.wire_name] = [_as_local(v) for v in value]
-        elif value is not None:
-            out[field.wire_name] = _as_local(value)
+    from runcomfy_runtime.local_files import plain
+    from runcomfy_runtime.validation import validator_for
+
+    try:
+        out: dict[str, Any] = plain(payload)
+    except RecursionError:  # the schema stage says it is nested too deeply
+        return dict(payload)
+    for found in validator_for(spec).media(out):
+        node: Any = out
+        for part in found.path[:-1]:
+            node = node[part]
+        node[found.path[-1]] = _as_local(found.value)
     return out
