@@ -144,19 +144,16 @@ def one_run(catalog_file: Path, models: list[dict[str, Any]]) -> dict[str, float
         figures["generate"], _ = timed(process(*make, "generate", cwd=repo, env=env))
         figures["check"], _ = timed(process(*make, "check", cwd=repo, env=env))
         generated = repo / "generated"
-        figures["mypy"], _ = timed(
-            process(
-                sys.executable,
-                "-m",
-                "mypy",
-                "--strict",
-                "--no-incremental",
-                "--cache-dir=/dev/null",
-                "runcomfy",
-                cwd=generated,
-                env={"MYPYPATH": str(generated)},
-            )  # fmt: skip
-        )
+        mypy = [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir=/dev/null",
+        ]
+        type_check = process(*mypy, "runcomfy", cwd=generated, env={"MYPYPATH": str(generated)})
+        figures["mypy"], _ = timed(type_check)
         work = repo / "jobs"
         work.mkdir()
         (work / "payloads.json").write_text(json.dumps(payloads_for(models, url)))
@@ -164,17 +161,8 @@ def one_run(catalog_file: Path, models: list[dict[str, Any]]) -> dict[str, float
         (work / "kinds.json").write_text(json.dumps(kinds))
         (work / "jobs.py").write_text(JOBS)
         job_env = {**env, "PYTHONPATH": str(generated)}
-        _, said = timed(
-            process(
-                sys.executable,
-                "jobs.py",
-                "payloads.json",
-                "kinds.json",
-                "out",
-                cwd=work,
-                env=job_env,
-            )  # fmt: skip
-        )
+        files = ("jobs.py", "payloads.json", "kinds.json", "out")
+        _, said = timed(process(sys.executable, *files, cwd=work, env=job_env))
         ran = json.loads(said)
         figures["jobs_per_s"] = ran["jobs"] / ran["seconds"]
         figures["failed"] = len(ran["failed"])
