@@ -43,7 +43,7 @@ class Key:
 
 @dataclass(frozen=True)
 class TypedDictModel:
-    """A ``TypedDict`` to emit: class syntax where every key is an identifier, else the
+    """A ``TypedDict`` to emit: class syntax where every key is an ASCII identifier, else the
     functional syntax (``TypedDict("X", {"width×height": ...})``)."""
 
     name: str
@@ -52,8 +52,11 @@ class TypedDictModel:
 
     @property
     def functional(self) -> bool:
-        return any(not k.wire_name.isidentifier() or keyword.iskeyword(k.wire_name)
-                   for k in self.keys)  # fmt: skip
+        return any(
+            not (k.wire_name.isascii() and k.wire_name.isidentifier())
+            or keyword.iskeyword(k.wire_name)
+            for k in self.keys
+        )
 
 
 @dataclass

@@ -22,6 +22,7 @@ from codegen.layout import (
 )
 from codegen.layout import walk as walk_nodes
 from codegen.load import SchemaFile
+from codegen.source import wrap
 from runcomfy_runtime.errors import SchemaError, SchemaProblem
 from runcomfy_runtime.schema import names, pointers
 from runcomfy_runtime.schema.compile import fields_of
@@ -39,7 +40,6 @@ __all__ = [
     "build_endpoint",
     "build_tree",
     "walk",
-    "wrap",
 ]
 
 
@@ -47,8 +47,8 @@ __all__ = [
 class FieldModel:
     spec: FieldSpec  # what the runtime gets, printed as is
     type_hint: str  # as printed in the signature
-    alias: tuple[str, str] | None  # (alias name, Literal[...] text) for enums
-    doc_lines: tuple[str, ...]  # the docstring entry, wrapped
+    alias: tuple[str, str] | None  # (alias name, its Literal[...] annotation) for enums
+    doc_lines: tuple[str, ...]  # the docstring entry, wrapped; text, escaped as it prints
 
     @property
     def python_name(self) -> str:
@@ -67,14 +67,12 @@ class FieldModel:
         return self.spec.rules
 
     @property
-    def parameter(self) -> str:
-        """``name: hint`` as the signature prints it; an optional field defaults to None
-        (left out: not sent)."""
+    def annotation(self) -> str:
+        """Its parameter's annotation: an optional field may be None (left out: not sent)."""
         if self.required:
-            return f"{self.python_name}: {self.type_hint}"
+            return self.type_hint
         nullable = self.type_hint.endswith("| None") or self.type_hint == "None"
-        hint = self.type_hint if nullable else f"{self.type_hint} | None"
-        return f"{self.python_name}: {hint} = None"
+        return self.type_hint if nullable else f"{self.type_hint} | None"
 
 
 @dataclass(frozen=True)
@@ -123,32 +121,14 @@ class EndpointModel:
         return f"{self.class_name}Output"
 
 
-def wrap(text: str, width: int = 84, indent: str = "", hang: str = "    ") -> list[str]:
-    """Docstring lines: words kept whole (a URL is never split), escaped for triple quotes."""
-    lines: list[str] = []
-    line = indent
-    for word in text.split():  # greedy, words never broken: what textwrap does here, faster
-        if line.strip() and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = indent + hang
-        line += (" " if line.strip() else "") + word
-    if line.strip():
-        lines.append(line)
-    return [_docstring_safe(line) for line in lines]
-
-
-def _docstring_safe(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-
-
 def _doc_lines(spec: FieldSpec, schema: dict[str, Any], hint: str, typed: bool) -> tuple[str, ...]:
     words = describe_field(spec, schema)
     sentences = words.sentences() or ["(undocumented)"]
     if typed:
         sentences.append(f"Typed as {hint}.")
-    lines = wrap(f"{spec.python_name}: {sentences[0]}")
+    lines = wrap(f"{spec.python_name}: {sentences[0]}", 84)
     for extra in sentences[1:]:
-        lines += wrap(extra, indent="    ")
+        lines += wrap(extra, 84, indent="    ")
     return tuple(lines)
 
 

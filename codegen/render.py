@@ -8,9 +8,11 @@ from typing import Any
 
 import jinja2
 
+from codegen import slots
 from codegen.hints import TypedDictModel
 from codegen.layout import Node
-from codegen.model import EndpointModel, walk, wrap
+from codegen.model import EndpointModel, walk
+from codegen.source import wrap
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -43,33 +45,37 @@ def exported() -> list[str]:
     return sorted(names, key=lambda name: (isort_key(name)[0], name))  # RUF022's order
 
 
-def py_literal(value: Any) -> str:
-    """A Python literal for a JSON value: ``repr`` does the escaping, never a hand-made quote."""
-    return repr(value)
-
-
-def doc_text(value: Any) -> str:
-    """Text safe inside a triple-quoted docstring, on one line."""
-    text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+TEMPLATE_NAMES = (
+    "client.py.jinja",
+    "endpoint.py.jinja",
+    "main.py.jinja",
+    "namespace.py.jinja",
+    "namespace.pyi.jinja",
+    "package_init.py.jinja",
+    "registry.py.jinja",
+)
 
 
 @cache
 def environment() -> jinja2.Environment:
+    """The templates' environment: data prints only through the escaping filters of
+    ``slots.py``, and a template that prints anything else is refused as it loads."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=False,  # the output is Python; literals go through py_literal
+        autoescape=False,  # the output is Python: slots.py's filters do the escaping
     )
-    env.filters["py"] = py_literal
-    env.filters["doc"] = doc_text
-    env.filters["wrap"] = lambda text, indent="": "\n".join(
-        wrap(" ".join(str(text).split()), 92, indent, hang="")
-    )
+    slots.install(env)
+    for name in TEMPLATE_NAMES:
+        slots.check_template(env, name)
     return env
+
+
+def _render(name: str, **context: Any) -> str:
+    return slots.render(environment().get_template(name), **context)
 
 
 _MEDIA_TYPES = ("ImageInput", "VideoInput", "AudioInput")
@@ -77,15 +83,16 @@ _TYPING = ("Any", "Literal", "NotRequired", "TypeAlias", "TypedDict")
 _ABC = ("Mapping", "Sequence")
 
 
-def typed_dict_doc(td: TypedDictModel) -> list[str]:
-    """A ``TypedDict``'s docstring lines: what the object is, then each key's description."""
+def typed_dict_doc(td: TypedDictModel) -> tuple[str, ...]:
+    """A ``TypedDict``'s docstring lines (text: the ``lines`` filter escapes them): what the
+    object is, then each key's description."""
     lines = wrap(td.doc or f"The {td.name} object.", 92, hang="")
     described = [k for k in td.keys if k.doc]
     if described:
         lines += ["", "Keys:"]
         for key in described:
             lines += wrap(f"{key.wire_name}: {key.doc}", 88, indent="    ")
-    return lines
+    return tuple(lines)
 
 
 def render_endpoint(ep: EndpointModel) -> str:
@@ -102,21 +109,17 @@ def render_endpoint(ep: EndpointModel) -> str:
     typing_names = ["TYPE_CHECKING", *(n for n in _TYPING if n in uses)]
     if aliases:
         typing_names += ["Literal", "TypeAlias"]
-    return (
-        environment()
-        .get_template("endpoint.py.jinja")
-        .render(
-            ep=ep,
-            aliases=aliases,
-            spec_names=sorted(spec_names, key=isort_key),
-            typing_names=sorted(set(typing_names), key=isort_key),
-            abc_names=[n for n in _ABC if n in uses or f"{n}[" in hints],
-            typed_dicts=[(td, typed_dict_doc(td)) for td in ep.typed_dicts],
-            input_type=ep.input_type,
-            input_doc=typed_dict_doc(ep.input_type) if ep.input_type else [],
-            uses_field=any(k.python_name != k.wire_name for k in ep.outputs),
-            modes=[("", "Job", "", ""), ("Async", "AsyncJob", "async ", "await ")],
-        )
+    return _render(
+        "endpoint.py.jinja",
+        ep=ep,
+        aliases=aliases,
+        spec_names=sorted(spec_names, key=isort_key),
+        typing_names=sorted(set(typing_names), key=isort_key),
+        abc_names=[n for n in _ABC if n in uses or f"{n}[" in hints],
+        typed_dicts=[(td, typed_dict_doc(td)) for td in ep.typed_dicts],
+        input_type=ep.input_type,
+        input_doc=typed_dict_doc(ep.input_type) if ep.input_type else (),
+        uses_field=any(k.python_name != k.wire_name for k in ep.outputs),
     )
 
 
@@ -134,20 +137,19 @@ def render_package(endpoints: list[EndpointModel], root: Node) -> dict[str, str]
 
 def render_shared(endpoints: list[EndpointModel], root: Node) -> dict[str, str]:
     """The files that list every endpoint: package init, registry, clients, folder inits."""
-    env = environment()
     ordered = sorted(endpoints, key=lambda e: e.model_id)
     first = ordered[0]
     files = {
-        "__init__.py": env.get_template("package_init.py.jinja").render(
-            endpoints=ordered, first=first, public=public_names(), exported=exported()
-        ),
-        "_registry.py": env.get_template("registry.py.jinja").render(endpoints=ordered),
-        "_client.py": env.get_template("client.py.jinja").render(
+        "__init__.py": _render(
+            "package_init.py.jinja",
+            endpoints=ordered,
             first=first,
-            root=root,
-            modes=[("", "Client"), ("Async", "AsyncClient")],
+            public=public_names(),
+            exported=exported(),
         ),
-        "__main__.py": env.get_template("main.py.jinja").render(),
+        "_registry.py": _render("registry.py.jinja", endpoints=ordered),
+        "_client.py": _render("client.py.jinja", first=first, root=root),
+        "__main__.py": _render("main.py.jinja"),
         "py.typed": "",
     }
     files.update(_package_inits(ordered))
@@ -160,18 +162,20 @@ def _namespace_modules(root: Node, summaries: dict[str, str]) -> dict[str, str]:
     beside them, a stub with their typed attributes: reaching an endpoint loads the packages
     on its way only, each small, however many endpoints the package has. A node that is also
     an endpoint is the endpoint's own package (its module renders it, children included)."""
-    template = environment().get_template("namespace.py.jinja")
-    stub = environment().get_template("namespace.pyi.jinja")
-    modes = [("", "Client"), ("Async", "AsyncClient")]
     files: dict[str, str] = {}
     for node in walk(root)[1:]:
         if node.model_id is not None:
             continue
         entries = node.entries()
         modules = sorted(child.module for child in entries)
-        docs = {c.attribute: summaries.get(c.wire, f"``{c.wire}``") for c in entries}
-        files[node.file] = template.render(ns=node, entries=entries, modes=modes)
-        files[node.file + "i"] = stub.render(
-            ns=node, entries=entries, modules=modules, docs=docs, modes=modes
+        docs = {
+            c.attribute: summaries.get(c.wire, f"``{c.wire}``")
+            if c.endpoint
+            else f"``{c.wire}/...``"
+            for c in entries
+        }
+        files[node.file] = _render("namespace.py.jinja", ns=node, entries=entries)
+        files[node.file + "i"] = _render(
+            "namespace.pyi.jinja", ns=node, entries=entries, modules=modules, docs=docs
         )
     return files

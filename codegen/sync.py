@@ -31,7 +31,7 @@ from codegen.errors import SchemaFileError
 from codegen.import_command import checked_yaml, existing_doc, write_atomically
 from codegen.importer import schema_path
 from codegen.layout import layout
-from codegen.load import parse_yaml, schema_paths
+from codegen.load import read_doc, schema_paths
 from runcomfy_runtime.catalog import CatalogEntry
 from runcomfy_runtime.errors import SchemaProblem
 from runcomfy_runtime.schema.ids import model_id_problem
@@ -67,10 +67,7 @@ def _shown(model_id: str) -> str:
 def _from_catalog(path: Path) -> str | None:
     """The model id of a schema file that came from the catalog, else None (a file that
     cannot be read is left alone: it is not sync's to remove)."""
-    try:
-        doc = parse_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
+    doc = read_doc(path)
     model_id = doc.get("id") if isinstance(doc, dict) and "catalog" in doc else None
     return model_id if isinstance(model_id, str) else None
 

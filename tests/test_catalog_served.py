@@ -22,8 +22,8 @@ BY_ID = {e["model_id"]: e for e in LISTING["models"]}
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[EmulatorServer]:
-    with EmulatorServer(
-        REGISTRY, catalog=LISTING, queue_seconds=0, run_seconds=0, workers=64
+    with EmulatorServer(  # its own fetches get time: the suite loads the machine
+        REGISTRY, catalog=LISTING, queue_seconds=0, run_seconds=0, workers=64, probe_timeout=30
     ) as running:
         yield running
 

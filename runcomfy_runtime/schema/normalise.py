@@ -25,6 +25,8 @@ The documented quirks, normalised on purpose and in one place:
   and the parts an ``allOf`` merges are closed as a whole (``unevaluatedProperties``).
 
 Every problem of the schema is reported at once, each with its place.
+Text that is not text (a NUL, a lone surrogate: ``text.py``) refuses the schema before
+anything else is read of it.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from runcomfy_runtime.schema import pointers
 from runcomfy_runtime.schema.formats import CONTAINERS, FORMATS, Format, MediaKind
 from runcomfy_runtime.schema.keywords import keyword_problems
 from runcomfy_runtime.schema.rules import parse_rule
+from runcomfy_runtime.schema.text import text_problems
 from runcomfy_runtime.spec import MediaSite, Rule
 
 TYPE_ALIASES = {"float": "number"}
@@ -435,6 +438,9 @@ def normalise(raw: Any, source: str | None = None) -> NormalSchema:
     """Normalise an input schema; :class:`SchemaError` lists every problem of it at once."""
     if not isinstance(raw, Mapping):
         raise SchemaError([SchemaProblem("input", "the input schema must be an object")], source)
+    flawed = text_problems(raw, "input")
+    if flawed:  # before anything quotes the text back in a message it could not print
+        raise SchemaError(flawed, source)
     document: dict[str, Any] = {
         k: copy(v) for k, v in raw.items() if k not in _ROOT_ANNOTATIONS
     }  # fmt: skip
