@@ -7,7 +7,7 @@ kind in categories ``<in>-to-<out>``, ``second`` prices for video and ``output``
 the rest; structured inputs such as a list of shots ``{prompt, duration}``, a list of elements
 holding image URLs with a rule on the image, a required list of keyframes under ``$defs``; ids
 nesting ``a/b/c`` and ``a/b/c/draft``; resolution tiers ``480p``..``4k``), never copied: every
-name, limit and text here is our own. The 25 models of ``examples/catalog.json`` (every media
+name, limit and text here is our own. The 28 models of ``examples/catalog.json`` (every media
 construct: arrays without ``items``, rules on images, videos and audio, formats named in
 prose, ``float``, numeric strings, ``≤``) come along, reshaped as served.
 """
