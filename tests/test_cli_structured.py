@@ -16,7 +16,7 @@ from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_emulator import EmulatorServer
 from tests import catalog400, imagefiles
 from tests.conftest import QUICK_JOBS
-from tests.helpers import InProcess
+from tests.helpers import InProcess, run_installed
 
 SHOTS = "aurora/vid-1.0/multi-shot-to-video"
 KEYFRAMES = "aurora/vid-1.0/keyframes-to-video/draft"
@@ -90,3 +90,20 @@ def test_schema_shows_the_nested_shape_and_help_says_how_to_give_it(cli: InProce
     assert "      time  [number, required]" in text and "Limits: >= 0; <= 20." in text
     helped = cli("run", SHOTS, "--help")
     assert "--multi-prompt JSON" in helped.stdout and "@FILE.json" in helped.stdout
+
+
+def test_a_batch_whose_schema_has_a_catastrophic_pattern_checks_every_line_at_once(
+    tmp_path: Path,
+) -> None:
+    """Issue 18, finding 4: ``runcomfy batch``'s first stage ran 609 s on such a pattern and
+    ignored SIGINT and SIGTERM (the C regex engine never returned to the interpreter)."""
+    model = catalog400.entry("acme/regex-1/text-to-image", "text-to-image", None, False)
+    model["input_schema"]["properties"]["prompt"]["pattern"] = "^(a+)+$"
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text("".join(json.dumps({"prompt": "a" * 40 + "!"}) + "\n" for _ in range(20)))
+    with EmulatorServer(REGISTRY, catalog=[model]) as server:
+        ran = run_installed(server, "batch", model["model_id"], str(lines), "--out",
+                            str(tmp_path / "runs"), config_dir=tmp_path / "config")  # fmt: skip
+        assert server.stats().submits == 0
+    assert ran.code == ExitCode.INCOMPLETE, ran.output  # every line invalid, said at once
+    assert ran.output.count("must match the pattern") >= 1
