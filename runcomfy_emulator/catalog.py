@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ from runcomfy_runtime.catalog import displayable
 from runcomfy_runtime.errors import SchemaError
 from runcomfy_runtime.schema import pointers
 from runcomfy_runtime.schema.compile import compile_spec
+from runcomfy_runtime.schema.ids import model_id_problem
 from runcomfy_runtime.schema.normalise import copy
 from runcomfy_runtime.schema.outputs import output_kind as catalog_kind
 from runcomfy_runtime.spec import EndpointSpec, Rule
@@ -53,7 +53,6 @@ PRICES: dict[str, tuple[float, str]] = {
 }
 """Made-up (base_price_usd, price_unit) per output kind: RunComfy's prices are not ours."""
 
-_MODEL_ID = re.compile(r"[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*")
 _SMALL_WORDS = frozenset({"to", "and", "of", "with"})
 
 
@@ -163,8 +162,9 @@ def spec_of_entry(entry: Any) -> EndpointSpec:
     if not isinstance(entry, Mapping):
         raise ValueError(f"an entry is a JSON object, got {type(entry).__name__}")
     model_id = entry.get("model_id")
-    if not isinstance(model_id, str) or not _MODEL_ID.fullmatch(model_id):
-        raise ValueError(f"model_id must look like owner/model/task, got {model_id!r}")
+    wrong = model_id_problem(model_id)  # the rule sync and generate apply: one for all
+    if wrong is not None or not isinstance(model_id, str):
+        raise ValueError(wrong or "a model id is a string")
     kind = catalog_kind(model_id, entry.get("kind"), entry.get("categories"))
     name = entry.get("display_name")
     try:
