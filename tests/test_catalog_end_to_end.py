@@ -28,6 +28,9 @@ from tests import catalog400
 ROOT = Path(__file__).resolve().parent.parent
 TYPING = ROOT / "tests/typing"
 SUBSET = catalog400.subset()
+ONE_WORKER = pytest.mark.xdist_group("catalog-end-to-end")
+"""The tests sharing the synced repository run on one worker (``make test`` distributes by
+group), so it is synced and generated once."""
 
 
 def run(
@@ -65,6 +68,7 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synced]:
         yield Synced(repo, emulator, sync, *verbs)
 
 
+@ONE_WORKER
 def test_sync_then_generate_and_check_build_every_structured_model(synced: Synced) -> None:
     assert synced.sync.returncode == 0, synced.sync.stdout + synced.sync.stderr
     assert f"{len(SUBSET)} added" in synced.sync.stdout and "0 refused" in synced.sync.stdout
@@ -85,11 +89,13 @@ def _mypy(synced: Synced, *targets: str) -> subprocess.CompletedProcess[str]:
                env={"MYPYPATH": str(generated)})  # fmt: skip
 
 
+@ONE_WORKER
 def test_the_generated_package_and_its_typed_use_pass_mypy_strict(synced: Synced) -> None:
     done = _mypy(synced, "runcomfy", str(TYPING / "catalog_ok.py"))
     assert done.returncode == 0, done.stdout
 
 
+@ONE_WORKER
 def test_nested_misuse_is_a_mypy_error_on_its_own_line(synced: Synced) -> None:
     path = TYPING / "catalog_misuse.py"
     done = _mypy(synced, str(path))
@@ -124,6 +130,7 @@ JOBS = textwrap.dedent("""
 """)
 
 
+@ONE_WORKER
 def test_one_job_per_model_through_the_generated_package_with_its_output_kind(
     synced: Synced, tmp_path: Path
 ) -> None:
