@@ -19,6 +19,7 @@ _ERRORS = (
     "AuthenticationError",
     "CancelRefused",
     "ConfigurationError",
+    "CredentialsRefused",
     "DownloadError",
     "InputRejectedError",
     "InputValidationError",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -19,6 +19,7 @@ import httpx
 
 from runcomfy_runtime import constants, wire
 from runcomfy_runtime.auth import Secret, guard_logs, resolve_token, scrubbed
+from runcomfy_runtime.effects import Effect, Fetch, Sleep, adrive, drive
 from runcomfy_runtime.errors import (
     AmbiguousSubmitError,
     APIConnectionError,
@@ -39,6 +40,7 @@ from runcomfy_runtime.retry import RetryPolicy
 if TYPE_CHECKING:
     from runcomfy_runtime.calls import Call
     from runcomfy_runtime.catalog import CatalogEntry
+    from runcomfy_runtime.download import DownloadFlow
     from runcomfy_runtime.endpoint import ValidationLevel
     from runcomfy_runtime.jobs import AsyncJob, Job
     from runcomfy_runtime.local_files import Inlined
@@ -329,6 +331,27 @@ class BaseClient:
             return ref.result_url
         return ref.result_url + ("&" if "?" in ref.result_url else "?") + "include_cost=true"
 
+    def _download_flow(
+        self,
+        result: Result[Any],
+        directory: str | Path,
+        on_progress: ProgressCallback | None,
+        skip_existing: bool,
+        max_bytes: int,
+    ) -> DownloadFlow:
+        from runcomfy_runtime.download import download_flow
+
+        return download_flow(
+            result,
+            Path(directory),
+            on_progress=on_progress,
+            skip_existing=skip_existing,
+            max_bytes=max_bytes,
+            retry=self.retry,
+            timeout=self.timeout.as_dict(),
+            asynchronous=isinstance(self, AsyncClient),
+        )
+
     def _result(self, ref: JobRef, output: type[OutputT], body: Any) -> Result[OutputT]:
         from runcomfy_runtime.results import Result
 
@@ -365,6 +388,12 @@ class Client(BaseClient):
         self._submit_http.close()
 
     # -- I/O -------------------------------------------------------------------------------------
+
+    def _perform(self, effect: Effect, fetch: Callable[[httpx.Client, Fetch], None]) -> None:
+        if isinstance(effect, Sleep):
+            time.sleep(effect.seconds)
+        else:
+            fetch(self._http, effect)
 
     def _send(self, call: Call) -> Any:
         from runcomfy_runtime.calls import DeadlineReached, Follow, Retry
@@ -563,11 +592,10 @@ class Client(BaseClient):
         ``max_bytes``; with ``skip_existing``, an output already saved there is not fetched
         again. Output hosts never receive the token.
         """
-        from runcomfy_runtime.download import download_all
+        from runcomfy_runtime.download import fetch
 
-        return download_all(
-            self._http, result, Path(directory), on_progress, skip_existing, max_bytes
-        )
+        flow = self._download_flow(result, directory, on_progress, skip_existing, max_bytes)
+        return drive(flow, lambda effect: self._perform(effect, fetch))
 
     def _fetch_status(self, ref: JobRef, deadline: float | None = None) -> Status:
         call = self._call("GET", ref.status_url, request_id=ref.request_id, deadline=deadline)
@@ -626,6 +654,14 @@ class AsyncClient(BaseClient):
         await self._submit_http.aclose()
 
     # -- I/O -------------------------------------------------------------------------------------
+
+    async def _perform(
+        self, effect: Effect, fetch: Callable[[httpx.AsyncClient, Fetch], Awaitable[None]]
+    ) -> None:
+        if isinstance(effect, Sleep):
+            await _sleep(effect.seconds)
+        else:
+            await fetch(self._http, effect)
 
     async def _send(self, call: Call) -> Any:
         from runcomfy_runtime.calls import DeadlineReached, Follow, Retry
@@ -796,11 +832,10 @@ class AsyncClient(BaseClient):
         skip_existing: bool = False,
         max_bytes: int = constants.DOWNLOAD_MAX_BYTES,
     ) -> list[Path]:
-        from runcomfy_runtime.download import adownload_all
+        from runcomfy_runtime.download import afetch
 
-        return await adownload_all(
-            self._http, result, Path(directory), on_progress, skip_existing, max_bytes
-        )
+        flow = self._download_flow(result, directory, on_progress, skip_existing, max_bytes)
+        return await adrive(flow, lambda effect: self._perform(effect, afetch))
 
     async def _fetch_status(self, ref: JobRef, deadline: float | None = None) -> Status:
         call = self._call("GET", ref.status_url, request_id=ref.request_id, deadline=deadline)

@@ -44,6 +44,7 @@ USER_AGENT = f"runcomfy-python/{__version__}"
 # Downloads of outputs and probes of input files (other hosts: never sent the token).
 DOWNLOAD_CHUNK = 256 * 1024
 DOWNLOAD_MAX_BYTES = 2 * 1024**3  # one output file; change per call with max_bytes=
+DOWNLOAD_MAX_REDIRECTS = 5
 PROBE_TIMEOUT = 10.0  # seconds one probe may take in all: every redirect and every range
 PROBE_MAX_REDIRECTS = 5
 PROBE_FIRST_RANGE_BYTES = 64 * 1024  # holds the header of nearly every JPEG, PNG, GIF, WebP

@@ -2,6 +2,8 @@
 
 RunComfyError
 ├── ConfigurationError            no token, a bad base URL: nothing was sent
+│   └── CredentialsRefused        the http_client given would add credentials to a request for
+│                                 a file host (a request hook): nothing was sent
 ├── SchemaError                   a model's schema uses what the engine does not know
 ├── InputValidationError          input broke the documented schema or rules: nothing was sent
 ├── APIError                      the API answered with an error (status, error_code, message)
@@ -62,6 +64,20 @@ class RunComfyError(Exception):
 
 class ConfigurationError(RunComfyError):
     """The client cannot be built as asked (no token, a bad base URL). Nothing was sent."""
+
+
+class CredentialsRefused(ConfigurationError):
+    """A request hook of the ``http_client`` given added credentials (``Authorization``,
+    ``Cookie``) to a request for a file host, which never receives any: nothing was sent."""
+
+    def __init__(self, headers: Sequence[str], host: str) -> None:
+        self.headers = tuple(headers)
+        self.host = host
+        super().__init__(
+            f"a request hook of the httpx client given as http_client= added "
+            f"{', '.join(self.headers)} to a request for the file host {host}: file hosts never "
+            "receive credentials, so nothing was sent; add credentials only for the API's host"
+        )
 
 
 @dataclass(frozen=True, slots=True)
