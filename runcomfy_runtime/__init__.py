@@ -53,6 +53,8 @@ PUBLIC: dict[str, str] = {
     "MediaFacts": "runcomfy_runtime.schema.rules",
     "PollPolicy": "runcomfy_runtime.polling",
     "RetryPolicy": "runcomfy_runtime.retry",
+    "RateLimiter": "runcomfy_runtime.throttle",
+    "Throttle": "runcomfy_runtime.throttle",
     "ValidationLevel": "runcomfy_runtime.endpoint",
     "MediaInput": "runcomfy_runtime.spec",
     "ImageInput": "runcomfy_runtime.spec",

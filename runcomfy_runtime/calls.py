@@ -33,6 +33,7 @@ from runcomfy_runtime.errors import (
     ServerError,
 )
 from runcomfy_runtime.retry import Failure, RetryPolicy, retry_delay, should_retry
+from runcomfy_runtime.throttle import RateLimiter
 
 log = logging.getLogger("runcomfy")
 
@@ -107,6 +108,7 @@ class Call:
         deadline: float | None = None,
         on_sent: Callable[[], None] | None = None,
         scrub: Callable[[Any], Any] = lambda body: body,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.scrub = scrub  # removes the token from a body a server echoed it into
         self.method = method
@@ -120,16 +122,28 @@ class Call:
         self.origin = origin
         self.model_id = model_id  # set for a submit: the one call that is not idempotent
         self.request_id = request_id
-        self.deadline = min(
-            deadline if deadline is not None else float("inf"),
-            time.monotonic() + constants.REQUEST_TOTAL_TIMEOUT,
-        )
+        self.own_deadline = time.monotonic() + constants.REQUEST_TOTAL_TIMEOUT
         self.caller_deadline = deadline
         self.on_sent = on_sent
+        self.limiter = limiter if limiter is not None else RateLimiter()
+        self.sent_at = 0.0
+        self.refusals = 0  # 429s met
+        self.rate_waited = 0.0  # seconds spent waiting them out
         self.attempt = 0
+        self.cut_by_caller = False
         self.redirects = 0
         self.body_sent = False
         self.traced = False  # the transport reports its steps (httpcore does; a mock may not)
+
+    @property
+    def deadline(self) -> float:
+        """The call's end: the caller's deadline, or its own total bound (which time spent
+        waiting out rate limits extends)."""
+        caller = self.caller_deadline if self.caller_deadline is not None else float("inf")
+        return min(caller, self.own_deadline)
+
+    def _callers_deadline_first(self) -> bool:
+        return self.caller_deadline is not None and self.caller_deadline <= self.own_deadline
 
     @property
     def idempotent(self) -> bool:
@@ -137,16 +151,41 @@ class Call:
 
     # -- the request -----------------------------------------------------------------------------
 
+    def pause(self) -> float:
+        """Seconds to wait for this attempt's slot from the client's rate limiter (0 unless a
+        429 was met lately), never past the caller's deadline."""
+        delay, self.sent_at = self.limiter.admit()
+        if not delay:
+            return 0.0
+        if self.caller_deadline is None:
+            too_long = delay > self.retry.retry_after_cap
+            if too_long or self.rate_waited + delay > self.retry.rate_limit_wait:
+                raise RateLimitError(
+                    f"{self.method} {self.url}: the API's rate limit holds this client back "
+                    f"{delay:.1f}s more, past what the call may wait (RetryPolicy "
+                    f"retry_after_cap={self.retry.retry_after_cap:g}s, "
+                    f"rate_limit_wait={self.retry.rate_limit_wait:g}s)",
+                    status_code=429,
+                    request_id=self.request_id,
+                    retry_after=delay,
+                )
+            self.rate_waited += delay
+        self.own_deadline += delay  # waiting for a slot is not the request's time
+        return min(delay, max(0.0, self.deadline - time.monotonic()))
+
     def request(
         self, client: httpx.Client | httpx.AsyncClient, *, asynchronous: bool
     ) -> httpx.Request:
         """The next attempt's request, its time limits bounded by what is left."""
         self.body_sent = self.traced = False
         left = self.check_deadline()
-        limits = {
-            key: min(value, left) if value is not None else left
-            for key, value in self.timeout.as_dict().items()
-        }
+        configured = self.timeout.as_dict()
+        limits = {key: min(v, left) if v is not None else left for key, v in configured.items()}
+        # A timeout of this attempt is the wait's deadline, not the network, when that deadline
+        # cut a limit short: the wait then ends as WaitTimeout, whatever the server trickles.
+        self.cut_by_caller = self._callers_deadline_first() and any(
+            v is None or v > left for v in configured.values()
+        )
         extensions: dict[str, Any] = {"timeout": limits}
         if self.model_id is not None:
             extensions["trace"] = self._atrace if asynchronous else self._trace
@@ -176,21 +215,43 @@ class Call:
 
     # -- what an end means -------------------------------------------------------------------------
 
-    def _next(
-        self, failure: Failure, status: int | None, retry_after: float | None
-    ) -> float | None:
+    def _next(self, failure: Failure, status: int | None) -> float | None:
+        """The delay before the next try of a failure that is not a 429; None: give up."""
         if not should_retry(
             self.retry,
             idempotent=self.idempotent,
             failure=failure,
             status=status,
             attempt=self.attempt,
+            persistent=self.caller_deadline is not None,
         ):
             return None
-        delay = retry_delay(self.retry, self.attempt, retry_after)
-        if delay is None or time.monotonic() + delay >= self.deadline:
+        delay = retry_delay(self.retry, self.attempt, None)
+        assert delay is not None
+        if time.monotonic() + delay >= self.deadline:
             return None
         self.attempt += 1
+        return delay
+
+    def _refused(self, retry_after: float | None) -> float | None:
+        """The delay before the next try after a 429; None: give up (``RateLimitError``).
+
+        The client's limiter hears of it (every call slows down), and the delay is jittered.
+        A call on its own waits out 429s for ``retry.rate_limit_wait`` seconds in all; a call
+        inside a wait until the wait's deadline (then ``WaitTimeout``), never past it.
+        """
+        backoff = retry_delay(self.retry, min(self.refusals, 16), None)
+        assert backoff is not None
+        delay = self.limiter.refused(retry_after, self.sent_at, backoff)
+        self.refusals += 1
+        if self.caller_deadline is not None:
+            return max(0.0, min(delay, self.caller_deadline - time.monotonic()))
+        if retry_after is not None and retry_after > self.retry.retry_after_cap:
+            return None
+        if self.rate_waited + delay > self.retry.rate_limit_wait:
+            return None
+        self.rate_waited += delay
+        self.own_deadline += delay  # waiting out a limit is not the request's time
         return delay
 
     def _retrying(self, delay: float, why: str) -> Retry:
@@ -201,12 +262,14 @@ class Call:
 
     def on_transport_error(self, exc: httpx.TransportError) -> Retry:
         """A retry, or the error to raise: never a blind retry of a submit that went out."""
+        if isinstance(exc, httpx.TimeoutException) and self.cut_by_caller:
+            raise DeadlineReached from exc
         # Unsent is proved by the kind of failure, or by a transport that reported its steps
         # and never reported the body complete; silence proves nothing.
         proved = self.model_id is not None and self.traced and not self.body_sent
         unsent = isinstance(exc, _NOT_SENT) or proved
         failure = Failure.NOT_SENT if unsent else Failure.LOST
-        delay = self._next(failure, None, None)
+        delay = self._next(failure, None)
         if delay is not None:
             return self._retrying(delay, type(exc).__name__)
         cause = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -217,8 +280,9 @@ class Call:
         ) from exc
 
     def on_deadline(self) -> Exception:
-        """What a deadline reached mid-request means to whoever did not set one."""
-        if self.caller_deadline is not None and time.monotonic() >= self.caller_deadline:
+        """What a deadline reached mid-request means: the caller's own (a wait's), or to a
+        caller that set none, a request that took longer than the total bound."""
+        if self._callers_deadline_first():
             return DeadlineReached()
         seconds = constants.REQUEST_TOTAL_TIMEOUT
         cause = f"no complete answer within {seconds:g}s"
@@ -240,10 +304,12 @@ class Call:
             return self._redirect(status, headers, url)
         body = wire.decode_json(content)
         error = wire.error_for(status, self.scrub(body), headers, request_id=self.request_id)
-        if error is None:
-            return body
-        retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-        delay = self._next(Failure.STATUS, status, retry_after)
+        if isinstance(error, RateLimitError):
+            delay = self._refused(error.retry_after)
+        else:
+            if error is None:
+                return body
+            delay = self._next(Failure.STATUS, status)
         if delay is not None:
             return self._retrying(delay, f"HTTP {status}")
         if isinstance(error, ServerError) and self.model_id is not None:

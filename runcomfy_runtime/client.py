@@ -8,7 +8,6 @@ these classes (``schema.names.client_attributes``).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -33,6 +32,7 @@ from runcomfy_runtime.errors import (
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.polling import Durations, PollPolicy
 from runcomfy_runtime.retry import RetryPolicy
+from runcomfy_runtime.throttle import RateLimiter
 
 # Building a client loads only what construction needs (the import cost of a user's script is
 # a goal: bench/bench_codegen.py); requests, jobs, the catalog and media checks load on first
@@ -117,6 +117,7 @@ class BaseClient:
         poll: PollPolicy | None = None,
         wait_timeout: float = constants.WAIT_TIMEOUT,
         registry: Mapping[str, EndpointSpec] | None = None,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
         self._token: Secret = resolve_token(api_token)
         guard_logs(self._token)
@@ -131,10 +132,18 @@ class BaseClient:
         # the whole registry) and catalog models it fetched (once each).
         self._specs: dict[str, EndpointSpec] = {}
         self._durations = Durations()  # how long finished jobs took, per model
+        # Shared by every call (a 429 slows them all); clients of one account may share one.
+        self._limiter = rate_limiter if rate_limiter is not None else RateLimiter()
         self._origin = wire.origin(self.base_url)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        """The limiter every call of this client shares: a batch engine reads its ``state()``
+        or ``subscribe``s to its 429s to lower its own concurrency (``throttle.py``)."""
+        return self._limiter
 
     def _known_spec(self, model_id: str) -> EndpointSpec | None:
         """The spec of a generated endpoint, or of a catalog model fetched before: no I/O."""
@@ -192,6 +201,7 @@ class BaseClient:
             deadline=deadline,
             on_sent=on_sent,
             scrub=lambda body: scrubbed(body, self._token),
+            limiter=self._limiter,
         )
 
     def _submit_call(
@@ -399,6 +409,9 @@ class Client(BaseClient):
         from runcomfy_runtime.calls import DeadlineReached, Follow, Retry
 
         while True:
+            pause = call.pause()
+            if pause:
+                time.sleep(pause)
             try:
                 outcome = self._exchange(call)
             except DeadlineReached:
@@ -623,9 +636,11 @@ class Client(BaseClient):
         call = self._call("POST", ref.cancel_url, request_id=ref.request_id)
         return self._cancelled(ref, self._send(call))
 
-    def _cancel_quietly(self, ref: JobRef) -> None:
-        with contextlib.suppress(CancelRefused, APIError, APIConnectionError):
-            self._cancel(ref)
+    def _cancel_quietly(self, ref: JobRef) -> Cancellation | Exception:
+        try:
+            return self._cancel(ref)
+        except (CancelRefused, APIError, APIConnectionError) as e:
+            return e
 
 
 class AsyncClient(BaseClient):
@@ -667,6 +682,9 @@ class AsyncClient(BaseClient):
         from runcomfy_runtime.calls import DeadlineReached, Follow, Retry
 
         while True:
+            pause = call.pause()
+            if pause:
+                await _sleep(pause)
             try:
                 outcome = await self._exchange(call)
             except DeadlineReached:
@@ -863,6 +881,8 @@ class AsyncClient(BaseClient):
         call = self._call("POST", ref.cancel_url, request_id=ref.request_id)
         return self._cancelled(ref, await self._send(call))
 
-    async def _cancel_quietly(self, ref: JobRef) -> None:
-        with contextlib.suppress(CancelRefused, APIError, APIConnectionError):
-            await self._cancel(ref)
+    async def _cancel_quietly(self, ref: JobRef) -> Cancellation | Exception:
+        try:
+            return await self._cancel(ref)
+        except (CancelRefused, APIError, APIConnectionError) as e:
+            return e

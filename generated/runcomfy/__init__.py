@@ -79,6 +79,10 @@ if TYPE_CHECKING:
         MediaInput,
         VideoInput,
     )
+    from runcomfy_runtime.throttle import (
+        RateLimiter,
+        Throttle,
+    )
 
 _LAZY = {
     "RunComfy": "runcomfy._client",
@@ -127,6 +131,8 @@ _LAZY = {
     "ImageInput": "runcomfy_runtime.spec",
     "MediaInput": "runcomfy_runtime.spec",
     "VideoInput": "runcomfy_runtime.spec",
+    "RateLimiter": "runcomfy_runtime.throttle",
+    "Throttle": "runcomfy_runtime.throttle",
 }
 
 __all__ = [
@@ -164,6 +170,7 @@ __all__ = [
     "PollPolicy",
     "Problem",
     "RateLimitError",
+    "RateLimiter",
     "Result",
     "RetryPolicy",
     "RunComfy",
@@ -172,6 +179,7 @@ __all__ = [
     "SchemaProblem",
     "ServerError",
     "Status",
+    "Throttle",
     "UnknownModelError",
     "ValidationLevel",
     "VideoInput",
