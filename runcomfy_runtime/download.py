@@ -364,7 +364,7 @@ def fetch(http: httpx.Client, effect: Fetch) -> None:
     try:
         check_sent(response)
         if effect.sink.head(response.status_code, response.headers, str(response.url)):
-            for chunk in response.iter_bytes(constants.DOWNLOAD_CHUNK):
+            for chunk in response.iter_bytes():  # as they arrive: a cut keeps every byte
                 effect.sink.write(chunk)
             effect.sink.end()
     finally:
@@ -377,7 +377,7 @@ async def afetch(http: httpx.AsyncClient, effect: Fetch) -> None:
     try:
         check_sent(response)
         if effect.sink.head(response.status_code, response.headers, str(response.url)):
-            async for chunk in response.aiter_bytes(constants.DOWNLOAD_CHUNK):
+            async for chunk in response.aiter_bytes():
                 effect.sink.write(chunk)
             effect.sink.end()
     finally:

@@ -221,12 +221,33 @@ class AmbiguousSubmitError(RunComfyError):
 
 
 class WaitTimeout(RunComfyError, TimeoutError):
-    def __init__(self, request_id: str, waited: float, last_status: str | None) -> None:
+    """``wait()`` reached its deadline. ``cancelled`` says what ``cancel_on_timeout`` did:
+    True (the job was cancelled), False (it was not: ``cancel_note`` says why), None (not
+    asked: the job may still run)."""
+
+    def __init__(
+        self,
+        request_id: str,
+        waited: float,
+        last_status: str | None,
+        *,
+        cancelled: bool | None = None,
+        cancel_note: str | None = None,
+    ) -> None:
         self.request_id = request_id
         self.waited = waited
         self.last_status = last_status
+        self.cancelled = cancelled
+        self.cancel_note = cancel_note
+        if cancelled is None:
+            after = "; it may still run"
+        elif cancelled:
+            after = "; it was cancelled (cancel_on_timeout)"
+        else:
+            after = f"; cancel_on_timeout did not cancel it ({cancel_note})"
         super().__init__(
             f"job {request_id} did not finish within {waited:.1f}s (last status: {last_status})"
+            + after
         )
 
 

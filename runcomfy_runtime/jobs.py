@@ -100,9 +100,8 @@ class Job(Generic[OutputT]):
                 time.sleep(delay)
         except DeadlineReached:
             pass
-        if cancel_on_timeout:
-            client._cancel_quietly(self.ref)
-        raise waiter.timed_out()
+        cancel = client._cancel_quietly(self.ref) if cancel_on_timeout else None
+        raise waiter.timed_out(cancel)
 
     def download(
         self,
@@ -192,9 +191,8 @@ class AsyncJob(Generic[OutputT]):
                 await asyncio.sleep(delay)
         except DeadlineReached:
             pass
-        if cancel_on_timeout:
-            await client._cancel_quietly(self.ref)
-        raise waiter.timed_out()
+        cancel = await client._cancel_quietly(self.ref) if cancel_on_timeout else None
+        raise waiter.timed_out(cancel)
 
     async def download(
         self,
