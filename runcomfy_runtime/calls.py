@@ -260,7 +260,7 @@ class Call:
         )
         return Retry(delay)
 
-    def on_transport_error(self, exc: httpx.TransportError) -> Retry:
+    def on_transport_error(self, exc: httpx.RequestError) -> Retry:
         """A retry, or the error to raise: never a blind retry of a submit that went out."""
         if isinstance(exc, httpx.TimeoutException) and self.cut_by_caller:
             raise DeadlineReached from exc
@@ -290,6 +290,16 @@ class Call:
             return AmbiguousSubmitError(self.model_id, cause)
         return APIConnectionError(f"{self.method} {self.url}: {cause}", request_id=self.request_id)
 
+    def unreadable(self, what: str, exc: BaseException, status: int | None = None) -> Exception:
+        """An answer that could not be read: a submit's is ambiguous (the server may hold the
+        job), anyone else's an ``APIError``."""
+        cause = f"its answer ({what}) could not be read: {type(exc).__name__}: {exc}"
+        if self.model_id is not None:
+            return AmbiguousSubmitError(self.model_id, cause, status_code=status)
+        return APIError(
+            f"{self.method} {self.url}: {cause}", status_code=status, request_id=self.request_id
+        )
+
     def on_too_large(self, exc: AnswerTooLarge) -> Exception:
         cap = constants.MAX_ANSWER_BYTES // (1024 * 1024)
         cause = f"the answer is larger than {cap} MiB; it was not read"
@@ -303,7 +313,10 @@ class Call:
         if status in REDIRECTS:
             return self._redirect(status, headers, url)
         body = wire.decode_json(content)
-        error = wire.error_for(status, self.scrub(body), headers, request_id=self.request_id)
+        try:
+            error = wire.error_for(status, self.scrub(body), headers, request_id=self.request_id)
+        except Exception as exc:  # an answer nothing here can read: never an untyped crash
+            raise self.unreadable(f"HTTP {status}", exc, status) from exc
         if isinstance(error, RateLimitError):
             delay = self._refused(error.retry_after)
         else:
@@ -320,7 +333,10 @@ class Call:
         """Follow a redirect on the API's own origin; refuse one to another origin, whose
         host would receive the payload (the prompt, inlined files) and answer for the API."""
         location = headers.get("location", "")
-        target = str(httpx.URL(url).join(location)) if location else ""
+        try:
+            target = str(httpx.URL(url).join(location)) if location else ""
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise self.unreadable(f"HTTP {status} to {location!r}", exc, status) from None
         if not target or wire.origin(target) != self.origin:
             where = wire.origin(target)[1] if target else "nowhere"
             raise APIError(

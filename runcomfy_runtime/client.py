@@ -156,7 +156,13 @@ class BaseClient:
             from runcomfy_runtime.offline import unknown_model
 
             raise unknown_model(self.registry, model_id, catalog_asked=True)
-        spec = self._specs[model_id] = entry.spec()
+        try:
+            spec = entry.spec()
+        except RecursionError:  # a schema nested deeper than the engine walks
+            from runcomfy_runtime.errors import SchemaError, SchemaProblem
+
+            raise SchemaError([SchemaProblem("", "nested too deeply to read")], model_id) from None
+        self._specs[model_id] = spec
         return spec
 
     def _prepared(
@@ -433,7 +439,7 @@ class Client(BaseClient):
                     answer.add(chunk)
             finally:
                 response.close()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:  # the network, or an answer httpx cannot decode
             return call.on_transport_error(exc)
         except AnswerTooLarge as exc:
             raise call.on_too_large(exc) from None
@@ -706,7 +712,7 @@ class AsyncClient(BaseClient):
                     answer.add(chunk)
             finally:
                 await response.aclose()
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:  # the network, or an answer httpx cannot decode
             return call.on_transport_error(exc)
         except AnswerTooLarge as exc:
             raise call.on_too_large(exc) from None

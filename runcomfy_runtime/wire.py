@@ -75,9 +75,16 @@ def excerpt(body: Any, limit: int = 200) -> str:
         return "an empty body"
     try:
         text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
-    except (ValueError, RecursionError):
-        text = repr(type(body))
+    except (ValueError, TypeError, RecursionError):
+        text = f"an answer nested too deeply to show ({type(body).__name__})"
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def _dumped(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError):
+        return excerpt(value)
 
 
 def _message(body: Any, fallback: str) -> str:
@@ -85,7 +92,7 @@ def _message(body: Any, fallback: str) -> str:
         for key in MESSAGE_KEYS:
             value = body.get(key)
             if value:
-                return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                return value if isinstance(value, str) else _dumped(value)
     if isinstance(body, str) and body.strip():
         return body.strip()
     return fallback
