@@ -126,7 +126,8 @@ def exit_code_for(error: BaseException) -> ExitCode:
         return error.code
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
-    if isinstance(error, e.UnknownModelError | e.ConfigurationError) or not_the_api(error):
+    usage = e.UnknownModelError | e.ConfigurationError | e.InvalidRequestIdError
+    if isinstance(error, usage) or not_the_api(error):
         return ExitCode.USAGE
     if isinstance(error, e.InputValidationError | e.InputRejectedError | e.NotFoundError):
         return ExitCode.INVALID_INPUT

@@ -24,6 +24,7 @@ _ERRORS = (
     "InputRejectedError",
     "InputValidationError",
     "InsufficientBalanceError",
+    "InvalidRequestIdError",
     "JobCancelled",
     "JobFailed",
     "NoOutputError",

@@ -291,6 +291,12 @@ class BaseClient:
                 model_id,
                 "the server accepted the submit but its answer names no job: " + wire.excerpt(body),
             )
+        if not wire.REQUEST_ID.fullmatch(request_id):
+            raise AmbiguousSubmitError(
+                model_id,
+                f"the server accepted the submit but named its job {wire.excerpt(request_id)}, "
+                "not a request id of RunComfy's form: it cannot be asked about",
+            )
         return self._job_ref(request_id, body)
 
     @staticmethod

@@ -72,7 +72,8 @@ def extension(content_type: str | None, url: str) -> str:
 
 def output_stem(request_id: str, index: int, count: int) -> str:
     """The file name, less its extension, of output ``index`` of ``count``."""
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in request_id)
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in request_id)
+    safe = safe or "output"  # never a hidden file named by its extension alone
     return safe if count == 1 else f"{safe}_{index + 1}"
 
 

@@ -6,6 +6,7 @@ RunComfyError
 │                                 a file host (a request hook): nothing was sent
 ├── SchemaError                   a model's schema uses what the engine does not know
 ├── InputValidationError          input broke the documented schema or rules: nothing was sent
+├── InvalidRequestIdError         a request id not of RunComfy's form: nothing was sent
 ├── APIError                      the API answered with an error (status, error_code, message)
 │   ├── AuthenticationError       401, error_code 400004: missing, expired or revoked token
 │   ├── PermissionDeniedError     403, error_code 403001
@@ -105,6 +106,19 @@ class SchemaError(RunComfyError, ValueError):
         else:
             lines = "\n".join(f"  - {p}" for p in self.problems)
             super().__init__(f"{head}{len(self.problems)} problems:\n{lines}")
+
+
+class InvalidRequestIdError(RunComfyError, ValueError):
+    """A request id that is not RunComfy's (``[A-Za-z0-9_-]{1,128}``): refused before it is put
+    in a path. Nothing was sent."""
+
+    def __init__(self, request_id: object) -> None:
+        self.request_id = None
+        self.given = request_id
+        super().__init__(
+            f"{_short(request_id)} is not a RunComfy request id (1 to 128 letters, digits, "
+            "'-' or '_')"
+        )
 
 
 class InputValidationError(RunComfyError, ValueError):
