@@ -14,7 +14,6 @@ guarded by ``If-Range``: a file that changed is fetched whole again).
 from __future__ import annotations
 
 import glob
-import mimetypes
 import os
 from collections.abc import Generator, Mapping
 from pathlib import Path
@@ -30,44 +29,78 @@ from runcomfy_runtime.filehost import SEND_OPTIONS, check_sent, file_request
 from runcomfy_runtime.results import ProgressCallback, Result
 from runcomfy_runtime.retry import RetryPolicy, parse_retry_after, retry_delay
 
-EXTENSIONS = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-    "image/gif": ".gif",
-    "video/mp4": ".mp4",
-    "video/webm": ".webm",
-    "video/quicktime": ".mov",
-    "audio/mpeg": ".mp3",
-    "audio/mp3": ".mp3",
-    "audio/wav": ".wav",
-    "audio/x-wav": ".wav",
-    "audio/wave": ".wav",
-    "audio/flac": ".flac",
-    "audio/x-flac": ".flac",
-    "audio/ogg": ".ogg",
-    "audio/mp4": ".m4a",
+MEDIA_EXTENSIONS: dict[str, str] = {
+    "jpg": ".jpg",
+    "png": ".png",
+    "webp": ".webp",
+    "gif": ".gif",
+    "mp4": ".mp4",
+    "mov": ".mov",
+    "webm": ".webm",
+    "mp3": ".mp3",
+    "wav": ".wav",
+    "flac": ".flac",
+    "ogg": ".ogg",
+    "m4a": ".m4a",
 }
-"""Content types RunComfy's outputs come in, with a fixed extension each (``mimetypes``
-differs between machines)."""
+"""The media kinds RunComfy's models produce (images, videos, audio), by the name ``filetype``
+gives their bytes, with the one extension a saved file of each gets. No other extension is
+ever chosen: a file's name never makes it a script or a program."""
+
+CONTENT_TYPES: dict[str, str] = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "video/mp4": "mp4",
+    "video/webm": "webm",
+    "video/quicktime": "mov",
+    "audio/mpeg": "mp3",
+    "audio/mp3": "mp3",
+    "audio/wav": "wav",
+    "audio/x-wav": "wav",
+    "audio/wave": "wav",
+    "audio/flac": "flac",
+    "audio/x-flac": "flac",
+    "audio/ogg": "ogg",
+    "audio/mp4": "m4a",
+}
+"""What a server's ``Content-Type`` may say, read only when the bytes say nothing."""
+
+SNIFF_BYTES = 8192  # what ``filetype`` reads at most
+
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 TRANSIENT = frozenset({408, 425, 429, 500, 502, 503, 504})
 """Answers of a file host worth another try: it is busy or failing, the file is not at fault."""
 
 
-def extension(content_type: str | None, url: str) -> str:
-    """From the answer's Content-Type first, the URL's suffix next; ``.bin`` when neither says."""
-    kind = (content_type or "").split(";", 1)[0].strip().lower()
-    if kind in EXTENSIONS:
-        return EXTENSIONS[kind]
-    suffix = Path(urlsplit(url).path).suffix.lower()
-    if 1 < len(suffix) <= 6 and suffix[1:].isalnum():
-        return suffix
-    guessed = (
-        mimetypes.guess_extension(kind) if kind and kind != "application/octet-stream" else None
-    )
-    return guessed or ".bin"
+def sniffed(prefix: bytes) -> str | None:
+    """The media kind of a file's first bytes (``png``, ``mp4``...), when it is one of
+    :data:`MEDIA_EXTENSIONS`; None for anything else."""
+    import filetype  # loads only when an output is saved
+
+    try:
+        found = filetype.guess(prefix[:SNIFF_BYTES])  # type: ignore[no-untyped-call]
+    except Exception:
+        return None
+    kind = found.extension if found is not None else None
+    return kind if kind in MEDIA_EXTENSIONS else None
+
+
+def extension(prefix: bytes, content_type: str | None, url: str) -> str:
+    """The saved file's extension: what its bytes are first (a PNG labelled ``video/mp4`` is a
+    ``.png``), else what the server's ``Content-Type`` or the URL's suffix names, when that is a
+    media kind of :data:`MEDIA_EXTENSIONS`; ``.bin`` otherwise (``application/x-sh`` never
+    makes a ``.sh``)."""
+    kind = sniffed(prefix)
+    if kind is None:
+        label = (content_type or "").split(";", 1)[0].strip().lower()
+        kind = CONTENT_TYPES.get(label)
+    if kind is None:
+        suffix = Path(urlsplit(url).path).suffix.lower().lstrip(".")
+        kind = {"jpeg": "jpg"}.get(suffix, suffix)
+    return MEDIA_EXTENSIONS.get(kind, ".bin")
 
 
 def output_stem(request_id: str, index: int, count: int) -> str:
@@ -103,6 +136,7 @@ class _PartFile:
         self.part = directory / f".{stem}.part"
         self.handle: IO[bytes] | None = None
         self.size = 0
+        self.prefix = bytearray()  # the first bytes: what the file is
 
     def _failed(self, path: Path, e: OSError) -> DownloadError:
         return DownloadError(self.url, f"cannot write {path}: {e.strerror or e}", self.request_id)
@@ -117,6 +151,7 @@ class _PartFile:
                 self.handle.seek(0)
                 self.handle.truncate()
                 self.size = 0
+                self.prefix = bytearray()
         except OSError as e:
             raise self._failed(self.part, e) from e
 
@@ -126,6 +161,8 @@ class _PartFile:
             self.handle.write(chunk)
         except OSError as e:  # a full disk, say
             raise self._failed(self.part, e) from e
+        if self.size < SNIFF_BYTES:
+            self.prefix += chunk[: SNIFF_BYTES - self.size]
         self.size += len(chunk)
 
     def finish(self, name: str) -> Path:
@@ -284,7 +321,9 @@ class Fetching:
         return self._again(f"HTTP {self.last_status}", self.retry_after)
 
     def name(self) -> str:
-        return f"{self.part.stem}{extension(self.content_type, self.source)}"
+        return (
+            f"{self.part.stem}{extension(bytes(self.part.prefix), self.content_type, self.source)}"
+        )
 
 
 def _strong_validator(headers: Mapping[str, str]) -> str | None:
