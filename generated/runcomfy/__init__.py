@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         SchemaProblem,
         ServerError,
         UnknownModelError,
+        UploadError,
         WaitTimeout,
     )
     from runcomfy_runtime.jobs import (
@@ -84,6 +85,16 @@ if TYPE_CHECKING:
         RateLimiter,
         Throttle,
     )
+    from runcomfy_runtime.uploaders import (
+        EmulatorUploader,
+        S3Uploader,
+    )
+    from runcomfy_runtime.uploads import (
+        LocalFile,
+        PendingUpload,
+        Uploaded,
+        Uploader,
+    )
 
 _LAZY = {
     "RunComfy": "runcomfy._client",
@@ -117,6 +128,7 @@ _LAZY = {
     "SchemaProblem": "runcomfy_runtime.errors",
     "ServerError": "runcomfy_runtime.errors",
     "UnknownModelError": "runcomfy_runtime.errors",
+    "UploadError": "runcomfy_runtime.errors",
     "WaitTimeout": "runcomfy_runtime.errors",
     "AsyncJob": "runcomfy_runtime.jobs",
     "Job": "runcomfy_runtime.jobs",
@@ -135,6 +147,12 @@ _LAZY = {
     "VideoInput": "runcomfy_runtime.spec",
     "RateLimiter": "runcomfy_runtime.throttle",
     "Throttle": "runcomfy_runtime.throttle",
+    "EmulatorUploader": "runcomfy_runtime.uploaders",
+    "S3Uploader": "runcomfy_runtime.uploaders",
+    "LocalFile": "runcomfy_runtime.uploads",
+    "PendingUpload": "runcomfy_runtime.uploads",
+    "Uploaded": "runcomfy_runtime.uploads",
+    "Uploader": "runcomfy_runtime.uploads",
 }
 
 __all__ = [
@@ -154,6 +172,7 @@ __all__ = [
     "ConfigurationError",
     "CredentialsRefused",
     "DownloadError",
+    "EmulatorUploader",
     "EndpointSpec",
     "ImageInput",
     "InputRejectedError",
@@ -163,12 +182,14 @@ __all__ = [
     "Job",
     "JobCancelled",
     "JobFailed",
+    "LocalFile",
     "MediaFacts",
     "MediaInput",
     "NoOutputError",
     "NotFoundError",
     "Output",
     "OutputBase",
+    "PendingUpload",
     "PermissionDeniedError",
     "PollPolicy",
     "Problem",
@@ -178,12 +199,16 @@ __all__ = [
     "RetryPolicy",
     "RunComfy",
     "RunComfyError",
+    "S3Uploader",
     "SchemaError",
     "SchemaProblem",
     "ServerError",
     "Status",
     "Throttle",
     "UnknownModelError",
+    "UploadError",
+    "Uploaded",
+    "Uploader",
     "ValidationLevel",
     "VideoInput",
     "WaitTimeout",
