@@ -1,14 +1,16 @@
 """One logical API request and its retries: what each failure or answer means, decided once.
 
-A :class:`Call` is shared by the sync and async clients, whose ``_send`` only does the I/O: it
-asks the call for the request's time limits, streams the answer through an :class:`Answer`
-(which enforces the size cap and the deadline), and hands the outcome back. The call answers
-with the decoded body, a :class:`Retry`, a :class:`Follow`, or raises the typed error.
+A :class:`Call` holds the decisions; :func:`sent` is the request's flow (``effects``), which
+both clients drive: it waits for the call's slot from the client's rate limiter, asks the
+driver for one attempt (an ``Exchange``: the driver builds the request with the call's time
+limits and reads the answer through an :class:`Answer`, which enforces the size cap and the
+deadline) and gives the call what came back: the decoded body, or a retry after a sleep, a
+redirect to follow, or the typed error.
 
-A submit is the one request that is not idempotent. Its failure is ambiguous (a job may
-exist) unless it is proved that the server cannot have the request: the connection failed
-before it was made, or the body was not completely sent (httpcore's ``trace`` extension says
-when it was), or the server answered 429.
+A submit (``kind="submit"``) is the one request that is not idempotent. Its failure is
+ambiguous (a job may exist) unless it is proved that the server cannot have the request: the
+connection failed before it was made, or the body was not completely sent (httpcore's
+``trace`` extension says when it was), or the server answered 429.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 from runcomfy_runtime import constants, wire
+from runcomfy_runtime.effects import Exchange, Exchanged, Flow, Sleep
 from runcomfy_runtime.errors import (
     AmbiguousSubmitError,
     APIConnectionError,
@@ -61,8 +64,9 @@ class DeadlineReached(Exception):
 class Answer:
     """An answer's body as it arrives: capped in size, and read no later than the deadline."""
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: Call, response: httpx.Response) -> None:
         self._call = call
+        self._response = response
         self._parts: list[bytes] = []
         self._size = 0
 
@@ -73,8 +77,11 @@ class Answer:
         self._call.check_deadline()
         self._parts.append(chunk)
 
-    def content(self) -> bytes:
-        return b"".join(self._parts)
+    def exchanged(self) -> Exchanged:
+        response = self._response
+        return Exchanged(
+            response.status_code, b"".join(self._parts), response.headers, str(response.url)
+        )
 
 
 class AnswerTooLarge(Exception):
@@ -90,6 +97,11 @@ def encode(model_id: str, payload: Any) -> bytes:
         raise InputValidationError(model_id, [Problem("", f"cannot be sent as JSON: {e}")]) from e
 
 
+CallKind = Literal["query", "submit", "cancel"]
+"""What a call is: a ``submit`` (the one that is not idempotent: it may create a paid job), a
+``cancel``, or a ``query`` (every GET)."""
+
+
 class Call:
     """One logical API request: its retries, redirects, deadline and the meaning of its end."""
 
@@ -98,6 +110,7 @@ class Call:
         method: str,
         url: str,
         *,
+        kind: CallKind = "query",
         headers: Mapping[str, str],
         retry: RetryPolicy,
         timeout: httpx.Timeout,
@@ -120,7 +133,8 @@ class Call:
         self.retry = retry
         self.timeout = timeout
         self.origin = origin
-        self.model_id = model_id  # set for a submit: the one call that is not idempotent
+        self.kind = kind
+        self.model_id = model_id  # the submit's model, named in its errors
         self.request_id = request_id
         self.own_deadline = time.monotonic() + constants.REQUEST_TOTAL_TIMEOUT
         self.caller_deadline = deadline
@@ -147,7 +161,12 @@ class Call:
 
     @property
     def idempotent(self) -> bool:
-        return self.model_id is None
+        return self.kind != "submit"
+
+    @property
+    def submit(self) -> str | None:
+        """The model id of a submit (named in an ``AmbiguousSubmitError``); None otherwise."""
+        return (self.model_id or "") if self.kind == "submit" else None
 
     # -- the request -----------------------------------------------------------------------------
 
@@ -187,7 +206,7 @@ class Call:
             v is None or v > left for v in configured.values()
         )
         extensions: dict[str, Any] = {"timeout": limits}
-        if self.model_id is not None:
+        if self.kind == "submit":
             extensions["trace"] = self._atrace if asynchronous else self._trace
         return client.build_request(
             self.method, self.url, content=self.content, headers=self.headers, extensions=extensions
@@ -263,18 +282,18 @@ class Call:
     def on_transport_error(self, exc: httpx.RequestError) -> Retry:
         """A retry, or the error to raise: never a blind retry of a submit that went out."""
         if isinstance(exc, httpx.TimeoutException) and self.cut_by_caller:
-            raise DeadlineReached from exc
+            raise self.on_deadline() from exc
         # Unsent is proved by the kind of failure, or by a transport that reported its steps
         # and never reported the body complete; silence proves nothing.
-        proved = self.model_id is not None and self.traced and not self.body_sent
+        proved = self.kind == "submit" and self.traced and not self.body_sent
         unsent = isinstance(exc, _NOT_SENT) or proved
         failure = Failure.NOT_SENT if unsent else Failure.LOST
         delay = self._next(failure, None)
         if delay is not None:
             return self._retrying(delay, type(exc).__name__)
         cause = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if failure is Failure.LOST and self.model_id is not None:
-            raise AmbiguousSubmitError(self.model_id, cause) from exc
+        if failure is Failure.LOST and (model := self.submit) is not None:
+            raise AmbiguousSubmitError(model, cause) from exc
         raise APIConnectionError(
             f"{self.method} {self.url} failed: {cause}", request_id=self.request_id
         ) from exc
@@ -286,16 +305,16 @@ class Call:
             return DeadlineReached()
         seconds = constants.REQUEST_TOTAL_TIMEOUT
         cause = f"no complete answer within {seconds:g}s"
-        if self.model_id is not None and self.body_sent:
-            return AmbiguousSubmitError(self.model_id, cause)
+        if (model := self.submit) is not None and self.body_sent:
+            return AmbiguousSubmitError(model, cause)
         return APIConnectionError(f"{self.method} {self.url}: {cause}", request_id=self.request_id)
 
     def unreadable(self, what: str, exc: BaseException, status: int | None = None) -> Exception:
         """An answer that could not be read: a submit's is ambiguous (the server may hold the
         job), anyone else's an ``APIError``."""
         cause = f"its answer ({what}) could not be read: {type(exc).__name__}: {exc}"
-        if self.model_id is not None:
-            return AmbiguousSubmitError(self.model_id, cause, status_code=status)
+        if (model := self.submit) is not None:
+            return AmbiguousSubmitError(model, cause, status_code=status)
         return APIError(
             f"{self.method} {self.url}: {cause}", status_code=status, request_id=self.request_id
         )
@@ -303,8 +322,8 @@ class Call:
     def on_too_large(self, exc: AnswerTooLarge) -> Exception:
         cap = constants.MAX_ANSWER_BYTES // (1024 * 1024)
         cause = f"the answer is larger than {cap} MiB; it was not read"
-        if self.model_id is not None:
-            return AmbiguousSubmitError(self.model_id, cause)
+        if (model := self.submit) is not None:
+            return AmbiguousSubmitError(model, cause)
         return APIError(f"{self.method} {self.url}: {cause}", request_id=self.request_id)
 
     def on_response(self, status: int, content: bytes, headers: Mapping[str, str], url: str) -> Any:
@@ -325,8 +344,8 @@ class Call:
             delay = self._next(Failure.STATUS, status)
         if delay is not None:
             return self._retrying(delay, f"HTTP {status}")
-        if isinstance(error, ServerError) and self.model_id is not None:
-            raise AmbiguousSubmitError(self.model_id, str(error), status_code=status) from error
+        if isinstance(error, ServerError) and (model := self.submit) is not None:
+            raise AmbiguousSubmitError(model, str(error), status_code=status) from error
         raise error
 
     def _redirect(self, status: int, headers: Mapping[str, str], url: str) -> Follow:
@@ -352,3 +371,25 @@ class Call:
             self.method, self.content = "GET", None
         self.url = target
         return Follow(target)
+
+
+def sent(call: Call) -> Flow[Any]:
+    """The flow of one logical API request: the decoded answer, or the typed error."""
+    while True:
+        pause = call.pause()
+        if pause:
+            yield Sleep(pause)
+        try:
+            got: Exchanged = yield Exchange(call)
+        except DeadlineReached:
+            raise call.on_deadline() from None
+        except AnswerTooLarge as exc:
+            raise call.on_too_large(exc) from None
+        except httpx.RequestError as exc:  # the network, or an answer httpx cannot decode
+            outcome = call.on_transport_error(exc)
+        else:
+            outcome = call.on_response(got.status, got.content, got.headers, got.url)
+        if isinstance(outcome, Retry):
+            yield Sleep(outcome.delay)
+        elif not isinstance(outcome, Follow):
+            return outcome

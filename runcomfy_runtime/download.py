@@ -2,9 +2,10 @@
 
 The decisions are written once (:func:`download_flow`, a flow of ``effects``): which request
 next, what an answer means, when to try again and from which byte. The clients only send the
-requests (:func:`fetch` and :func:`afetch`). Outputs live on other hosts, so every request is
-built by ``filehost.file_request``: no token, no header, cookie or auth of the user's client,
-and redirects followed here, each hop built again (a loop ends as a ``DownloadError``).
+requests and stream the answers (:func:`fetch` and :func:`afetch`). Outputs live on other
+hosts, so every request is built by ``filehost.file_request``: no token, no header, cookie or
+auth of the user's client, and redirects followed here, each hop built again (a loop ends as a
+``DownloadError``).
 
 A transient failure (a connection lost, HTTP 408/429/5xx) is tried again with the client's
 ``RetryPolicy`` backoff, from the byte where it stopped when the host allows it (``Range``,
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from runcomfy_runtime import constants
-from runcomfy_runtime.effects import Fetch, Sleep
+from runcomfy_runtime.effects import Fetch, Sink, Sleep
 from runcomfy_runtime.errors import DownloadError
 from runcomfy_runtime.filehost import SEND_OPTIONS, check_sent, file_request
 from runcomfy_runtime.results import ProgressCallback, Result
@@ -358,7 +359,6 @@ def download_flow(
     max_bytes: int,
     retry: RetryPolicy,
     timeout: Mapping[str, float | None],
-    asynchronous: bool,
 ) -> DownloadFlow:
     """Every output of ``result`` saved into ``directory``: the paths, in output order."""
     paths = []
@@ -376,17 +376,17 @@ def download_flow(
             on_progress=on_progress,
         )
         try:
-            paths.append((yield from _fetch_one(fetching, asynchronous)))
+            paths.append((yield from _fetch_one(fetching)))
         except BaseException:
             part.discard()
             raise
     return paths
 
 
-def _fetch_one(fetching: Fetching, asynchronous: bool) -> Generator[Fetch | Sleep, None, Path]:
+def _fetch_one(fetching: Fetching) -> Generator[Fetch | Sleep, None, Path]:
     while True:
         try:
-            yield Fetch(fetching.request(asynchronous=asynchronous), fetching)
+            yield Fetch(fetching)
         except httpx.HTTPError as exc:  # a connection lost, a body cut short, an encoding
             delay = fetching.failed(exc)
         else:
@@ -398,27 +398,30 @@ def _fetch_one(fetching: Fetching, asynchronous: bool) -> Generator[Fetch | Slee
         yield Sleep(delay)
 
 
-def fetch(http: httpx.Client, effect: Fetch) -> None:
-    """Do a :class:`~runcomfy_runtime.effects.Fetch` with a sync ``httpx.Client``."""
-    response = http.send(effect.request, **SEND_OPTIONS)
+def _head(response: httpx.Response, sink: Sink) -> bool:
+    check_sent(response)  # for a transport that does not trace (filehost.py)
+    return sink.head(response.status_code, response.headers, str(response.url))
+
+
+def fetch(http: httpx.Client, sink: Sink) -> None:
+    """An :class:`~runcomfy_runtime.effects.Fetch` done with a sync ``httpx.Client``."""
+    response = http.send(sink.request(asynchronous=False), **SEND_OPTIONS)
     try:
-        check_sent(response)
-        if effect.sink.head(response.status_code, response.headers, str(response.url)):
+        if _head(response, sink):
             for chunk in response.iter_bytes():  # as they arrive: a cut keeps every byte
-                effect.sink.write(chunk)
-            effect.sink.end()
+                sink.write(chunk)
+            sink.end()
     finally:
         response.close()
 
 
-async def afetch(http: httpx.AsyncClient, effect: Fetch) -> None:
+async def afetch(http: httpx.AsyncClient, sink: Sink) -> None:
     """:func:`fetch` with an ``httpx.AsyncClient``."""
-    response = await http.send(effect.request, **SEND_OPTIONS)
+    response = await http.send(sink.request(asynchronous=True), **SEND_OPTIONS)
     try:
-        check_sent(response)
-        if effect.sink.head(response.status_code, response.headers, str(response.url)):
+        if _head(response, sink):
             async for chunk in response.aiter_bytes():
-                effect.sink.write(chunk)
-            effect.sink.end()
+                sink.write(chunk)
+            sink.end()
     finally:
         await response.aclose()

@@ -403,12 +403,10 @@ CANCEL_OUTCOMES = [
 def test_a_cancel_says_whether_the_job_is_cancelled_or_only_requested(
     body: dict[str, str], outcome: str
 ) -> None:
-    from runcomfy_runtime.client import BaseClient
-    from runcomfy_runtime.results import JobRef
+    from runcomfy_runtime.operations import cancellation
 
-    ref = JobRef("r1", "s", "r", "c")
-    found = BaseClient._cancelled(ref, body)
+    found = cancellation("r1", body)
     assert found.outcome == outcome
     assert ("not cancelled yet" in str(found)) is (outcome == "requested")
     with pytest.raises(errors.CancelRefused):
-        BaseClient._cancelled(ref, {"outcome": "not_cancellable", "status": "in_progress"})
+        cancellation("r1", {"outcome": "not_cancellable", "status": "in_progress"})
