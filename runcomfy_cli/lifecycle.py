@@ -196,7 +196,7 @@ def _job(args: argparse.Namespace) -> tuple[Client, Job[Output]]:
 
 def status(args: argparse.Namespace) -> ExitCode:
     client, job = _job(args)
-    found = first_request(client, job.status, args.session.context)
+    found = first_request(client, lambda c: c.job(job.request_id).status(), args.session.context)
     record = {
         "request_id": found.request_id,
         "status": found.state,
@@ -212,7 +212,9 @@ RESULT_CODES = {"failed": ExitCode.JOB_FAILED, "cancelled": ExitCode.CANCELLED}
 def result(args: argparse.Namespace) -> ExitCode:
     """The result as it stands; a job still running is not an error (its status is shown)."""
     client, job = _job(args)
-    found = first_request(client, lambda: job.result(include_cost=args.cost), args.session.context)
+    found = first_request(
+        client, lambda c: c.job(job.request_id).result(include_cost=args.cost), args.session.context
+    )
     record = result_record(found)
     text = _result_text(found, None)
     if found.error not in (None, "", {}):
@@ -223,7 +225,7 @@ def result(args: argparse.Namespace) -> ExitCode:
 
 def wait(args: argparse.Namespace) -> ExitCode:
     client, job = _job(args)
-    first_request(client, job.status, args.session.context)
+    first_request(client, lambda c: c.job(job.request_id).status(), args.session.context)
     with _status_line(args) as line:
         return _finish(args, job, line, download=False)
 
@@ -232,14 +234,14 @@ def download(args: argparse.Namespace) -> ExitCode:
     """Waits first when the job is still running, so ``download`` works at any moment."""
     out_dir(args.out, create=False)
     client, job = _job(args)
-    first_request(client, job.status, args.session.context)
+    first_request(client, lambda c: c.job(job.request_id).status(), args.session.context)
     with _status_line(args) as line:
         return _finish(args, job, line, download=True)
 
 
 def cancel(args: argparse.Namespace) -> ExitCode:
     client, job = _job(args)
-    found = first_request(client, job.cancel, args.session.context)
+    found = first_request(client, lambda c: c.job(job.request_id).cancel(), args.session.context)
     emit(
         args.json,
         {"request_id": found.request_id, "status": found.state, "outcome": found.outcome},

@@ -177,7 +177,7 @@ def resolve_model(session: Session, registry: Registry, model_id: str) -> Endpoi
         )
     client = session.client()
     try:
-        spec = first_request(client, lambda: client.spec(model_id), session.context)
+        spec = first_request(client, lambda c: c.spec(model_id), session.context)
     except errors.UnknownModelError:
         known = generated + _catalog_ids(session)
         raise UsageFailure(
