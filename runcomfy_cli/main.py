@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
-from runcomfy_cli.exitcodes import ExitCode, exit_code_for
-from runcomfy_cli.failures import CliFailure, UsageFailure
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.failures import CliFailure, UsageFailure, exit_code_for
 from runcomfy_cli.parser import (
     MODEL_COMMANDS,
     VALUE_OPTIONS,
