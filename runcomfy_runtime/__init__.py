@@ -26,6 +26,7 @@ _ERRORS = (
     "InsufficientBalanceError",
     "InvalidRequestIdError",
     "JobCancelled",
+    "JobError",
     "JobFailed",
     "NoOutputError",
     "NotFoundError",

@@ -21,10 +21,12 @@ RunComfyError
 ├── UploadError                   a local file could not be uploaded: nothing was submitted
 ├── AmbiguousSubmitError          a submit was sent but failed unclearly (lost answer, 5xx):
 │                                 the job may exist, so it is not retried
-├── WaitTimeout                   ``wait()`` reached its deadline; the job may still run
-├── JobFailed                     the job ended in failure; ``error`` holds the server's message
-├── NoOutputError                 the job succeeded but its result names no file; ``result``
-├── JobCancelled                  the job was cancelled
+├── JobError                      the job gave no result (catch every job outcome at once):
+│   ├── WaitTimeout               ``wait()`` reached its deadline; ``cancelled`` says whether
+│   │                             ``cancel_on_timeout`` cancelled it, else it may still run
+│   ├── JobFailed                 the job ended in failure; ``error`` holds the server's message
+│   ├── NoOutputError             the job succeeded but its result names no file; ``result``
+│   └── JobCancelled              the job was cancelled
 └── CancelRefused                 cancel answered ``not_cancellable`` (running or finished)
 
 Every error raised once a job exists carries its ``request_id``. No error ever holds the token.
@@ -162,23 +164,23 @@ class APIError(RunComfyError):
 
 
 class AuthenticationError(APIError):
-    pass
+    """401 or ``400004``: the token is missing, expired or revoked."""
 
 
 class PermissionDeniedError(APIError):
-    pass
+    """403, ``403001`` or ``403003`` (even in an HTTP 200): the token may not do this."""
 
 
 class InsufficientBalanceError(APIError):
-    pass
+    """402 or ``400002``: the account's balance does not cover the job."""
 
 
 class NotFoundError(APIError):
-    pass
+    """404 or ``404001``: no such request id (unknown, or expired)."""
 
 
 class UnknownModelError(NotFoundError):
-    pass
+    """``400001``, or an id neither generated nor in the catalog: no such model."""
 
 
 class InputRejectedError(APIError):
@@ -190,13 +192,16 @@ class InputRejectedError(APIError):
 
 
 class RateLimitError(APIError):
+    """429, after the client waited as long as it may; ``retry_after`` is the server's word
+    (or the wait left), in seconds."""
+
     def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
         self.retry_after = retry_after
         super().__init__(message, **kw)
 
 
 class ServerError(APIError):
-    pass
+    """5xx, after the retries where a retry was safe."""
 
 
 class APIConnectionError(RunComfyError):
@@ -250,7 +255,12 @@ class AmbiguousSubmitError(RunComfyError):
         )
 
 
-class WaitTimeout(RunComfyError, TimeoutError):
+class JobError(RunComfyError):
+    """The job exists and did not give a result: it failed, was cancelled, produced no file, or
+    outlived the wait. ``except JobError`` catches every such outcome at once."""
+
+
+class WaitTimeout(JobError, TimeoutError):
     """``wait()`` reached its deadline. ``cancelled`` says what ``cancel_on_timeout`` did:
     True (the job was cancelled), False (it was not: ``cancel_note`` says why), None (not
     asked: the job may still run)."""
@@ -281,7 +291,10 @@ class WaitTimeout(RunComfyError, TimeoutError):
         )
 
 
-class JobFailed(RunComfyError):
+class JobFailed(JobError):
+    """The job ended in failure (or a status nobody documented); ``error`` holds the server's
+    message as it sent it."""
+
     def __init__(self, request_id: str, status: str, error: Any = None) -> None:
         self.request_id = request_id
         self.status = status
@@ -290,7 +303,7 @@ class JobFailed(RunComfyError):
         super().__init__(f"job {request_id} ended with status {status!r}{reason}")
 
 
-class NoOutputError(RunComfyError):
+class NoOutputError(JobError):
     """The job succeeded but its result names no output file: nothing can be downloaded.
     ``result`` holds the result as the server sent it (``result.raw``)."""
 
@@ -303,13 +316,17 @@ class NoOutputError(RunComfyError):
         )
 
 
-class JobCancelled(RunComfyError):
+class JobCancelled(JobError):
+    """The job was cancelled (by this client or anyone else)."""
+
     def __init__(self, request_id: str) -> None:
         self.request_id = request_id
         super().__init__(f"job {request_id} was cancelled")
 
 
 class CancelRefused(RunComfyError):
+    """A cancel answered ``not_cancellable``: the job runs or has finished; it goes on."""
+
     def __init__(self, request_id: str, status: str | None) -> None:
         self.request_id = request_id
         self.status = status

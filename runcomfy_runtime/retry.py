@@ -36,6 +36,29 @@ class RetryPolicy:
     retry_after_cap: float = constants.RETRY_AFTER_CAP
     rate_limit_wait: float = constants.RATE_LIMIT_WAIT
 
+    def __post_init__(self) -> None:
+        refuse_impossible(
+            self,
+            ("max_retries", isinstance(self.max_retries, int) and self.max_retries >= 0,
+             "a whole number >= 0"),
+            ("base_delay", self.base_delay > 0, "> 0 (a retry at once would hammer the API)"),
+            ("max_delay", self.max_delay >= self.base_delay, f">= base_delay ({self.base_delay})"),
+            ("retry_after_cap", self.retry_after_cap >= 0, ">= 0"),
+            ("rate_limit_wait", self.rate_limit_wait >= 0, ">= 0"),
+        )  # fmt: skip
+
+
+def refuse_impossible(policy: object, *checks: tuple[str, bool, str]) -> None:
+    """``ValueError`` naming every field of ``policy`` whose value is impossible: a negative
+    retry count or interval is refused where it is given, not met as odd behaviour later."""
+    wrong = [
+        f"{name} must be {wanted}, got {getattr(policy, name)!r}"
+        for name, holds, wanted in checks
+        if not holds
+    ]
+    if wrong:
+        raise ValueError(f"{type(policy).__name__}: " + "; ".join(wrong))
+
 
 def should_retry(
     policy: RetryPolicy,
