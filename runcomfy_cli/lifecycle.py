@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from runcomfy_cli.config import attach_uploader, catalog_entry, first_request, out_dir
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.failures import CliFailure, Interrupted
-from runcomfy_cli.inputs import file_input, inline_input, local_files, wire_keys
+from runcomfy_cli.inputs import extra_input, file_input, inline_input, local_files, wire_keys
 from runcomfy_cli.options import payload_from
 from runcomfy_cli.printing import emit, result_record
 from runcomfy_cli.progress import StatusLine
@@ -79,6 +79,7 @@ def _submit(client: Client, model_id: str, body: dict[str, Any]) -> Job[Output]:
 
 def run(args: argparse.Namespace) -> ExitCode:
     payload = _input(args)
+    extra = extra_input(args.extra)  # inputs the schema does not list: a LoRA, say
     if not (args.no_wait or args.no_download):
         out_dir(args.out, create=False)  # a bad --out is said before a job is paid for
     session = args.session
@@ -86,22 +87,22 @@ def run(args: argparse.Namespace) -> ExitCode:
     attach_uploader(client, args)
     with _status_line(args) as line:
         try:
-            body = client.validate(args.model, payload, level=args.validate)
+            body = client.validate(args.model, payload, level=args.validate, extra_body=extra)
             entry = catalog_entry(session, args.model)
         except KeyboardInterrupt:
             raise Interrupted("interrupted before the submit: nothing was sent") from None
         price = entry.price if entry is not None else None
         if price:
             line.note(f"{args.model}: {price} (base price)")
-        extra = {"price": price} if price else {}
+        priced = {"price": price} if price else {}
         job = _submit(client, args.model, body)
         try:
             if args.no_wait:
-                record = {"request_id": job.request_id, "wait": False, **extra}
+                record = {"request_id": job.request_id, "wait": False, **priced}
                 emit(args.json, record, job.request_id)
                 return ExitCode.OK
             line.update(f"{job.request_id}: submitted")
-            return _finish(args, job, line, download=not args.no_download, extra=extra)
+            return _finish(args, job, line, download=not args.no_download, extra=priced)
         except KeyboardInterrupt:  # from the moment the job exists, whenever Ctrl-C lands
             raise _goes_on(job.request_id) from None
 
