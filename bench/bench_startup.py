@@ -5,7 +5,11 @@ Goals (the issue's): ``runcomfy --help`` and ``runcomfy models`` (no token: the 
 models only) within 100 ms of a whole process each; building a client for an ``http://`` base
 URL builds no TLS context (it costs ~16 ms a pool).
 
-Run: ``.venv/bin/python bench/bench_startup.py [--reps 9]``
+With ``--before PATH`` (a checkout of an earlier commit: ``git worktree add PATH REV``), each
+``runcomfy`` case runs again importing that checkout's packages (``PYTHONPATH``), interleaved
+with this tree's, and the ratios are printed.
+
+Run: ``.venv/bin/python bench/bench_startup.py [--reps 9] [--before PATH]``
 """
 
 from __future__ import annotations
@@ -38,9 +42,11 @@ CASES = {
 GOALS = {"runcomfy --help": 0.100, "runcomfy models (no token)": 0.100}
 
 
-def whole(command: list[str]) -> float:
+def whole(command: list[str], tree: Path | None = None) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "YOUR_API"))}
     env["RUNCOMFY_CONFIG_DIR"] = "/nonexistent"
+    if tree is not None:
+        env["PYTHONPATH"] = f"{tree}{os.pathsep}{tree / 'generated'}"
     started = time.perf_counter()
     subprocess.run(command, env=env, capture_output=True, check=True)
     return time.perf_counter() - started
@@ -49,21 +55,33 @@ def whole(command: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=9)
+    parser.add_argument("--before", type=Path, help="a checkout to compare with")
     args = parser.parse_args()
-    times: dict[str, list[float]] = {name: [] for name in CASES}
-    for command in CASES.values():  # warm-up: .pyc files, disk cache
-        whole(command)
+    runs: list[tuple[str, list[str], Path | None]] = [(n, c, None) for n, c in CASES.items()]
+    if args.before is not None:
+        runs += [(f"{n} (before)", c, args.before) for n, c in CASES.items() if "runcomfy" in n
+                 or "client" in n]  # fmt: skip
+    times: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+    for _, command, tree in runs:  # warm-up: .pyc files, disk cache
+        whole(command, tree)
     for _ in range(args.reps):
-        for name, command in CASES.items():
-            times[name].append(whole(command))
+        for name, command, tree in runs:
+            times[name].append(whole(command, tree))
     base = statistics.median(times["python -c pass"])
     print(f"whole processes, median [min-max] of {args.reps} interleaved runs")
     for name, values in times.items():
         med = statistics.median(values)
         print(
-            f"  {name:<32} {med * 1e3:6.1f} ms [{min(values) * 1e3:.1f}-{max(values) * 1e3:.1f}]"
+            f"  {name:<41} {med * 1e3:6.1f} ms [{min(values) * 1e3:.1f}-{max(values) * 1e3:.1f}]"
             f"  (+{(med - base) * 1e3:.1f} ms over python -c pass)"
         )
+    if args.before is not None:
+        for name in CASES:
+            if f"{name} (before)" in times:
+                ratio = statistics.median(times[name]) / statistics.median(
+                    times[f"{name} (before)"]
+                )
+                print(f"  {name}: now / before {ratio:.2f}x")
     for name, goal in GOALS.items():
         med = statistics.median(times[name])
         print(

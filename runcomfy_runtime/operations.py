@@ -6,7 +6,7 @@ async clients drive it, each in a few lines. What an answer means is decided onl
 catalog lookup and its fallback, the two validation stages, the submit and what its answer
 names, the not-ready result (``400005``), the end of a wait, the cancel on a timeout.
 ``core`` is the client, read for its configuration and the decisions that are the same for
-both twins (``client.BaseClient``); a flow never does I/O itself, so a unit test steps one with
+both twins (``core.BaseClient``); a flow never does I/O itself, so a unit test steps one with
 canned answers (``tests/test_operations.py``).
 """
 
