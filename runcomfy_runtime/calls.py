@@ -177,8 +177,12 @@ class Call:
         if not delay:
             return 0.0
         if self.caller_deadline is None:
-            too_long = delay > self.retry.retry_after_cap
-            if too_long or self.rate_waited + delay > self.retry.rate_limit_wait:
+            # The server's own word (the gate) may not exceed the cap; the pace of the slots
+            # counts against the call's whole wait only.
+            gate = self.limiter.open_at - time.monotonic()
+            if gate > self.retry.retry_after_cap or self.rate_waited + delay > (
+                self.retry.rate_limit_wait
+            ):
                 raise RateLimitError(
                     f"{self.method} {self.url}: the API's rate limit holds this client back "
                     f"{delay:.1f}s more, past what the call may wait (RetryPolicy "

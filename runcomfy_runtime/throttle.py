@@ -118,8 +118,7 @@ class RateLimiter:
                 current = self._rate_at(now)
                 self._rate = max(self.min_rate, (current or float(asked)) / 2)
                 self._cut_at = now
-                self._next_slot = self._open_at  # the paced slots start when the gate opens
-            self._next_slot = max(self._next_slot, self._open_at)
+            self._next_slot = max(self._next_slot, self._open_at)  # paced from the gate on
             state = self._state(now)
             callbacks = list(self._callbacks)
             delay = base * (1 + self.jitter * self._rng())
@@ -132,6 +131,11 @@ class RateLimiter:
         if self._rate is None or now - self._refused_at > self.recovery:
             return None  # no 429 for a while: the pace is lifted
         return self._rate * (1 + constants.RATE_LIMIT_GROWTH * (now - self._cut_at))
+
+    @property
+    def open_at(self) -> float:
+        """The monotonic time before which nothing is sent (a ``Retry-After`` met)."""
+        return self._open_at
 
     # -- what a batch engine reads ---------------------------------------------------------------
 

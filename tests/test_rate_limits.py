@@ -14,12 +14,14 @@ import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from runcomfy import AsyncRunComfy, RateLimiter, RateLimitError, RunComfy, Throttle
 from runcomfy_emulator import EmulatorServer
 from runcomfy_emulator.faults import FaultBook, parse_faults
 from runcomfy_runtime import constants
+from runcomfy_runtime.calls import Call
 from runcomfy_runtime.polling import PollPolicy
 from runcomfy_runtime.retry import RetryPolicy
 from tests.hostile import HostileServer, Request, as_json, head
@@ -256,3 +258,30 @@ async def test_concurrent_async_calls_share_the_limiter_and_every_line_is_done(
     assert done == ["succeeded"] * 16
     assert emulator.stats().jobs_created == 16
     assert heard and heard[-1].refusals == len(heard)
+
+
+def _submit_call(limiter: RateLimiter, cap: float) -> Call:
+    return Call(
+        "POST",
+        "https://api.example/v1/models/x",
+        kind="submit",
+        headers={},
+        retry=RetryPolicy(retry_after_cap=cap),
+        timeout=httpx.Timeout(5.0),
+        origin=("https", "api.example", 443),
+        limiter=limiter,
+    )
+
+
+def test_a_submit_waits_for_a_slot_paced_beyond_the_cap_but_not_for_a_gate_beyond_it() -> None:
+    paced = RateLimiter(floor=0.01, jitter=0.0, min_rate=0.5)
+    _, at = paced.admit()
+    paced.refused(0.0, sent_at=at, backoff=0.01)  # one request asked: paced at 0.5 a second
+    for _ in range(3):
+        paced.admit()  # three calls ahead of this one
+    assert _submit_call(paced, cap=1.0).pause() > 1.0  # its slot, past the cap: it waits
+    gated = RateLimiter(jitter=0.0)
+    _, at = gated.admit()
+    gated.refused(30.0, sent_at=at, backoff=0.01)  # the server said: not for 30 s
+    with pytest.raises(RateLimitError, match="retry_after_cap=1s"):
+        _submit_call(gated, cap=1.0).pause()
