@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -154,6 +154,7 @@ class Edit(SyncEndpoint[EditOutput]):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -179,6 +180,9 @@ class Edit(SyncEndpoint[EditOutput]):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Default: 2048x2048 (1:1).
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -187,6 +191,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "resolution": resolution,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -196,6 +201,7 @@ class Edit(SyncEndpoint[EditOutput]):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -225,6 +231,9 @@ class Edit(SyncEndpoint[EditOutput]):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Default: 2048x2048 (1:1).
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -239,6 +248,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "resolution": resolution,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -259,6 +269,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -284,6 +295,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Default: 2048x2048 (1:1).
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -292,6 +306,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "resolution": resolution,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -301,6 +316,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -330,6 +346,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Default: 2048x2048 (1:1).
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -344,6 +363,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "resolution": resolution,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
