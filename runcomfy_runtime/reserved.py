@@ -23,6 +23,7 @@ CLIENT_ATTRIBUTES = frozenset(
         "model",
         "models",
         "poll",
+        "rate_limiter",
         "registry",
         "retry",
         "run",
@@ -32,6 +33,7 @@ CLIENT_ATTRIBUTES = frozenset(
         "uploader",
         "validate",
         "wait_timeout",
+        "with_options",
     }
 )
 """Public attributes of ``Client`` and ``AsyncClient`` (and of names announced for them): a

@@ -6,7 +6,9 @@ recorded where a test can see it."""
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -193,3 +195,21 @@ def test_a_catastrophic_pattern_is_answered_at_once(api: httpx.Client) -> None:
             assert time.monotonic() - start < 5
     assert answer.status_code == 422
     assert "must match the pattern" in answer.json()["detail"][0]["message"]
+
+
+def test_a_lora_sent_by_the_client_and_the_command_arrives_in_the_jobs_record(
+    served: EmulatorServer, tmp_path: Path
+) -> None:
+    from runcomfy import RunComfy
+    from tests.helpers import run_installed
+
+    lora = {"path": "my-style.safetensors"}
+    model_id = "aurora/vid-1.0/text-to-video"  # a base model whose schema lists no lora
+    with RunComfy(api_token=served.token, base_url=served.url) as client:
+        job = client.submit(model_id, {"prompt": "a harbour"}, extra_body={"lora": lora})
+    assert served.job_record(job.request_id)["lora"] == lora
+    ran = run_installed(served, "run", model_id, "--prompt", "a harbour", "--extra",
+                        json.dumps({"lora": lora}), "--no-wait", "--output", "json",
+                        config_dir=tmp_path / "config")  # fmt: skip
+    assert ran.code == 0, ran.output
+    assert served.job_record(json.loads(ran.stdout)["request_id"])["lora"] == lora
