@@ -42,6 +42,8 @@ def read_bounded(source: str, what: str, limit: int = MAX_INPUT_BYTES) -> str:
         raise InputFailure(f"{what} {source} is a folder, not a file") from None
     except OSError as exc:
         raise InputFailure(f"cannot read {what} {source}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a path holding a NUL names no file
+        raise InputFailure(f"cannot read {what} {source!r}: {exc}") from None
     if len(data) > limit:
         where = "stdin" if source == "-" else source
         raise InputFailure(

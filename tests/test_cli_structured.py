@@ -107,3 +107,10 @@ def test_a_batch_whose_schema_has_a_catastrophic_pattern_checks_every_line_at_on
         assert server.stats().submits == 0
     assert ran.code == ExitCode.INCOMPLETE, ran.output  # every line invalid, said at once
     assert ran.output.count("must match the pattern") >= 1
+
+
+def test_a_file_name_holding_a_nul_is_bad_input_not_a_traceback(cli: InProcess) -> None:
+    for argv in (["--input-file=\x00"], ["--prompt", "p", "--multi-prompt", "@a\x00b"]):
+        ran = cli("run", SHOTS, *argv)
+        assert ran.code == ExitCode.INVALID_INPUT, ran.output
+        assert "Traceback" not in ran.output and "embedded null byte" in ran.stderr
