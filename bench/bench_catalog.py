@@ -1,9 +1,9 @@
-"""Benchmark: RunComfy's whole catalog as served, end to end, at 449 models.
+"""Benchmark: RunComfy's whole catalog as served, end to end, at 452 models.
 
 The pipeline a maintainer runs, each stage a whole process, timed (median [min-max] of
 ``--repeat`` runs; it prints figures and PASS/MISS per goal, asserts nothing):
 
-1. the emulator (its own process) serving ``tests/catalog400``'s 449 fictional models with
+1. the emulator (its own process) serving ``tests/catalog400``'s 452 fictional models with
    ``--catalog`` (structured inputs, nested ids, every media construct);
 2. ``python -m codegen sync --base-url <emulator>`` into a temporary copy of the repository;
 3. ``make generate`` and ``make check`` there (the same interpreter: no new virtualenv);

@@ -2,7 +2,7 @@
 ``tests/catalog400`` (a subset covering every feature), ``python -m codegen sync`` into a copy
 of the repository, ``generate``, ``check``, ``mypy --strict`` on the package and on typed use
 of it (misuse rejected line by line), then one job per model through the freshly generated
-package, its output saved with the kind the categories name. And the whole fixture (449
+package, its output saved with the kind the categories name. And the whole fixture (452
 models) synced and generated. ``bench/bench_catalog.py`` times the same pipeline on all of it."""
 
 from __future__ import annotations
