@@ -105,6 +105,16 @@ def render_package(endpoints: list[EndpointModel], root: NamespaceModel) -> dict
     return files
 
 
+def _sources_paragraphs() -> str:
+    """Where the clients' token and base URL come from, as a docstring's paragraphs: rendered
+    from the runtime's tables, the one statement of the order."""
+    from runcomfy_runtime.sources import BASE_URL_SOURCES, TOKEN_SOURCES, inline, paragraph
+
+    token = paragraph("The token, first found: " + inline(TOKEN_SOURCES, quote="``") + ".")
+    base = paragraph("The base URL, first found: " + inline(BASE_URL_SOURCES, quote="``") + ".")
+    return f"{token}\n\n{base}"
+
+
 def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[str, str]:
     """The files that list every endpoint: package init, registry, clients, folder inits."""
     env = environment()
@@ -119,6 +129,7 @@ def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[
             first=first,
             root=root,
             modes=[("", "Client"), ("Async", "AsyncClient")],
+            sources=_sources_paragraphs(),
         ),
         "__main__.py": env.get_template("main.py.jinja").render(),
         "py.typed": "",

@@ -1,7 +1,8 @@
 """Every error the client raises, one tree under :class:`RunComfyError`.
 
 RunComfyError
-├── ConfigurationError            no token, a bad base URL: nothing was sent
+├── ConfigurationError            a bad base URL, an unsendable token: nothing was sent
+│   └── MissingTokenError         no source gave a token; ``reason``: why token.json was not used
 ├── SchemaError                   a model's schema uses what the engine does not know
 ├── InputValidationError          input broke the documented schema or rules: nothing was sent
 ├── APIError                      the API answered with an error (status, error_code, message)
@@ -62,6 +63,20 @@ class RunComfyError(Exception):
 
 class ConfigurationError(RunComfyError):
     """The client cannot be built as asked (no token, a bad base URL). Nothing was sent."""
+
+
+class MissingTokenError(ConfigurationError):
+    """No source of the token gave one (``sources.TOKEN_SOURCES``). ``reason`` says why the
+    token file was not used when one is there but unusable (a FIFO, too large, not JSON)."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class InsecureTokenFileWarning(UserWarning):
+    """A token file others may read or change (any group or other permission bit), as ssh
+    warns of a private key: it is still used, and ``chmod 600`` silences this."""
 
 
 @dataclass(frozen=True, slots=True)

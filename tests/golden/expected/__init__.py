@@ -1,7 +1,7 @@
 """Typed client for RunComfy's Model API: 1 endpoints. Generated; do not edit.
 
     from runcomfy import RunComfy
-    client = RunComfy()  # token from RUNCOMFY_API_TOKEN (or YOUR_API_TOKEN, RUNCOMFY_TOKEN)
+    client = RunComfy()  # the token and base URL: see help(RunComfy)
     result = client.acme.widget_2_0.make.run(...)
 
 Importing this package is cheap: the clients, the validator and each endpoint load on first use.
@@ -34,9 +34,11 @@ if TYPE_CHECKING:
         DownloadError,
         InputRejectedError,
         InputValidationError,
+        InsecureTokenFileWarning,
         InsufficientBalanceError,
         JobCancelled,
         JobFailed,
+        MissingTokenError,
         NoOutputError,
         NotFoundError,
         PermissionDeniedError,
@@ -96,9 +98,11 @@ _LAZY = {
     "DownloadError": "runcomfy_runtime.errors",
     "InputRejectedError": "runcomfy_runtime.errors",
     "InputValidationError": "runcomfy_runtime.errors",
+    "InsecureTokenFileWarning": "runcomfy_runtime.errors",
     "InsufficientBalanceError": "runcomfy_runtime.errors",
     "JobCancelled": "runcomfy_runtime.errors",
     "JobFailed": "runcomfy_runtime.errors",
+    "MissingTokenError": "runcomfy_runtime.errors",
     "NoOutputError": "runcomfy_runtime.errors",
     "NotFoundError": "runcomfy_runtime.errors",
     "PermissionDeniedError": "runcomfy_runtime.errors",
@@ -147,12 +151,14 @@ __all__ = [
     "ImageInput",
     "InputRejectedError",
     "InputValidationError",
+    "InsecureTokenFileWarning",
     "InsufficientBalanceError",
     "Job",
     "JobCancelled",
     "JobFailed",
     "MediaFacts",
     "MediaInput",
+    "MissingTokenError",
     "NoOutputError",
     "NotFoundError",
     "Output",
