@@ -132,6 +132,7 @@ def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[
             sources=_sources_paragraphs(),
         ),
         "__main__.py": env.get_template("main.py.jinja").render(),
+        "pytest_plugin.py": env.get_template("pytest_plugin.py.jinja").render(count=len(ordered)),
         "py.typed": "",
     }
     files.update(_package_inits(ordered))

@@ -164,8 +164,8 @@ class _Routes:
             return faulted(route, guarded(handler))  # faults first, as a gateway's would
 
         def route(path: str, handler: Handler, *, methods: list[str]) -> Route:
-            # a client gone mid-request is one line in the log, never a traceback
-            return Route(path, _tolerant(handler), methods=methods)
+            # one line in the log per request; a client gone mid-request is never a traceback
+            return Route(path, _logged(handler), methods=methods)
 
         return [
             route("/v1/models", api("catalog", self.models), methods=["GET"]),
@@ -413,24 +413,44 @@ def _declared(request: Request) -> int:
     return int(declared) if declared.isdigit() else 0
 
 
-def _tolerant(handler: Handler) -> Handler:
-    """A client that hangs up mid-request is logged in one line; nothing is answered."""
+def _logged(handler: Handler) -> Handler:
+    """One line per request at ``info`` (method, path, status, time taken: never a header, so
+    never the token); a client that hangs up mid-request is one line too, and nothing is
+    answered."""
 
     async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except ClientDisconnect:
-            host, port = request.client or ("?", 0)
-            log.info(
-                "client %s:%s disconnected during %s %s; nothing answered",
-                host,
-                port,
-                request.method,
-                request.url.path,
-            )
-            return Response(status_code=499)  # never sent: the connection is gone
+        if not log.isEnabledFor(logging.INFO):
+            return await _answer(handler, request)
+        started = time.perf_counter()
+        response = await _answer(handler, request)
+        query = f"?{request.url.query}" if request.url.query else ""
+        log.info(
+            "%s %s%s -> %d (%.1f ms)",
+            request.method,
+            request.url.path,
+            query,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
 
     return endpoint
+
+
+async def _answer(handler: Handler, request: Request) -> Response:
+    """``handler``'s answer; a client gone mid-request is logged and answered with nothing."""
+    try:
+        return await handler(request)
+    except ClientDisconnect:
+        host, port = request.client or ("?", 0)
+        log.info(
+            "client %s:%s disconnected during %s %s; nothing answered",
+            host,
+            port,
+            request.method,
+            request.url.path,
+        )
+        return Response(status_code=499)  # never sent: the connection is gone
 
 
 def _unknown_request(request: Request) -> Response:
