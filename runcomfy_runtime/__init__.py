@@ -51,6 +51,8 @@ PUBLIC: dict[str, str] = {
     "OutputBase": "runcomfy_runtime.outputs",
     "Status": "runcomfy_runtime.results",
     "Cancellation": "runcomfy_runtime.results",
+    "StatusWord": "runcomfy_runtime.statuses",
+    "UnknownStatus": "runcomfy_runtime.statuses",
     "MediaFacts": "runcomfy_runtime.schema.rules",
     "PollPolicy": "runcomfy_runtime.polling",
     "RetryPolicy": "runcomfy_runtime.retry",

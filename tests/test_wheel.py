@@ -58,6 +58,7 @@ USER_SCRIPT_OK = """
 from pathlib import Path
 from runcomfy import (
     AsyncRunComfy, InputValidationError, Job, Output, PollPolicy, Result, RetryPolicy, RunComfy,
+    StatusWord, UnknownStatus,
 )
 
 def main(client: RunComfy) -> str | None:
@@ -73,6 +74,12 @@ def dynamic(client: RunComfy) -> tuple[str, ...]:
 async def later(client: AsyncRunComfy) -> str | None:
     result = await client.bytedance.seedream_4_0.edit.run(prompt="p", images=[Path("a.png")])
     return result.output.image
+
+def outcome(result: Result[Output]) -> str:
+    status: StatusWord | UnknownStatus = result.status
+    if status == "succeeded":
+        return "ok"
+    return status
 
 configured = RunComfy(poll=PollPolicy(max_interval=2), retry=RetryPolicy(max_retries=8))
 """

@@ -80,6 +80,10 @@ if TYPE_CHECKING:
         MediaInput,
         VideoInput,
     )
+    from runcomfy_runtime.statuses import (
+        StatusWord,
+        UnknownStatus,
+    )
 
 _LAZY = {
     "RunComfy": "runcomfy._client",
@@ -129,6 +133,8 @@ _LAZY = {
     "ImageInput": "runcomfy_runtime.spec",
     "MediaInput": "runcomfy_runtime.spec",
     "VideoInput": "runcomfy_runtime.spec",
+    "StatusWord": "runcomfy_runtime.statuses",
+    "UnknownStatus": "runcomfy_runtime.statuses",
 }
 
 __all__ = [
@@ -175,7 +181,9 @@ __all__ = [
     "SchemaProblem",
     "ServerError",
     "Status",
+    "StatusWord",
     "UnknownModelError",
+    "UnknownStatus",
     "ValidationLevel",
     "VideoInput",
     "WaitTimeout",

@@ -197,9 +197,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -208,7 +205,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -260,9 +256,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -271,7 +264,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -336,9 +328,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -347,7 +336,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -399,9 +387,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -410,7 +395,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.

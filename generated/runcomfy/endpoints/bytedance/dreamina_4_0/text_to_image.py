@@ -148,7 +148,6 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -194,7 +193,6 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -253,7 +251,6 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -299,7 +296,6 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
