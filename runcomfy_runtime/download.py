@@ -202,3 +202,52 @@ async def adownload_all(
             raise _lost(url, result, exc) from exc
         paths.append(saving.path)
     return paths
+
+
+# -- reading one output into memory (``output.read()``) ----------------------------------------
+
+_file_host_client: httpx.Client | None = None
+
+
+def file_host_client() -> httpx.Client:
+    """The runtime's own client for file hosts, built on first use and shared: it was never
+    given the token or any credential, so nothing but the request itself reaches the host."""
+    global _file_host_client
+    if _file_host_client is None or _file_host_client.is_closed:
+        _file_host_client = httpx.Client(
+            timeout=httpx.Timeout(constants.READ_TIMEOUT, connect=constants.CONNECT_TIMEOUT),
+            headers={"User-Agent": constants.USER_AGENT},
+        )
+    return _file_host_client
+
+
+def read_bytes(
+    http: httpx.Client | None, url: str, *, max_bytes: int, request_id: str | None
+) -> bytes:
+    """The bytes at ``url``, streamed and capped at ``max_bytes`` as a download is (the same
+    checks of status and size, the same ``DownloadError``), kept in memory instead of a file."""
+    client = http if http is not None else file_host_client()
+    rid = request_id or ""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        request = httpx.Request("GET", url, headers={"User-Agent": constants.USER_AGENT})
+        response = client.send(request, stream=True, auth=None, follow_redirects=True)
+    except httpx.TransportError as exc:
+        raise DownloadError(url, f"{type(exc).__name__}: {exc}", request_id=rid) from exc
+    try:
+        if response.status_code >= 400:
+            raise DownloadError(url, f"HTTP {response.status_code}", request_id=rid)
+        length = response.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise DownloadError(url, _too_large(int(length), max_bytes), request_id=rid)
+        for chunk in response.iter_bytes(constants.DOWNLOAD_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise DownloadError(url, _too_large(size, max_bytes), request_id=rid)
+            chunks.append(chunk)
+    except httpx.TransportError as exc:
+        raise DownloadError(url, f"{type(exc).__name__}: {exc}", request_id=rid) from exc
+    finally:
+        response.close()
+    return b"".join(chunks)

@@ -120,6 +120,13 @@ class Result(Generic[OutputT]):
         """Every URL of the output, declared by the schema or not, in order."""
         return self.output.urls
 
+    def _repr_html_(self) -> str:
+        """The result in a notebook: its request id, model, status and cost (when known), then
+        each output file as an image, a video or an audio player (``display.py``)."""
+        from runcomfy_runtime.display import result_html
+
+        return result_html(self)
+
     @classmethod
     def from_wire(cls, request_id: str, body: Any, output: type[OutputT]) -> Result[OutputT]:
         body = body if isinstance(body, Mapping) else {}
