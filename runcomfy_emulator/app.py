@@ -413,6 +413,10 @@ def _declared(request: Request) -> int:
     return int(declared) if declared.isdigit() else 0
 
 
+CLIENT_GONE = 499
+"""The status of an answer never sent: the client hung up mid-request (nginx's word for it)."""
+
+
 def _logged(handler: Handler) -> Handler:
     """One line per request at ``info`` (method, path, status, time taken: never a header, so
     never the token); a client that hangs up mid-request is one line too, and nothing is
@@ -423,6 +427,8 @@ def _logged(handler: Handler) -> Handler:
             return await _answer(handler, request)
         started = time.perf_counter()
         response = await _answer(handler, request)
+        if response.status_code == CLIENT_GONE:
+            return response  # its one line is said already
         query = f"?{request.url.query}" if request.url.query else ""
         log.info(
             "%s %s%s -> %d (%.1f ms)",
@@ -450,7 +456,7 @@ async def _answer(handler: Handler, request: Request) -> Response:
             request.method,
             request.url.path,
         )
-        return Response(status_code=499)  # never sent: the connection is gone
+        return Response(status_code=CLIENT_GONE)  # never sent: the connection is gone
 
 
 def _unknown_request(request: Request) -> Response:
