@@ -97,12 +97,19 @@ def _hint(args: argparse.Namespace, text: str) -> None:
 
 
 def login(args: argparse.Namespace) -> ExitCode:
-    """Save the token (from a silent prompt or standard input) to the token file, 0600."""
+    """Save the token (from ``--token-file``, a silent prompt or standard input) to the
+    token file, 0600."""
     from runcomfy_runtime.auth import Secret, checked
     from runcomfy_runtime.errors import ConfigurationError
     from runcomfy_runtime.sources import token_file
 
-    token = read_token(sys.stdin)
+    given = getattr(args, "token_file", None)
+    if given:
+        from runcomfy_cli.config import token_from_file
+
+        token = token_from_file(given)
+    else:
+        token = read_token(sys.stdin)
     try:
         checked(Secret(token, "the token given"))
     except ConfigurationError as exc:

@@ -320,9 +320,9 @@ def _login_commands(command: Command) -> None:
         f"save the API token to {TOKEN_FILE} (mode 0600), read as RunComfy's CLI reads it",
         description="Save the API token in the token file RunComfy's own CLI uses (every "
         f"command reads it when no other source gives a token): {TOKEN_FILE}, mode 0600, "
-        "written atomically. The token is read from a prompt that does not echo it, or from "
-        "standard input: `printf %s \"$TOKEN\" | runcomfy login`. It is not checked here: the "
-        "next command that calls the API uses it.",
+        "written atomically. The token is read from --token-file PATH, a prompt that does not "
+        "echo it, or standard input: `printf %s \"$TOKEN\" | runcomfy login`. It is not "
+        "checked here: the next command that calls the API uses it.",
     )
     command(
         "logout",

@@ -53,6 +53,16 @@ def test_login_then_run_uses_the_token_file_written_0600(
     assert emulator.stats().jobs_created == 1
 
 
+def test_login_takes_the_token_from_token_file(tmp_path: Path) -> None:
+    given = tmp_path / "secret"
+    given.write_text("from-a-file-123\n")
+    given.chmod(0o600)
+    config = tmp_path / "config"
+    ran = run_installed(None, "login", "--token-file", str(given), config_dir=config, token=None)
+    assert ran.code == ExitCode.OK, ran.stderr
+    assert json.loads((config / "token.json").read_text())["access_token"] == "from-a-file-123"
+
+
 def test_login_replaces_an_earlier_token_and_tightens_its_mode(tmp_path: Path) -> None:
     path = tmp_path / "token.json"
     path.write_text(json.dumps(token_record("old-token-123")))
