@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         SchemaProblem,
         ServerError,
         UnknownModelError,
+        UploadError,
         WaitTimeout,
     )
     from runcomfy_runtime.jobs import (
@@ -84,6 +85,16 @@ if TYPE_CHECKING:
         StatusWord,
         UnknownStatus,
     )
+    from runcomfy_runtime.uploaders import (
+        EmulatorUploader,
+        S3Uploader,
+    )
+    from runcomfy_runtime.uploads import (
+        LocalFile,
+        PendingUpload,
+        Uploaded,
+        Uploader,
+    )
 
 _LAZY = {
     "RunComfy": "runcomfy._client",
@@ -117,6 +128,7 @@ _LAZY = {
     "SchemaProblem": "runcomfy_runtime.errors",
     "ServerError": "runcomfy_runtime.errors",
     "UnknownModelError": "runcomfy_runtime.errors",
+    "UploadError": "runcomfy_runtime.errors",
     "WaitTimeout": "runcomfy_runtime.errors",
     "AsyncJob": "runcomfy_runtime.jobs",
     "Job": "runcomfy_runtime.jobs",
@@ -135,6 +147,12 @@ _LAZY = {
     "VideoInput": "runcomfy_runtime.spec",
     "StatusWord": "runcomfy_runtime.statuses",
     "UnknownStatus": "runcomfy_runtime.statuses",
+    "EmulatorUploader": "runcomfy_runtime.uploaders",
+    "S3Uploader": "runcomfy_runtime.uploaders",
+    "LocalFile": "runcomfy_runtime.uploads",
+    "PendingUpload": "runcomfy_runtime.uploads",
+    "Uploaded": "runcomfy_runtime.uploads",
+    "Uploader": "runcomfy_runtime.uploads",
 }
 
 __all__ = [
@@ -153,6 +171,7 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "DownloadError",
+    "EmulatorUploader",
     "EndpointSpec",
     "ImageInput",
     "InputRejectedError",
@@ -162,6 +181,7 @@ __all__ = [
     "Job",
     "JobCancelled",
     "JobFailed",
+    "LocalFile",
     "MediaFacts",
     "MediaInput",
     "MissingTokenError",
@@ -169,6 +189,7 @@ __all__ = [
     "NotFoundError",
     "Output",
     "OutputBase",
+    "PendingUpload",
     "PermissionDeniedError",
     "PollPolicy",
     "Problem",
@@ -177,6 +198,7 @@ __all__ = [
     "RetryPolicy",
     "RunComfy",
     "RunComfyError",
+    "S3Uploader",
     "SchemaError",
     "SchemaProblem",
     "ServerError",
@@ -184,6 +206,9 @@ __all__ = [
     "StatusWord",
     "UnknownModelError",
     "UnknownStatus",
+    "UploadError",
+    "Uploaded",
+    "Uploader",
     "ValidationLevel",
     "VideoInput",
     "WaitTimeout",
