@@ -225,16 +225,14 @@ def read_bytes(
     http: httpx.Client | None, url: str, *, max_bytes: int, request_id: str | None
 ) -> bytes:
     """The bytes at ``url``, streamed and capped at ``max_bytes`` as a download is (the same
-    checks of status and size, the same ``DownloadError``), kept in memory instead of a file."""
+    checks of status and size, the same ``DownloadError``), kept in memory instead of a file.
+    Every hop is a bare request sent without the client's auth, and redirects are followed
+    here, so no default header, cookie or auth of ``http`` reaches the file host."""
     client = http if http is not None else file_host_client()
     rid = request_id or ""
+    response = _file_response(client, url, rid)
     chunks: list[bytes] = []
     size = 0
-    try:
-        request = httpx.Request("GET", url, headers={"User-Agent": constants.USER_AGENT})
-        response = client.send(request, stream=True, auth=None, follow_redirects=True)
-    except httpx.TransportError as exc:
-        raise DownloadError(url, f"{type(exc).__name__}: {exc}", request_id=rid) from exc
     try:
         if response.status_code >= 400:
             raise DownloadError(url, f"HTTP {response.status_code}", request_id=rid)
@@ -251,3 +249,26 @@ def read_bytes(
     finally:
         response.close()
     return b"".join(chunks)
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_REDIRECTS = 5
+
+
+def _file_response(client: httpx.Client, url: str, rid: str) -> httpx.Response:
+    """The streamed answer for ``url`` after its redirects, each hop a bare GET."""
+    hop = url
+    for _ in range(_MAX_REDIRECTS + 1):
+        try:
+            request = httpx.Request("GET", hop, headers={"User-Agent": constants.USER_AGENT})
+            response = client.send(request, stream=True, auth=None, follow_redirects=False)
+        except httpx.TransportError as exc:
+            raise DownloadError(url, f"{type(exc).__name__}: {exc}", request_id=rid) from exc
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise DownloadError(url, f"not a URL that can be fetched ({exc})", rid) from None
+        location = response.headers.get("location")
+        if response.status_code not in _REDIRECTS or not location:
+            return response
+        response.close()
+        hop = str(httpx.URL(hop).join(location))
+    raise DownloadError(url, f"too many redirects (>{_MAX_REDIRECTS})", request_id=rid)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import nbformat
@@ -184,7 +185,8 @@ def test_read_is_capped_and_sends_no_credential_of_the_client_given() -> None:
 
 def _read_from(image_server: ImageServer) -> None:
     png = picture_bytes(64, 48, "PNG")
-    file = OutputFile(image_server.serve("/out.png", png, "image/png"), "image")
+    image_server.serve("/out.png", png, "image/png")
+    file = OutputFile(image_server.redirect("/moved.png", "/out.png"), "image")
     with pytest.raises(DownloadError, match="larger"):
         file.read(max_bytes=100)
     assert file.read() == png  # the runtime's own client
@@ -192,5 +194,7 @@ def _read_from(image_server: ImageServer) -> None:
                         auth=("user", "password"))  # fmt: skip
     with mine:
         assert file.image(http=mine).size == (64, 48)
-    for hit in image_server.hits("/out.png"):
+    hits = image_server.hits()
+    assert [urlsplit(h.path).path for h in hits] == ["/moved.png", "/out.png"] * 3
+    for hit in hits:
         assert "authorization" not in hit.headers and "cookie" not in hit.headers
