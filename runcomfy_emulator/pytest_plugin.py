@@ -38,8 +38,14 @@ CATALOG_INI = "runcomfy_emulator_catalog"
 QUICK_JOBS = {"queue_seconds": 0.05, "run_seconds": 0.2}
 """Job lengths of the fixture's emulator unless a test says otherwise: done by a first poll."""
 
-__all__ = ["CATALOG_INI", "MARKER", "emulator_settings", "pytest_addoption", "pytest_configure",
-           "runcomfy_emulator"]  # fmt: skip
+__all__ = [
+    "CATALOG_INI",
+    "MARKER",
+    "emulator_settings",
+    "pytest_addoption",
+    "pytest_configure",
+    "runcomfy_emulator",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
