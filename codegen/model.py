@@ -10,6 +10,7 @@ from typing import Any
 
 from codegen.errors import SchemaFileError
 from codegen.load import SchemaFile
+from codegen.source import wrap
 from runcomfy_runtime.errors import SchemaError, SchemaProblem
 from runcomfy_runtime.schema import names
 from runcomfy_runtime.schema.compile import fields_of
@@ -57,8 +58,8 @@ MODULE_NAMES = frozenset(
 class FieldModel:
     spec: FieldSpec  # what the runtime gets, printed as is
     type_hint: str  # as printed in the signature
-    alias: tuple[str, str] | None  # (alias name, Literal[...] text) for enums
-    doc_lines: tuple[str, ...]  # the docstring entry, wrapped
+    alias: tuple[str, tuple[Any, ...]] | None  # (alias name, its Literal's values) for enums
+    doc_lines: tuple[str, ...]  # the docstring entry, wrapped; text, escaped as it prints
 
     @property
     def python_name(self) -> str:
@@ -133,38 +134,21 @@ def _type_hint(spec: FieldSpec, schema: dict[str, Any], alias: str | None) -> st
     return _SCALAR_HINTS[schema["type"]]
 
 
-def _literal(schema: dict[str, Any]) -> str | None:
-    """``Literal[...]`` of an enum, or None where Python has no literal type (floats)."""
+def _literal_values(schema: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The values of an enum's ``Literal[...]``, or None where Python has no literal type
+    (floats)."""
     values = schema.get("enum")
     if not values or any(isinstance(v, float) for v in values):
         return None
-    return "Literal[" + ", ".join(repr(v) for v in values) + "]"
-
-
-def wrap(text: str, width: int = 84, indent: str = "", hang: str = "    ") -> list[str]:
-    """Docstring lines: words kept whole (a URL is never split), escaped for triple quotes."""
-    lines: list[str] = []
-    line = indent
-    for word in text.split():  # greedy, words never broken: what textwrap does here, faster
-        if line.strip() and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = indent + hang
-        line += (" " if line.strip() else "") + word
-    if line.strip():
-        lines.append(line)
-    return [_docstring_safe(line) for line in lines]
-
-
-def _docstring_safe(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return tuple(values)
 
 
 def _doc_lines(spec: FieldSpec, schema: dict[str, Any]) -> tuple[str, ...]:
     words = describe_field(spec, schema)
     sentences = words.sentences() or ["(undocumented)"]
-    lines = wrap(f"{spec.python_name}: {sentences[0]}")
+    lines = wrap(f"{spec.python_name}: {sentences[0]}", 84)
     for extra in sentences[1:]:
-        lines += wrap(extra, indent="    ")
+        lines += wrap(extra, 84, indent="    ")
     return tuple(lines)
 
 
@@ -196,8 +180,8 @@ def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
     fields = []
     for spec in specs:
         schema = properties[spec.wire_name]
-        literal = _literal(schema)
-        alias = (aliases.name_for(spec.wire_name, type_name), literal) if literal else None
+        values = _literal_values(schema)
+        alias = (aliases.name_for(spec.wire_name, type_name), values) if values else None
         fields.append(
             FieldModel(
                 spec=spec,

@@ -8,7 +8,8 @@ from typing import Any
 
 import jinja2
 
-from codegen.model import EndpointModel, NamespaceModel, walk, wrap
+from codegen import slots
+from codegen.model import EndpointModel, NamespaceModel, walk
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -41,33 +42,38 @@ def exported() -> list[str]:
     return sorted(names, key=lambda name: (isort_key(name)[0], name))  # RUF022's order
 
 
-def py_literal(value: Any) -> str:
-    """A Python literal for a JSON value: ``repr`` does the escaping, never a hand-made quote."""
-    return repr(value)
-
-
-def doc_text(value: Any) -> str:
-    """Text safe inside a triple-quoted docstring, on one line."""
-    text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+TEMPLATE_NAMES = (
+    "client.py.jinja",
+    "endpoint.py.jinja",
+    "main.py.jinja",
+    "namespace.py.jinja",
+    "namespace.pyi.jinja",
+    "package_init.py.jinja",
+    "pytest_plugin.py.jinja",
+    "registry.py.jinja",
+)
 
 
 @cache
 def environment() -> jinja2.Environment:
+    """The templates' environment: data prints only through the escaping filters of
+    ``slots.py``, and a template that prints anything else is refused as it loads."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=False,  # the output is Python; literals go through py_literal
+        autoescape=False,  # the output is Python: slots.py's filters do the escaping
     )
-    env.filters["py"] = py_literal
-    env.filters["doc"] = doc_text
-    env.filters["wrap"] = lambda text, indent="": "\n".join(
-        wrap(" ".join(str(text).split()), 92, indent, hang="")
-    )
+    slots.install(env)
+    for name in TEMPLATE_NAMES:
+        slots.check_template(env, name)
     return env
+
+
+def _render(name: str, **context: Any) -> str:
+    return slots.render(environment().get_template(name), **context)
 
 
 _MEDIA_TYPES = ("ImageInput", "VideoInput", "AudioInput")
@@ -79,17 +85,13 @@ def render_endpoint(ep: EndpointModel) -> str:
     spec_names = ["EndpointSpec", "FieldSpec"]
     spec_names += [name for name in _MEDIA_TYPES if name in hints]
     spec_names += ["Rule"] if any(f.rules for f in ep.fields) else []
-    return (
-        environment()
-        .get_template("endpoint.py.jinja")
-        .render(
-            ep=ep,
-            aliases=aliases,
-            spec_names=sorted(spec_names, key=isort_key),
-            uses_field=any(k.python_name != k.wire_name for k in ep.outputs),
-            uses_sequence="Sequence[" in hints,
-            modes=[("", "Job", "", ""), ("Async", "AsyncJob", "async ", "await ")],
-        )
+    return _render(
+        "endpoint.py.jinja",
+        ep=ep,
+        aliases=aliases,
+        spec_names=sorted(spec_names, key=isort_key),
+        uses_field=any(k.python_name != k.wire_name for k in ep.outputs),
+        uses_sequence="Sequence[" in hints,
     )
 
 
@@ -105,34 +107,35 @@ def render_package(endpoints: list[EndpointModel], root: NamespaceModel) -> dict
     return files
 
 
-def _sources_paragraphs() -> str:
-    """Where the clients' token and base URL come from, as a docstring's paragraphs: rendered
-    from the runtime's tables, the one statement of the order."""
-    from runcomfy_runtime.sources import BASE_URL_SOURCES, TOKEN_SOURCES, inline, paragraph
+def _source_orders() -> dict[str, str]:
+    """Where the clients' token and base URL come from, as sentences for their docstrings:
+    rendered from the runtime's tables, the one statement of each order."""
+    from runcomfy_runtime.sources import BASE_URL_SOURCES, TOKEN_SOURCES, inline
 
-    token = paragraph("The token, first found: " + inline(TOKEN_SOURCES, quote="``") + ".")
-    base = paragraph("The base URL, first found: " + inline(BASE_URL_SOURCES, quote="``") + ".")
-    return f"{token}\n\n{base}"
+    return {
+        "token_order": "The token, first found: " + inline(TOKEN_SOURCES, quote="``") + ".",
+        "base_url_order": "The base URL, first found: "
+        + inline(BASE_URL_SOURCES, quote="``")
+        + ".",
+    }
 
 
 def render_shared(endpoints: list[EndpointModel], root: NamespaceModel) -> dict[str, str]:
     """The files that list every endpoint: package init, registry, clients, folder inits."""
-    env = environment()
     ordered = sorted(endpoints, key=lambda e: e.model_id)
     first = ordered[0]
     files = {
-        "__init__.py": env.get_template("package_init.py.jinja").render(
-            endpoints=ordered, first=first, public=public_names(), exported=exported()
-        ),
-        "_registry.py": env.get_template("registry.py.jinja").render(endpoints=ordered),
-        "_client.py": env.get_template("client.py.jinja").render(
+        "__init__.py": _render(
+            "package_init.py.jinja",
+            endpoints=ordered,
             first=first,
-            root=root,
-            modes=[("", "Client"), ("Async", "AsyncClient")],
-            sources=_sources_paragraphs(),
+            public=public_names(),
+            exported=exported(),
         ),
-        "__main__.py": env.get_template("main.py.jinja").render(),
-        "pytest_plugin.py": env.get_template("pytest_plugin.py.jinja").render(count=len(ordered)),
+        "_registry.py": _render("registry.py.jinja", endpoints=ordered),
+        "_client.py": _render("client.py.jinja", first=first, root=root, **_source_orders()),
+        "__main__.py": _render("main.py.jinja"),
+        "pytest_plugin.py": _render("pytest_plugin.py.jinja", count=str(len(ordered))),
         "py.typed": "",
     }
     files.update(_package_inits(ordered))
@@ -144,15 +147,14 @@ def _namespace_modules(root: NamespaceModel) -> dict[str, str]:
     """One package per namespace (the folder of its endpoints), holding its two classes and,
     beside them, a stub with their typed attributes: reaching an endpoint loads the packages
     on its way only, each small, however many endpoints the package has."""
-    template = environment().get_template("namespace.py.jinja")
-    stub = environment().get_template("namespace.pyi.jinja")
-    modes = [("", "Client"), ("Async", "AsyncClient")]
     files: dict[str, str] = {}
     for node in walk(root)[1:]:
         modules = sorted(
             [c.module_name for c in node.children.values()]
             + [ep.module for ep in node.endpoints.values()]
         )
-        files[f"{node.folder}/__init__.py"] = template.render(ns=node, modes=modes)
-        files[f"{node.folder}/__init__.pyi"] = stub.render(ns=node, modules=modules, modes=modes)
+        files[f"{node.folder}/__init__.py"] = _render("namespace.py.jinja", ns=node)
+        files[f"{node.folder}/__init__.pyi"] = _render(
+            "namespace.pyi.jinja", ns=node, modules=modules
+        )
     return files

@@ -20,7 +20,7 @@ from codegen.catalog_docs import entry_doc
 from codegen.errors import SchemaFileError
 from codegen.import_command import checked_yaml, existing_doc, write_atomically
 from codegen.importer import schema_path
-from codegen.load import parse_yaml, schema_paths
+from codegen.load import read_doc, schema_paths
 from runcomfy_runtime.catalog import CatalogEntry
 
 
@@ -49,7 +49,7 @@ class SyncReport:
 
 def _from_catalog(path: Path) -> str | None:
     """The model id of a schema file that came from the catalog, else None."""
-    doc = parse_yaml(path.read_text(encoding="utf-8"))
+    doc = read_doc(path)
     model_id = doc.get("id") if isinstance(doc, dict) and "catalog" in doc else None
     return model_id if isinstance(model_id, str) else None
 

@@ -14,8 +14,10 @@ Two sources:
   price is made up, and ``pricing_note`` says so;
 * a listing given with ``--catalog FILE.json`` (``{"models": [...], "total": N}``, a list of
   entries, or one entry): each entry the engine understands is served as given and accepted
-  for jobs; one it refuses is left out, with its reasons in :attr:`Catalog.refused`. An entry
-  of a registry model's id replaces the registry's.
+  for jobs; one it refuses is left out, with its reasons in :attr:`Catalog.refused` (schema
+  text with a NUL or a lone surrogate among them). Display text (the name, categories...) with
+  such a character is served with U+FFFD in its place, as the client reads it, so every
+  answer can be encoded. An entry of a registry model's id replaces the registry's.
 
 Listing (``GET /v1/models``) filters by ``search`` (in the id or display name, any case),
 ``category`` and ``kind``, sorts by model id and pages with ``limit`` (default 50, at most
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from runcomfy_emulator.outputs import check_sizes, output_kind
+from runcomfy_runtime.catalog import displayable
 from runcomfy_runtime.errors import SchemaError
 from runcomfy_runtime.schema.compile import compile_spec
 from runcomfy_runtime.schema.normalise import copy
@@ -175,7 +178,8 @@ def load(entries: Iterable[Any]) -> Loaded:
     served: dict[str, dict[str, Any]] = {}
     specs: dict[str, EndpointSpec] = {}
     refused: list[str] = []
-    for position, entry in enumerate(entries):
+    for position, given in enumerate(entries):
+        entry = displayable(given) if isinstance(given, Mapping) else given
         try:
             spec = spec_of_entry(entry)
         except ValueError as e:

@@ -14,13 +14,34 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from runcomfy_runtime.schema.text import display_text
 from runcomfy_runtime.spec import EndpointSpec
 
 PAGE_SIZE = 100
 
 
 def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    """Display text (a name, a category, a price unit): only shown, never sent or validated,
+    so a NUL or a lone surrogate in it is replaced (``schema.text``) rather than hiding the
+    model; the listing then prints and the schema file it goes to reads back."""
+    return display_text(value) if isinstance(value, str) and value else None
+
+
+DISPLAY_FIELDS = ("display_name", "categories", "kind", "price_unit", "pricing_note")
+"""The fields of an entry that are only shown (their text is replaced, never refused)."""
+
+
+def displayable(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of an entry whose display text (:data:`DISPLAY_FIELDS`) has no NUL or lone
+    surrogate left: what a server of the catalog can encode and a terminal can print."""
+    out = dict(body)
+    for key in DISPLAY_FIELDS:
+        value = out.get(key)
+        if isinstance(value, str):
+            out[key] = display_text(value)
+        elif isinstance(value, list):
+            out[key] = [display_text(v) if isinstance(v, str) else v for v in value]
+    return out
 
 
 def _price(value: Any) -> float | None:
@@ -51,7 +72,7 @@ class CatalogEntry:
         return cls(
             model_id=str(body["model_id"]),
             display_name=_text(body.get("display_name")),
-            categories=tuple(c for c in categories if isinstance(c, str))
+            categories=tuple(c for c in map(_text, categories) if c is not None)
             if isinstance(categories, list)
             else (),
             kind=_text(body.get("kind")),

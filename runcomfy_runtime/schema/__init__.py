@@ -10,5 +10,6 @@ with the same words. One module a job:
 - ``names``: the one naming authority (wire name -> Python name);
 - ``normalise``: a raw input schema -> fields, rules and a strict validating schema;
 - ``describe``: a field in words (docstrings, ``--help``, ``runcomfy schema``);
+- ``text``: which text can be kept as it arrives (a NUL or a lone surrogate cannot);
 - ``compile``: a raw input schema -> the :class:`~runcomfy_runtime.spec.EndpointSpec`.
 """

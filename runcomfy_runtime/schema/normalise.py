@@ -13,7 +13,8 @@ The documented quirks, normalised on purpose and in one place:
 - The documented properties are all there is: unknown properties are rejected.
 
 Anything else unknown (a type, a format, a keyword, a rule metric or operator) is a problem,
-and every problem of the schema is reported at once.
+and every problem of the schema is reported at once. Text that is not text (a NUL, a lone
+surrogate: ``text.py``) refuses the schema before anything else is read of it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from runcomfy_runtime.schema.keywords import (
     keyword_problems,
 )
 from runcomfy_runtime.schema.rules import parse_rule
+from runcomfy_runtime.schema.text import text_problems
 from runcomfy_runtime.spec import Rule
 
 TYPE_ALIASES = {"float": "number"}
@@ -196,6 +198,9 @@ def normalise(raw: Any, source: str | None = None) -> NormalSchema:
     out = _Problems()
     if not isinstance(raw, Mapping):
         raise SchemaError([SchemaProblem("input", "the input schema must be an object")], source)
+    flawed = text_problems(raw, "input")
+    if flawed:  # before anything quotes the text back in a message it could not print
+        raise SchemaError(flawed, source)
     for reason in keyword_problems(raw, SCHEMA_KEYWORDS):
         out.add("input", reason)
     if raw.get("type", "object") != "object":
