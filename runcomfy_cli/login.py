@@ -67,7 +67,8 @@ def write_token_file(path: Path, token: str) -> None:
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), FILE_MODE)  # mkstemp makes it 0600; say so anyway
+            if hasattr(os, "fchmod"):  # mkstemp makes it 0600; say so anyway
+                os.fchmod(handle.fileno(), FILE_MODE)
             handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())

@@ -57,6 +57,10 @@ _NOT_REGULAR = (
 """What a file that is not a regular file is, in words, by its ``st_mode`` test."""
 
 
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; elsewhere there are no FIFOs to block on
+_MODE_BITS_MEAN_ACCESS = os.name == "posix"  # Windows reports made-up permission bits
+
+
 class TokenFileProblem(Exception):
     """Why a token file cannot be used, in words that follow its path (``is a directory``)."""
 
@@ -97,7 +101,7 @@ def read_token_file(path: str | Path, *, pipes: bool = False) -> TokenFileBytes:
     so. ``FileNotFoundError`` when there is none; :class:`TokenFileProblem` otherwise.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise
     except OSError as e:
@@ -111,7 +115,7 @@ def read_token_file(path: str | Path, *, pipes: bool = False) -> TokenFileBytes:
             raise TokenFileProblem(_too_large(info.st_size))
         if kind is not None:  # a pipe the user gave: wait for its writer, as `cat` would
             os.set_blocking(fd, True)
-        mode = stat.S_IMODE(info.st_mode) if kind is None else None
+        mode = stat.S_IMODE(info.st_mode) if kind is None and _MODE_BITS_MEAN_ACCESS else None
         return TokenFileBytes(_read_capped(fd), mode)
     except OSError as e:
         raise TokenFileProblem(f"cannot be read ({e.strerror or e})") from None
