@@ -94,6 +94,11 @@ def inline_input(value: str) -> dict[str, Any]:
     )
 
 
+def extra_input(value: str | None) -> dict[str, Any] | None:
+    """``--extra``: inputs the schema does not list (``extra_body``), a JSON object."""
+    return None if value is None else _parsed(value, "--extra")
+
+
 def _is_file(value: str) -> bool:
     try:
         return Path(value).is_file()

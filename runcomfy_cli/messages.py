@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from runcomfy_cli.config import Context, unreachable
-from runcomfy_cli.exitcodes import not_the_api
+from runcomfy_cli.failures import not_the_api
 from runcomfy_runtime import errors as e
 
 

@@ -9,26 +9,21 @@ tests; everything on it is safe to call from another thread.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from runcomfy_emulator.catalog import PRICES, Catalog, Loaded
-from runcomfy_emulator.clock import Clock, wall_time_of
-from runcomfy_emulator.dialects import DOCS, Dialect
-from runcomfy_emulator.faults import Fault, FaultBook
-from runcomfy_emulator.fetching import FetchPolicy, GuardedTransport
+from runcomfy_emulator.catalog import PRICES, Catalog, load_source
+from runcomfy_emulator.clock import wall_time_of
+from runcomfy_emulator.dialects import dialect_named
+from runcomfy_emulator.faults import FaultBook
+from runcomfy_emulator.fetching import GuardedTransport
 from runcomfy_emulator.inputs import InputStore
 from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Seconds, Timing
-from runcomfy_emulator.limits import (
-    DEFAULT_PROBE_TIMEOUT,
-    MAX_BODY_BYTES,
-    MAX_UPLOAD_BYTES,
-    MAX_UPLOADS_TOTAL_BYTES,
-)
+from runcomfy_emulator.limits import DEFAULT_PROBE_TIMEOUT, MAX_BODY_BYTES
 from runcomfy_emulator.outputs import check_sizes
+from runcomfy_emulator.settings import EmulatorSettings
 from runcomfy_emulator.stats import Counters, Stats
 from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.fetch import AsyncFetcher
@@ -48,45 +43,30 @@ _FAILURES: dict[str, Failure] = {"job_failed": "failed", "result_failed": "compl
 class Emulator:
     """Jobs, faults, counters and inputs of one emulated API."""
 
-    def __init__(
-        self,
-        registry: Mapping[str, EndpointSpec],
-        *,
-        token: str,
-        timing: Timing,
-        clock: Clock,
-        inputs_dir: Path | None = None,
-        faults: Iterable[Fault] = (),
-        probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
-        dialect: Dialect = DOCS,
-        catalog: Loaded | None = None,
-        fetch_policy: FetchPolicy | None = None,
-        max_upload_bytes: int = MAX_UPLOAD_BYTES,
-        max_uploads_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
-    ) -> None:
-        if not token:
+    def __init__(self, registry: Mapping[str, EndpointSpec], settings: EmulatorSettings) -> None:
+        if not settings.token:
             raise ValueError("the emulator needs a non-empty token")
-        if probe_timeout <= 0:
-            raise ValueError(f"probe_timeout must be positive, got {probe_timeout}")
         for spec in registry.values():
             check_sizes(spec)
+        catalog = load_source(settings.catalog) if settings.catalog is not None else None
+        self.settings = settings
         self.registry = registry
         self.catalog = Catalog(registry, catalog)
-        self.token = token
-        self.probe_timeout = probe_timeout
-        self.dialect = dialect
-        self.jobs = JobStore(clock, timing)
-        self.wall = wall_time_of(clock)
+        self.token = settings.token
+        self.probe_timeout = settings.probe_timeout
+        self.dialect = dialect_named(settings.dialect)
+        self.jobs = JobStore(settings.clock, settings.timing)
+        self.wall = wall_time_of(settings.clock)
         self.faults = FaultBook()
-        self.faults.add(*faults)
+        self.faults.add(*settings.faults)
         self.counters = Counters()
         self.inputs = InputStore(  # the catalog has no examples: the registry's are enough
             registry,
-            folder=inputs_dir,
-            max_upload_bytes=max_upload_bytes,
-            max_total_bytes=max_uploads_total_bytes,
+            folder=settings.inputs_dir,
+            max_upload_bytes=settings.max_upload_bytes,
+            max_total_bytes=settings.max_uploads_total_bytes,
         )
-        self.fetch_policy = fetch_policy or FetchPolicy()
+        self.fetch_policy = settings.fetch_policy()
         self.max_body_bytes = MAX_BODY_BYTES
         self._http: httpx.AsyncClient | None = None
 

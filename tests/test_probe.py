@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from runcomfy_runtime.constants import PROBE_FIRST_RANGE_BYTES as FIRST_RANGE_BYTES
-from runcomfy_runtime.errors import Problem
+from runcomfy_runtime.errors import CredentialsRefused, Problem
 from runcomfy_runtime.fetch import AsyncFetcher
 from runcomfy_runtime.media import check_media, count_limit, media_problems
 from runcomfy_runtime.probe import ProbeFailure, Prober, facts_of_bytes
@@ -370,8 +370,9 @@ async def test_a_request_hook_that_adds_credentials_is_refused(image_server: Ima
 
     url = image_server.serve("/hooked.png", imagefiles.png(10, 10), "image/png")
     async with httpx.AsyncClient(event_hooks={"request": [add_token]}) as hooked:
-        with pytest.raises(RuntimeError, match="must never receive credentials"):
+        with pytest.raises(CredentialsRefused, match="nothing was sent"):
             await Prober(AsyncFetcher(hooked)).probe(url)
+    assert image_server.hits() == []  # refused before the request left
 
 
 # --- failures without an answer ---------------------------------------------------------------

@@ -16,7 +16,7 @@ from functools import cache
 from runcomfy_runtime.errors import SchemaError, SchemaProblem
 
 RESERVED_ARGUMENTS = frozenset(
-    {"self", "validate", "timeout", "on_status", "include_cost", "expected"}
+    {"self", "validate", "extra_body", "timeout", "on_status", "include_cost", "expected"}
 )
 """Keyword arguments every generated call takes besides the schema's fields."""
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -187,6 +187,7 @@ class Edit(SyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -221,6 +222,9 @@ class Edit(SyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -231,6 +235,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -242,6 +247,7 @@ class Edit(SyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -280,6 +286,9 @@ class Edit(SyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -296,6 +305,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -318,6 +328,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -352,6 +363,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -362,6 +376,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -373,6 +388,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -411,6 +427,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -427,6 +446,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,

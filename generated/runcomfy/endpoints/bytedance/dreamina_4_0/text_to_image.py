@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec
 
@@ -142,6 +142,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[TextToImageOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -164,6 +165,9 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -173,6 +177,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -183,6 +188,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -209,6 +215,9 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -224,6 +233,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -245,6 +255,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[TextToImageOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -267,6 +278,9 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -276,6 +290,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -286,6 +301,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -312,6 +328,9 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -327,6 +346,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -144,6 +144,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[ImageToVideoOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -171,6 +172,9 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -180,6 +184,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -190,6 +195,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -221,6 +227,9 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -236,6 +245,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -257,6 +267,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[ImageToVideoOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -284,6 +295,9 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -293,6 +307,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -303,6 +318,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -334,6 +350,9 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -349,6 +368,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,

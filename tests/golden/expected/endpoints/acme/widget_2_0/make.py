@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -117,6 +117,7 @@ class Make(SyncEndpoint[MakeOutput]):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[MakeOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -141,6 +142,9 @@ class Make(SyncEndpoint[MakeOutput]):
                 Sent as 'class'.
                 One of: 121, 241.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -151,6 +155,7 @@ class Make(SyncEndpoint[MakeOutput]):
                 "class": class_,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -162,6 +167,7 @@ class Make(SyncEndpoint[MakeOutput]):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -190,6 +196,9 @@ class Make(SyncEndpoint[MakeOutput]):
                 Sent as 'class'.
                 One of: 121, 241.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -206,6 +215,7 @@ class Make(SyncEndpoint[MakeOutput]):
                 "class": class_,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -228,6 +238,7 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[MakeOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -252,6 +263,9 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
                 Sent as 'class'.
                 One of: 121, 241.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -262,6 +276,7 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
                 "class": class_,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -273,6 +288,7 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -301,6 +317,9 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
                 Sent as 'class'.
                 One of: 121, 241.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -317,6 +336,7 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
                 "class": class_,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
