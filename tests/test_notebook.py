@@ -198,3 +198,13 @@ def _read_from(image_server: ImageServer) -> None:
     assert [urlsplit(h.path).path for h in hits] == ["/moved.png", "/out.png"] * 3
     for hit in hits:
         assert "authorization" not in hit.headers and "cookie" not in hit.headers
+
+
+def test_read_rides_out_a_failing_file_host_as_a_download_does(served: EmulatorServer) -> None:
+    from runcomfy import RunComfy
+
+    with RunComfy(api_token=served.token, base_url=served.url) as client:
+        result = client.run(IMAGE, {"prompt": "a cat", "width×height": "1024x1024(1:1)"})
+    served.add_faults("files:server_error=503x2")  # the file host fails twice, then answers
+    assert result.output.files[0].read()[:4] == b"\x89PNG"
+    assert served.stats().faults_fired.get("server_error", 0) >= 2
