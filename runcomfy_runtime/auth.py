@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runcomfy_runtime.errors import ConfigurationError, InsecureTokenFileWarning, MissingTokenError
+from runcomfy_runtime.errors import ConfigurationError, MissingTokenError
 from runcomfy_runtime.sources import TOKEN_ENVS, TOKEN_SOURCES, inline, paragraph, token_file
 
 _BEARER = re.compile(r"(Bearer\s+)[^\s'\"]+", re.IGNORECASE)
@@ -59,6 +59,12 @@ _NOT_REGULAR = (
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; elsewhere there are no FIFOs to block on
 _MODE_BITS_MEAN_ACCESS = os.name == "posix"  # Windows reports made-up permission bits
+
+
+class InsecureTokenFileWarning(UserWarning):
+    """A token file others may read or change (any group or other permission bit), as ssh
+    warns of a private key: it is still used, and ``chmod 600`` silences this. A warning, not
+    an error of ``errors.py``'s tree: nothing failed."""
 
 
 class TokenFileProblem(Exception):

@@ -18,7 +18,7 @@ import glob
 import os
 from collections.abc import Generator, Mapping
 from pathlib import Path
-from typing import IO, Any, Literal, Protocol, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -27,8 +27,10 @@ from runcomfy_runtime import constants
 from runcomfy_runtime.effects import Fetch, Sink, Sleep
 from runcomfy_runtime.errors import DownloadError
 from runcomfy_runtime.filehost import SEND_OPTIONS, check_sent, file_request
-from runcomfy_runtime.results import ProgressCallback, Result
 from runcomfy_runtime.retry import RetryPolicy, parse_retry_after, retry_delay
+
+if TYPE_CHECKING:  # annotations only: results -> outputs -> output_files -> here, at run time
+    from runcomfy_runtime.results import ProgressCallback, Result
 
 MEDIA_EXTENSIONS: dict[str, str] = {
     "jpg": ".jpg",

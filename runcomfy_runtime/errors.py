@@ -80,11 +80,6 @@ class MissingTokenError(ConfigurationError):
         self.reason = reason
 
 
-class InsecureTokenFileWarning(UserWarning):
-    """A token file others may read or change (any group or other permission bit), as ssh
-    warns of a private key: it is still used, and ``chmod 600`` silences this."""
-
-
 class CredentialsRefused(ConfigurationError):
     """A request hook of the ``http_client`` given added credentials (``Authorization``,
     ``Cookie``) to a request for a file host, which never receives any: nothing was sent."""

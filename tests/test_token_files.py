@@ -23,8 +23,8 @@ import runcomfy
 from runcomfy import RunComfy
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_emulator import EmulatorServer
-from runcomfy_runtime.auth import resolve_token
-from runcomfy_runtime.errors import ConfigurationError, InsecureTokenFileWarning, MissingTokenError
+from runcomfy_runtime.auth import InsecureTokenFileWarning, resolve_token
+from runcomfy_runtime.errors import ConfigurationError, MissingTokenError
 from runcomfy_runtime.sources import BASE_URL_SOURCES, TOKEN_SOURCES, inline
 from tests.helpers import RUNCOMFY, SUBPROCESS_LIMIT, isolated_env, run_installed
 

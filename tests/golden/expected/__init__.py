@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from runcomfy._client import AsyncRunComfy, RunComfy
     from runcomfy._registry import MODULES, REGISTRY
+    from runcomfy_runtime.auth import (
+        InsecureTokenFileWarning,
+    )
     from runcomfy_runtime.client import (
         AsyncClient,
         Client,
@@ -35,7 +38,6 @@ if TYPE_CHECKING:
         DownloadError,
         InputRejectedError,
         InputValidationError,
-        InsecureTokenFileWarning,
         InsufficientBalanceError,
         InvalidRequestIdError,
         JobCancelled,
@@ -108,6 +110,7 @@ _LAZY = {
     "AsyncRunComfy": "runcomfy._client",
     "MODULES": "runcomfy._registry",
     "REGISTRY": "runcomfy._registry",
+    "InsecureTokenFileWarning": "runcomfy_runtime.auth",
     "AsyncClient": "runcomfy_runtime.client",
     "Client": "runcomfy_runtime.client",
     "ValidationLevel": "runcomfy_runtime.endpoint",
@@ -121,7 +124,6 @@ _LAZY = {
     "DownloadError": "runcomfy_runtime.errors",
     "InputRejectedError": "runcomfy_runtime.errors",
     "InputValidationError": "runcomfy_runtime.errors",
-    "InsecureTokenFileWarning": "runcomfy_runtime.errors",
     "InsufficientBalanceError": "runcomfy_runtime.errors",
     "InvalidRequestIdError": "runcomfy_runtime.errors",
     "JobCancelled": "runcomfy_runtime.errors",
