@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from runcomfy_runtime import constants
@@ -113,20 +112,3 @@ def _data_url_bytes(url: str, max_bytes: int, request_id: str | None) -> bytes:
     except (binascii.Error, ValueError) as e:
         raise DownloadError(url[:64], f"not a readable data: URL ({e})", request_id) from None
     return data
-
-
-def files_of(
-    raw: Any, urls: tuple[str, ...], request_id: str | None = None
-) -> tuple[OutputFile, ...]:
-    """An :class:`OutputFile` per URL of ``urls`` (in their order), each with the top-level key
-    of ``raw`` (the output object) it was found under."""
-    from runcomfy_runtime.outputs import urls_in
-
-    keys: dict[str, str] = {}
-    if isinstance(raw, Mapping):
-        for key, value in raw.items():
-            for url in (value,) if isinstance(value, str) else urls_in(value):
-                keys.setdefault(url, str(key))
-    return tuple(
-        OutputFile(url, kind_of(keys.get(url), url), keys.get(url), request_id) for url in urls
-    )

@@ -64,10 +64,15 @@ class OutputBase:
 
     @property
     def files(self) -> tuple[OutputFile, ...]:
-        """Every file of the output, in the order of ``urls``, with its kind and key."""
-        from runcomfy_runtime.output_files import files_of
+        """Every file of the output, in the order of ``urls``, each with the top-level key of
+        ``raw`` it was found under and the media kind that key (or its URL) says."""
+        from runcomfy_runtime.output_files import OutputFile, kind_of
 
-        return files_of(self.raw, self.urls)
+        keys: dict[str, str] = {}
+        for key, value in self.raw.items():
+            for url in (value,) if isinstance(value, str) else urls_in(value):
+                keys.setdefault(url, str(key))
+        return tuple(OutputFile(u, kind_of(keys.get(u), u), keys.get(u)) for u in self.urls)
 
     def _repr_html_(self) -> str:
         from runcomfy_runtime.display import output_html
