@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -25,15 +24,18 @@ Surface = Literal["python", "cli"]
 (``--token-file PATH``)."""
 
 
-@dataclass(frozen=True, slots=True)
 class Source:
     """One place a setting may come from. ``python``/``cli`` name it for each surface (the
-    same for an environment variable); ``env`` is the variable read, if it is one."""
+    same for an environment variable); ``env`` is the variable read, if it is one. A plain
+    slotted class: ``runcomfy --help`` builds these, and a dataclass costs a millisecond."""
 
-    python: str
-    cli: str
-    note: str = ""
-    env: str | None = None
+    __slots__ = ("cli", "env", "note", "python")
+
+    def __init__(self, python: str, cli: str, note: str = "", env: str | None = None) -> None:
+        self.python, self.cli, self.note, self.env = python, cli, note, env
+
+    def __repr__(self) -> str:
+        return f"Source({self.python!r}, {self.cli!r}, note={self.note!r}, env={self.env!r})"
 
     def named(self, surface: Surface) -> str:
         return self.python if surface == "python" else self.cli
