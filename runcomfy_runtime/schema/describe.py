@@ -192,7 +192,7 @@ def describe_field(
     spoken = limits(schema)
     if spoken:
         facts.append("Limits: " + "; ".join(spoken) + ".")
-    if "default" in schema:
+    if "default" in schema and not field.required:  # a required field's is only an example
         facts.append(f"Default: {shown(schema['default'])}.")
     for rule in field.rules:
         facts.append(f"Rule {rule.metric} {rule.op} {rule.value:g}: {rule.message}")
