@@ -16,6 +16,7 @@ where each lands):
 
 from __future__ import annotations
 
+import ast
 import keyword
 import math
 import re
@@ -130,17 +131,61 @@ def dotted(text: str) -> str:
     return text
 
 
-_HINT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z_][A-Za-z0-9_]*\])?")
-
-
 def hint(text: str) -> str:
-    """A type annotation of the generator's making (``str``, ``Sequence[ImageInput]``, an
-    enum's alias name), as is; ``ValueError`` for anything else."""
-    if type(text) is not str or not _HINT.fullmatch(text):
+    """A type annotation of the generator's making (``str``, ``Sequence[ImageInput]``,
+    ``Sequence[MultiPromptItem] | None``, ``Literal['a', 'b']``, ``Mapping[str, Any]``), as
+    Python prints it back; ``ValueError`` for anything else.
+
+    The text is parsed and every node checked: names (each an identifier), subscripts, tuples
+    inside a subscript, ``|`` unions, and constants only where a type expression has them: a
+    quoted name (a forward reference), ``None`` and, inside ``Literal[...]``, the literal
+    values of an enum (strings, integers, booleans, None: what :func:`literal` prints). No
+    call, attribute or operator but ``|`` (and a negative number's ``-``) can pass. What is
+    printed is Python's own unparsing of the checked tree, so no comment, line break or quote
+    of the text can reach the module: a literal value is as ``repr`` writes it."""
+    if type(text) is not str:
         raise ValueError(f"not a type annotation the generator makes: {text!r}")
-    for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
-        identifier(name)
-    return text
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        raise ValueError(f"not a type annotation the generator makes: {text!r}") from None
+    _check_hint(tree.body, text, literal_values=False)
+    return ast.unparse(tree)
+
+
+def _check_hint(node: ast.expr, text: str, *, literal_values: bool) -> None:
+    def refuse() -> None:
+        raise ValueError(f"not a type annotation the generator makes: {text!r}")
+
+    if isinstance(node, ast.Name):
+        identifier(node.id)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        _check_hint(node.left, text, literal_values=False)
+        _check_hint(node.right, text, literal_values=False)
+    elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        identifier(node.value.id)
+        inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        values = node.value.id == "Literal"
+        for part in inner:
+            _check_hint(part, text, literal_values=values)
+    elif (
+        literal_values
+        and isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) is int
+    ):
+        pass  # a negative integer of an enum: -1
+    elif isinstance(node, ast.Constant):
+        if literal_values:
+            if type(node.value) not in _SIMPLE:
+                refuse()
+        elif node.value is not None:  # None is a type; a string only a forward reference
+            if not isinstance(node.value, str):
+                refuse()
+            identifier(str(node.value))
+    else:
+        refuse()
 
 
 def wrap(text: str, width: int, indent: str = "", hang: str = "    ") -> list[str]:

@@ -136,14 +136,9 @@ class _Shown:
         self.bar.note(text)
 
     def outcome(self, outcome: Outcome[Any, Any], listed: bool) -> None:
-        counts = self.counts
+        self.counts.end(outcome.kind)
         if outcome.kind == "succeeded":
-            counts.done += 1
             return
-        if outcome.kind == "skipped":
-            counts.skipped += 1
-        else:
-            counts.failed += 1
         key = (outcome.kind, same_reason(outcome.reason))
         if listed or key in self.noted or (self.fatal and self.fatal in (outcome.reason or "")):
             return  # said once: here, under the check's heading, or at the end

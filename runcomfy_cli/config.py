@@ -1,13 +1,10 @@
 """Where the command's client settings come from, and the first request of a command.
 
-The token is never a command-line value (it would land in shell history and ``ps``). In order:
-``--token-file PATH``, ``$RUNCOMFY_API_TOKEN``, ``$YOUR_API_TOKEN`` (the API docs' name),
-``$RUNCOMFY_TOKEN`` (RunComfy's CLI's), then ``<config dir>/token.json``, the file RunComfy's
-``runcomfy login`` writes (config dir: ``$RUNCOMFY_CONFIG_DIR``, else
-``$XDG_CONFIG_HOME/runcomfy``, else ``~/.config/runcomfy``). The base URL: ``--base-url``,
-``$RUNCOMFY_BASE_URL``, ``$RUNCOMFY_MODEL_API_BASE`` (RunComfy's CLI's, ending in ``/v1``),
-then the service. The runtime resolves the environment; this module adds ``--token-file``
-and words the failures for a person at a shell.
+The token is never a command-line value (it would land in shell history and ``ps``). The
+orders in which the token and the base URL are looked for are the runtime's tables
+(``runcomfy_runtime.sources``), with ``--token-file PATH`` and ``--base-url`` first;
+``runcomfy --help`` prints them. The runtime resolves the environment; this module adds the
+two options and words the failures for a person at a shell.
 
 A command's first request fails fast on a connection that cannot be made (refused, unknown
 host): a wrong ``--base-url`` or an emulator that is not running is said in one line, at once,
@@ -17,9 +14,10 @@ instead of after the whole retry schedule. Later requests keep every retry.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-from collections.abc import Awaitable, Callable, Mapping
+import socket
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -36,73 +34,94 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 ClientT = TypeVar("ClientT", bound="BaseClient")
-TOKEN_FILE_MAX_BYTES = 64 * 1024
-BASE_URL_PRECEDENCE = (
-    "--base-url, $RUNCOMFY_BASE_URL, $RUNCOMFY_MODEL_API_BASE (RunComfy's CLI's; its /v1 is "
-    "dropped), then https://model-api.runcomfy.net"
-)
+
+
+def base_url_precedence() -> str:
+    """Where the base URL may come from, first found (``sources.BASE_URL_SOURCES``)."""
+    from runcomfy_runtime.sources import BASE_URL_SOURCES, inline
+
+    return inline(BASE_URL_SOURCES, "cli")
 
 
 def token_from_file(path: str) -> str:
     """The token in ``path``: its first line, or the ``access_token`` of a JSON object (the
-    ``token.json`` RunComfy's ``runcomfy login`` writes); ``UsageFailure`` when unreadable."""
+    ``token.json`` ``runcomfy login`` writes); ``UsageFailure`` when unusable. Read as the
+    runtime reads token.json (never hanging, capped), but a pipe is taken: ``--token-file
+    <(pass show runcomfy)`` is a pipe given on purpose."""
+    from runcomfy_runtime.auth import TokenFileProblem, read_token_file, token_json
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(TOKEN_FILE_MAX_BYTES)
-    except OSError as exc:
-        raise UsageFailure(f"cannot read --token-file {path}: {exc.strerror or exc}") from None
-    text = raw.decode("utf-8", "replace").strip()
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):
-            data = None
-        token = data.get("access_token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token.strip():
-            raise UsageFailure(f'--token-file {path} is JSON without an "access_token"')
-        return token.strip()
-    token = text.splitlines()[0].strip() if text else ""
+        read = read_token_file(path, pipes=True)
+        text = read.data.decode("utf-8", "replace").strip()
+        if text.startswith("{"):
+            token = str(token_json(read.data)["access_token"]).strip()
+        else:
+            token = text.splitlines()[0].strip() if text else ""
+    except FileNotFoundError:
+        raise UsageFailure(f"cannot read --token-file {path}: no such file") from None
+    except TokenFileProblem as problem:
+        raise UsageFailure(f"--token-file {path} {problem}") from None
     if not token:
         raise UsageFailure(f"--token-file {path} is empty")
+    read.warn_if_open(path)
     return token
 
 
-def no_token_message(environ: Mapping[str, str] = os.environ) -> str:
-    from runcomfy_runtime.auth import config_dir
+def no_token_message(environ: Mapping[str, str] = os.environ, reason: str | None = None) -> str:
+    """No token anywhere, worded for the shell; ``reason`` says why token.json was not used."""
+    from runcomfy_runtime.sources import TOKEN_ENVS, token_file
 
-    token_json = config_dir(environ) / "token.json"
+    names = ", ".join(TOKEN_ENVS[:-1]) + f" or {TOKEN_ENVS[-1]}"
+    path = token_file(environ)
+    why = f"; {path} {reason}" if reason else ""
     return (
-        "no API token: set RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN, as RunComfy's CLI reads), "
-        f"pass --token-file PATH, or sign in with RunComfy's CLI (`runcomfy login` writes "
-        f"{token_json}, which is read too)"
+        f"no API token: run `runcomfy login` (it writes {path}, which is read too), set "
+        f"{names}, or pass --token-file PATH{why}"
     )
 
 
 def resolve_secret(args: argparse.Namespace) -> Secret:
     """The token and where it came from; ``AuthFailure`` (exit 77) when there is none or it
-    cannot be sent. Never shows the token."""
+    cannot be sent. Never shows the token; a token file open to others is warned of, once."""
+    import warnings
+
     from runcomfy_runtime.auth import Secret, checked, resolve_token
-    from runcomfy_runtime.errors import ConfigurationError
+    from runcomfy_runtime.errors import ConfigurationError, MissingTokenError
 
     token_file = getattr(args, "token_file", None)
     try:
-        if token_file:
-            return checked(Secret(token_from_file(token_file), f"--token-file {token_file}"))
-        return resolve_token(None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if token_file:
+                return checked(Secret(token_from_file(token_file), f"--token-file {token_file}"))
+            return resolve_token(None)
+    except MissingTokenError as exc:
+        raise AuthFailure(no_token_message(reason=exc.reason)) from None
     except ConfigurationError as exc:
-        if str(exc).startswith("no API token"):
-            raise AuthFailure(no_token_message()) from None
         raise AuthFailure(str(exc)) from None
+    finally:
+        _warn_once(str(w.message) for w in caught)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(messages: Iterable[str]) -> None:
+    """A warning (a token file open to others) on stderr once per command, however often the
+    token is resolved."""
+    for message in messages:
+        if message not in _warned:
+            _warned.add(message)
+            print(f"runcomfy: warning: {message}", file=sys.stderr)
 
 
 def base_url_source(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> str:
     """Where the base URL came from, for messages that say what to check."""
+    from runcomfy_runtime.sources import base_url_from_env
+
     if getattr(args, "base_url", None):
         return "--base-url"
-    for name in ("RUNCOMFY_BASE_URL", "RUNCOMFY_MODEL_API_BASE"):
-        if environ.get(name, "").strip():
-            return f"${name}"
-    return "the default"
+    return base_url_from_env(environ)[1]
 
 
 @dataclass
@@ -127,7 +146,8 @@ def _build(cls: type[ClientT], args: argparse.Namespace, context: Context, **ext
         client = cls(registry=args.registry, **options, **extra)
     except ConfigurationError as exc:
         raise UsageFailure(
-            f"{exc} (from {context.base_url_source}; the base URL comes from {BASE_URL_PRECEDENCE})"
+            f"{exc} (from {context.base_url_source}; the base URL comes from, first found: "
+            f"{base_url_precedence()})"
         ) from None
     client._token.source = secret.source  # ours: "--token-file PATH", not "api_token="
     context.base_url = client.base_url
@@ -190,73 +210,88 @@ class Unreachable(CliFailure):
     code = ExitCode.RETRYABLE
 
 
+CONNECT_FAILURES: tuple[tuple[type[OSError], str], ...] = (
+    (ConnectionRefusedError, "connection refused"),
+    (socket.gaierror, "host name not found"),
+)
+"""What a connection that could not be made met, by the type of what the system raised."""
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """``error``'s causes, nearest first (``raise ... from``, else the error being handled)."""
+    seen: set[int] = set()
+    cause = error.__cause__ or error.__context__
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        yield cause
+        cause = cause.__cause__ or cause.__context__
+
+
 def unreachable(error: APIConnectionError, context: Context) -> Unreachable | None:
     """The one-line failure for a connection that could not even be made; None for others
     (a timeout, a dropped connection), which keep their retries."""
     import httpx
 
-    cause = error.__cause__
-    if not isinstance(cause, httpx.ConnectError):
+    if not isinstance(error.__cause__, httpx.ConnectError):
         return None
-    text = str(cause)
-    lowered = text.lower()
-    if "refused" in lowered or "all connection attempts failed" in lowered:
-        why = "connection refused"
-    elif "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
-        why = "host name not found"
-    else:
-        why = text or "cannot connect"
+    why = next(
+        (
+            why
+            for cause in _causes(error)
+            for kind, why in CONNECT_FAILURES
+            if isinstance(cause, kind)
+        ),
+        str(error.__cause__) or "cannot connect",
+    )
     url = context.base_url or "the API"
     return Unreachable(
-        f"cannot reach {url} ({why}): check the base URL (from {context.base_url_source}: "
-        "--base-url, $RUNCOMFY_BASE_URL); for the local emulator, is it running "
+        f"cannot reach {url} ({why}): check the base URL (from {context.base_url_source}; "
+        f"first found: {base_url_precedence()}); for the local emulator, is it running "
         "(`runcomfy emulator`)?"
     )
 
 
 def _no_retries() -> Any:
-    from runcomfy_runtime.retry import RetryPolicy
+    from runcomfy_runtime.retry import RetryPolicy  # the CLI's start-up loads no client
 
     return RetryPolicy(max_retries=0)
 
 
-def first_request(client: Client, call: Callable[[], T], context: Context) -> T:
-    """``call()`` (idempotent: a GET, or a cancel), failing fast when no connection can be
-    made; anything else that would have been retried is tried again with every retry."""
-    from runcomfy_runtime.errors import APIConnectionError, RateLimitError, ServerError
+def _retried(error: Exception, context: Context) -> bool:
+    """Whether the first request's failure is worth every retry (a 5xx, a 429, a timeout);
+    raises at once when its host cannot be reached at all."""
+    from runcomfy_runtime import errors as e
 
-    saved, client.retry = client.retry, _no_retries()
-    try:
-        return call()
-    except APIConnectionError as exc:
-        fast = unreachable(exc, context)
+    if isinstance(error, e.APIConnectionError):
+        fast = unreachable(error, context)
         if fast is not None:
             raise fast from None
-    except (RateLimitError, ServerError):
-        pass
-    finally:
-        client.retry = saved
-    return call()
+    return isinstance(error, e.APIConnectionError | e.RateLimitError | e.ServerError)
+
+
+def first_request(client: Client, call: Callable[[Client], T], context: Context) -> T:
+    """``call(client)`` (idempotent: a GET, or a cancel), made first through a view of the
+    client without retries, failing fast when no connection can be made; anything else that
+    would have been retried is tried again with every retry. The client is never changed, so
+    nothing else using it is affected."""
+    try:
+        return call(client.with_options(retry=_no_retries()))
+    except Exception as exc:
+        if not _retried(exc, context):
+            raise
+    return call(client)
 
 
 async def afirst_request(
-    client: AsyncClient, call: Callable[[], Awaitable[T]], context: Context
+    client: AsyncClient, call: Callable[[AsyncClient], Awaitable[T]], context: Context
 ) -> T:
     """:func:`first_request` for the async client (the batch's)."""
-    from runcomfy_runtime.errors import APIConnectionError, RateLimitError, ServerError
-
-    saved, client.retry = client.retry, _no_retries()
     try:
-        return await call()
-    except APIConnectionError as exc:
-        fast = unreachable(exc, context)
-        if fast is not None:
-            raise fast from None
-    except (RateLimitError, ServerError):
-        pass
-    finally:
-        client.retry = saved
-    return await call()
+        return await call(client.with_options(retry=_no_retries()))
+    except Exception as exc:
+        if not _retried(exc, context):
+            raise
+    return await call(client)
 
 
 def catalog_entry(session: Session, model_id: str) -> CatalogEntry | None:
@@ -267,7 +302,7 @@ def catalog_entry(session: Session, model_id: str) -> CatalogEntry | None:
 
     client = session.client()
     try:
-        return first_request(client, lambda: client.model(model_id), session.context)
+        return first_request(client, lambda c: c.model(model_id), session.context)
     except APIError:
         return None
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from runcomfy_cli.exitcodes import ExitCode, exit_code_for
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.failures import exit_code_for
 from runcomfy_runtime.batch.outcomes import KINDS, Kind, Outcome, Totals
 
 HEADINGS: dict[Kind, str] = {

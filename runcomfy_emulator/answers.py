@@ -35,7 +35,8 @@ def error(status: int, message: str, code: int | None = None, **extra: Any) -> J
 def problems_answer(model_id: str, problems: Iterable[Problem]) -> JSONResponse:
     """422 with every problem, each at its JSON path with the documented message."""
     detail = [
-        {"path": p.path, "message": p.message, "value": p.value, "fact": p.fact} for p in problems
+        {"path": p.location, "message": p.message, "value": p.value, "fact": p.fact}
+        for p in problems
     ]
     noun = "problem" if len(detail) == 1 else "problems"
     summary = f"invalid input for {model_id} ({len(detail)} {noun})"
@@ -103,6 +104,7 @@ def result(
     job = snapshot.job
     word = result_word(snapshot)
     body: dict[str, Any] = {"request_id": job.request_id, "status": dialect.say(word)}
+    body["model_id"] = job.model_id  # as RunComfy's nodes see it, when the service names it
     if word == "succeeded":
         body["output"] = {job.output.kind: f"{base_url}/files/{file_name(job)}"}
     body["created_at"] = _iso(wall(job.created))

@@ -2,9 +2,9 @@
 
 A client's retry and recovery code is only as good as the failures it has met, so the
 emulator produces them on demand. A fault names its ``kind``, the ``route`` it hits and a
-``count`` of how many times it fires; then it is spent. With ``every`` N, it fires on one
-request in N of those it hits (the first, then the (N+1)th...), letting the others through:
-``every: 2`` answers half the submits. Faults fire in the order they were
+``count`` of how many times it fires; then it is spent. With ``every`` N it fires on one request
+in N of those it would hit (the first, then the (N+1)th...), letting the others through:
+``every: 2`` answers half the submits, whatever their rate. Faults fire in the order they were
 added, at most one per request, before anything else is checked (authentication included), as
 a gateway in front of the real service would.
 
@@ -15,6 +15,10 @@ kind            what happens                                                    
 =============== =============================================================== ===============
 server_error    answers ``status`` with an ``error_message``                    status=500
 rate_limit      answers 429 with ``Retry-After: retry_after``                   retry_after=1
+quota           answers 429 with ``Retry-After: retry_after`` to a request       per_second=10,
+                beyond ``per_second`` requests in the last second on its route  retry_after=1
+                (a sliding window, as an API gateway counts); fires ``count``
+                times, so a client sending too fast meets bursts of 429s
 delay           waits ``seconds``, then answers normally                        seconds=1
 drop_before     closes the connection with no answer; nothing was done          (none)
 drop_after      does the work (a submit creates its job), then closes the       (none)
@@ -37,10 +41,11 @@ route is ``submit`` (``*`` is accepted and means the same).
 
 Written as JSON, a fault is ``{"kind": "server_error", "route": "submit", "count": 2, "status":
 503}``; a list of them is accepted too. The command line also takes a short form, items
-separated by commas, each ``[route:]kind[=value][xCOUNT][/EVERY]``::
+separated by commas, each ``[route:]kind[=value][xCOUNT][%EVERY]`` (a kind of two parameters
+takes both as ``value/value``)::
 
     submit:drop_after, status:server_error=503x2, *:rate_limit=0.5, result:delay=2x3,
-    submit:rate_limit=1x100/2
+    *:quota=50/1x100000, submit:rate_limit=1x100%2
 """
 
 from __future__ import annotations
@@ -48,9 +53,10 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
 FaultKind = Literal[
@@ -63,6 +69,7 @@ FaultKind = Literal[
     "permission_200",
     "job_failed",
     "result_failed",
+    "quota",
 ]
 Route = Literal["submit", "status", "result", "cancel", "catalog", "upload", "inputs", "files"]
 
@@ -72,17 +79,18 @@ API_ROUTES: frozenset[str] = frozenset({"submit", "status", "result", "cancel"})
 JOB_KINDS: frozenset[str] = frozenset({"job_failed", "result_failed"})
 ANY_ROUTE = "*"
 
-# The one parameter each kind takes (None: none).
-PARAMETERS: dict[str, str | None] = {
-    "server_error": "status",
-    "rate_limit": "retry_after",
-    "delay": "seconds",
-    "drop_before": None,
-    "drop_after": None,
-    "garble_after": "body",
-    "permission_200": None,
-    "job_failed": "message",
-    "result_failed": "message",
+# The parameters each kind takes, in the order the short form gives them.
+PARAMETERS: dict[str, tuple[str, ...]] = {
+    "server_error": ("status",),
+    "rate_limit": ("retry_after",),
+    "quota": ("per_second", "retry_after"),
+    "delay": ("seconds",),
+    "drop_before": (),
+    "drop_after": (),
+    "garble_after": ("body",),
+    "permission_200": (),
+    "job_failed": ("message",),
+    "result_failed": ("message",),
 }
 DEFAULT_FAILURE_MESSAGE = "emulated failure: the model could not produce an output"
 DEFAULT_GARBLED_BODY = "<html><body>502 Bad Gateway</body></html>"
@@ -98,6 +106,7 @@ class Fault:
     every: int = 1
     status: int = 500
     retry_after: float = 1.0
+    per_second: float = 10.0
     seconds: float = 1.0
     message: str = DEFAULT_FAILURE_MESSAGE
     body: str = DEFAULT_GARBLED_BODY
@@ -119,6 +128,8 @@ class Fault:
             raise ValueError(f"a server_error status must be 5xx, got {self.status}")
         if self.retry_after < 0 or self.seconds < 0:
             raise ValueError("retry_after and seconds must be >= 0")
+        if self.per_second <= 0:
+            raise ValueError(f"per_second must be > 0, got {self.per_second}")
 
     def hits(self, route: str) -> bool:
         if self.kind in JOB_KINDS:
@@ -133,8 +144,7 @@ class Fault:
         kind = data.get("kind")
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
-        parameter = PARAMETERS[kind]
-        accepted = {"kind", "route", "count", "every"} | ({parameter} if parameter else set())
+        accepted = {"kind", "route", "count", "every", *PARAMETERS[kind]}
         unknown = sorted(set(data) - accepted)
         if unknown:
             raise ValueError(
@@ -149,8 +159,7 @@ class Fault:
         out: dict[str, Any] = {"kind": self.kind, "route": self.route, "count": self.count}
         if self.every != 1:
             out["every"] = self.every
-        parameter = PARAMETERS[self.kind]
-        if parameter is not None:
+        for parameter in PARAMETERS[self.kind]:
             out[parameter] = getattr(self, parameter)
         return out
 
@@ -161,6 +170,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "every": (int,),
     "status": (int,),
     "retry_after": (int, float),
+    "per_second": (int, float),
     "seconds": (int, float),
     "message": (str,),
     "body": (str,),
@@ -175,7 +185,7 @@ def _check_types(values: dict[str, Any]) -> None:
 
 _SHORT = re.compile(
     r"^(?:(?P<route>[\w*]+):)?(?P<kind>\w+?)(?:=(?P<value>.*?))?(?:x(?P<count>\d+))?"
-    r"(?:/(?P<every>\d+))?$"
+    r"(?:%(?P<every>\d+))?$"
 )
 
 
@@ -194,11 +204,14 @@ def _short_fault(item: str) -> Fault:
     if match["every"]:
         data["every"] = int(match["every"])
     if match["value"] is not None:
-        parameter = PARAMETERS.get(kind)
-        if parameter is None:
+        parameters = PARAMETERS[kind]
+        if not parameters:
             raise ValueError(f"a {kind} fault takes no value: {item!r}")
-        text = match["value"]
-        data[parameter] = text if parameter in ("message", "body") else _number(text)
+        texts = match["value"].split("/") if len(parameters) > 1 else [match["value"]]
+        if len(texts) > len(parameters):
+            raise ValueError(f"a {kind} fault takes at most {len(parameters)} values: {item!r}")
+        for parameter, text in zip(parameters, texts, strict=False):
+            data[parameter] = text if parameter in ("message", "body") else _number(text)
     return Fault.from_dict(data)
 
 
@@ -234,13 +247,26 @@ def faults_from_json(data: Any) -> list[Fault]:
 class _Armed:
     fault: Fault
     remaining: int
+    admitted: deque[float] = field(default_factory=deque)  # a quota's window
     hit: int = 0  # requests it matched, fired or let through (``every``)
+
+    def fires(self, now: float) -> bool:
+        """A quota fires only on a request beyond its rate; every other fault always does."""
+        if self.fault.kind != "quota":
+            return True
+        while self.admitted and self.admitted[0] <= now - 1.0:
+            self.admitted.popleft()
+        if len(self.admitted) < self.fault.per_second:
+            self.admitted.append(now)
+            return False
+        return True
 
 
 class FaultBook:
     """The faults waiting to fire, and how many of each kind have fired. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._lock = threading.Lock()
         self._armed: list[_Armed] = []
         self._fired: Counter[str] = Counter()
@@ -265,8 +291,9 @@ class FaultBook:
 
     def _take(self, wanted: Callable[[Fault], bool]) -> Fault | None:
         with self._lock:
+            now = self._clock()
             for armed in self._armed:
-                if wanted(armed.fault):
+                if wanted(armed.fault) and armed.fires(now):
                     armed.hit += 1
                     if (armed.hit - 1) % armed.fault.every:
                         continue  # one in ``every`` fires; this one passes

@@ -191,6 +191,18 @@ class Pager:
         return listing_url(self._base_url, offset=len(self.entries), **self._query)
 
     def add(self, body: Any) -> None:
+        """One page's entries; :class:`~runcomfy_runtime.errors.APIError` when the answer is
+        not a listing at all (an HTML maintenance page, JSON nested too deeply to decode, an
+        object without ``models``): read as an empty catalog, it would tell ``sync`` that
+        every model left."""
+        if not isinstance(body, Mapping) or not isinstance(body.get("models"), list):
+            from runcomfy_runtime.errors import APIError
+            from runcomfy_runtime.wire import excerpt
+
+            raise APIError(
+                f"the catalog answered something that is not a listing of models "
+                f"({excerpt(body)}): nothing was read from it"
+            )
         entries, total = page_of(body)
         self.entries.extend(entries)
         if not entries or (total is not None and len(self.entries) >= total):

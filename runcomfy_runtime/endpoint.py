@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, TypeVar, Unpack
 
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec
@@ -19,7 +19,14 @@ if TYPE_CHECKING:
 ValidationLevel = Literal["full", "schema", "off"]
 """``full``: schema and media rules (probes the files); ``schema``: offline only; ``off``."""
 
+ExtraBody: TypeAlias = Mapping[str, Any] | None
+"""Inputs a schema does not list (a LoRA on a base model), merged into the body after the
+documented fields are validated; a key the schema lists is validated as usual."""
+
 OutputT = TypeVar("OutputT", bound=OutputBase)
+InputT = TypeVar("InputT", bound=Mapping[str, Any])
+"""An endpoint's whole input (its generated ``TypedDict``, wire names as keys): what ``map``
+and ``estimate`` take, so mypy checks each payload of a batch."""
 
 
 def wire_payload(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -32,7 +39,7 @@ def wire_payload(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class SyncEndpoint(Generic[OutputT]):
+class SyncEndpoint(Generic[InputT, OutputT]):
     spec: ClassVar[EndpointSpec]
     output: type[OutputT]
 
@@ -42,28 +49,32 @@ class SyncEndpoint(Generic[OutputT]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.spec.model_id}>"
 
-    def _submit(self, values: Mapping[str, Any], validate: ValidationLevel) -> Job[OutputT]:
+    def _submit(
+        self, values: Mapping[str, Any], validate: ValidationLevel, extra_body: ExtraBody = None
+    ) -> Job[OutputT]:
         payload = wire_payload(values)
         return self._client._submit(
-            self.spec.model_id, payload, validate, self.output, spec=self.spec
-        )
+            self.spec.model_id, payload, validate, self.output, spec=self.spec,
+            extra_body=extra_body,
+        )  # fmt: skip
 
     def _run(
         self,
         values: Mapping[str, Any],
         validate: ValidationLevel,
         *,
+        extra_body: ExtraBody = None,
         timeout: float | None,
         on_status: StatusCallback | None,
         include_cost: bool,
         expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
-        job = self._submit(values, validate)
+        job = self._submit(values, validate, extra_body)
         return job.wait(timeout, on_status=on_status, include_cost=include_cost, expected=expected)
 
     def map(
-        self, payloads: Iterable[Mapping[str, Any]], **options: Unpack[MapOptions]
-    ) -> MapRun[Mapping[str, Any], OutputT]:
+        self, payloads: Iterable[InputT], **options: Unpack[MapOptions]
+    ) -> MapRun[InputT, OutputT]:
         """One job per payload (wire names as keys), ``concurrency`` at a time: an ``Outcome``
         per payload as each ends, with this endpoint's typed result. See ``Client.map``."""
         from runcomfy_runtime.batch.runs import MapRun
@@ -74,14 +85,14 @@ class SyncEndpoint(Generic[OutputT]):
             self._client, self.spec.model_id, list(payloads), settings, self.output, self.spec
         )
 
-    def estimate(self, payload: Mapping[str, Any]) -> Estimate:
+    def estimate(self, payload: InputT) -> Estimate:
         """What a job of ``payload`` would cost, from the catalog's price. See
         ``Client.estimate``."""
         self._client._specs.setdefault(self.spec.model_id, self.spec)
         return self._client.estimate(self.spec.model_id, payload)
 
 
-class AsyncEndpoint(Generic[OutputT]):
+class AsyncEndpoint(Generic[InputT, OutputT]):
     spec: ClassVar[EndpointSpec]
     output: type[OutputT]
 
@@ -92,31 +103,33 @@ class AsyncEndpoint(Generic[OutputT]):
         return f"<{type(self).__name__} {self.spec.model_id}>"
 
     async def _submit(
-        self, values: Mapping[str, Any], validate: ValidationLevel
+        self, values: Mapping[str, Any], validate: ValidationLevel, extra_body: ExtraBody = None
     ) -> AsyncJob[OutputT]:
         payload = wire_payload(values)
         return await self._client._submit(
-            self.spec.model_id, payload, validate, self.output, spec=self.spec
-        )
+            self.spec.model_id, payload, validate, self.output, spec=self.spec,
+            extra_body=extra_body,
+        )  # fmt: skip
 
     async def _run(
         self,
         values: Mapping[str, Any],
         validate: ValidationLevel,
         *,
+        extra_body: ExtraBody = None,
         timeout: float | None,
         on_status: StatusCallback | None,
         include_cost: bool,
         expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
-        job = await self._submit(values, validate)
+        job = await self._submit(values, validate, extra_body)
         return await job.wait(
             timeout, on_status=on_status, include_cost=include_cost, expected=expected
         )
 
     def map(
-        self, payloads: Iterable[Mapping[str, Any]], **options: Unpack[MapOptions]
-    ) -> AsyncMapRun[Mapping[str, Any], OutputT]:
+        self, payloads: Iterable[InputT], **options: Unpack[MapOptions]
+    ) -> AsyncMapRun[InputT, OutputT]:
         """``async for outcome in endpoint.map(...)``: see ``SyncEndpoint.map``."""
         from runcomfy_runtime.batch.runs import AsyncMapRun
         from runcomfy_runtime.batch.settings import map_settings
@@ -126,6 +139,6 @@ class AsyncEndpoint(Generic[OutputT]):
             self._client, self.spec.model_id, list(payloads), settings, self.output, self.spec
         )
 
-    async def estimate(self, payload: Mapping[str, Any]) -> Estimate:
+    async def estimate(self, payload: InputT) -> Estimate:
         self._client._specs.setdefault(self.spec.model_id, self.spec)
         return await self._client.estimate(self.spec.model_id, payload)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from runcomfy_runtime import constants
+from runcomfy_runtime.retry import refuse_impossible
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +44,27 @@ class Expected:
 
 @dataclass(frozen=True)
 class PollPolicy:
+    """How often a wait asks for the status (the module docstring says how these combine);
+    impossible values (a zero or negative interval, a jitter of 100 %) are refused."""
+
     min_interval: float = constants.POLL_MIN_INTERVAL
     proportion: float = constants.POLL_PROPORTION
     max_interval: float = constants.POLL_MAX_INTERVAL
     jitter: float = constants.POLL_JITTER
     window_interval: float = constants.POLL_WINDOW_INTERVAL
     window_margin: float = constants.POLL_WINDOW_MARGIN
+
+    def __post_init__(self) -> None:
+        refuse_impossible(
+            self,
+            ("min_interval", self.min_interval > 0, "> 0 (polling at once would hammer the API)"),
+            ("proportion", self.proportion >= 0, ">= 0"),
+            ("max_interval", self.max_interval >= self.min_interval,
+             f">= min_interval ({self.min_interval})"),
+            ("jitter", 0 <= self.jitter < 1, "in [0, 1)"),
+            ("window_interval", self.window_interval > 0, "> 0"),
+            ("window_margin", 0 <= self.window_margin < 1, "in [0, 1)"),
+        )  # fmt: skip
 
     def first(self, expected: Expected | None = None) -> float:
         """Seconds after the submit to ask first: a job cannot be done a moment after it."""

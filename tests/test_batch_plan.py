@@ -12,7 +12,7 @@ from runcomfy import REGISTRY
 from runcomfy_runtime.batch.budget import Budget
 from runcomfy_runtime.batch.plan import MEANINGS, Choices, decide, left
 from runcomfy_runtime.batch.records import STATES, Entry, MemoryLedger, payload_digest
-from runcomfy_runtime.batch.throttle import Window, refusals
+from runcomfy_runtime.batch.throttle import Window
 from runcomfy_runtime.pricing import estimate
 from runcomfy_runtime.schema.compile import compile_spec
 
@@ -253,13 +253,6 @@ def test_the_window_never_grows_past_the_concurrency() -> None:
     for _ in range(10):
         window.answered()
     assert window.size == 2 and not window.seen.throttled
-
-
-@pytest.mark.parametrize(("attempts", "refused"), [(0, 0), (1, 0), (2, 1), (5, 4)])
-def test_a_submit_whose_body_left_n_times_was_refused_n_minus_one_times(
-    attempts: int, refused: int
-) -> None:
-    assert refusals(attempts) == refused
 
 
 # -- prices ----------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
-"""Rate limits met as a whole: with the emulator refusing half the submits with 429, a batch of
-200 lines at concurrency 64 lowers how many submits it sends at once, creates exactly one job
-per line, and says it throttled. (Its falling submit rate is measured in
-``bench/bench_throttle.py``: rates are figures, not assertions.)"""
+"""Rate limits met as a whole: with the emulator refusing submits with 429 past a quota (30 a
+second), a batch of 200 lines at concurrency 64 lowers how many submits it sends at once,
+creates exactly one job per line, and says it throttled. The client's rate limiter paces the
+calls and makes a refused submit wait for its slot (``runcomfy_runtime/throttle.py``); the
+engine narrows its window on each 429 the limiter reports. The falling submit rate, with half
+of all submits refused, is measured in ``bench/bench_throttle.py``: rates are figures, not
+assertions."""
 
 from __future__ import annotations
 
@@ -15,17 +18,17 @@ from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_emulator import EmulatorServer
 from tests.helpers import TEXT_TO_IMAGE, InProcess, lines_of, write_lines
 
-HALF_REFUSED = "submit:rate_limit=0.05x100000/2"  # every other submit: 429, Retry-After 0.05 s
+QUOTA = "submit:quota=30/0.2x100000"  # past 30 submits a second: 429, Retry-After 0.2 s
 
 
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:  # conftest's `cli` runs against this one
     with EmulatorServer(REGISTRY, queue_seconds=0.05, run_seconds=0.1, workers=64) as server:
-        server.add_faults(HALF_REFUSED)
+        server.add_faults(QUOTA)
         yield server
 
 
-def test_a_batch_refused_half_its_submits_throttles_and_creates_one_job_per_line(
+def test_a_batch_over_its_quota_throttles_and_creates_one_job_per_line(
     emulator: EmulatorServer, cli: InProcess, tmp_path: Path
 ) -> None:
     inputs = write_lines(tmp_path / "in.jsonl", 200)
@@ -40,7 +43,7 @@ def test_a_batch_refused_half_its_submits_throttles_and_creates_one_job_per_line
     assert record["throttled"] is True
     assert record["lowest_concurrency"] < 64
     assert record["rate_limited_submits"] >= 1
-    assert emulator.stats().faults_fired["rate_limit"] == emulator.stats().submits - 200
+    assert emulator.stats().faults_fired["quota"] == emulator.stats().submits - 200  # no job
 
 
 def test_map_throttles_too_and_says_so_in_its_totals(emulator: EmulatorServer) -> None:

@@ -369,3 +369,23 @@ def test_every_shipped_template_prints_only_through_its_escaping_filters() -> No
     assert sorted(TEMPLATE_NAMES) == sorted(p.name for p in TEMPLATES.glob("*.jinja"))
     env = environment()
     assert all(slots.slot_problems(env, name) == [] for name in TEMPLATE_NAMES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sequence[MultiPromptItem] | None", "Mapping[str, Any]", "Literal['a', -1, True] | None",
+     'Sequence["Node"]', "Sequence[Sequence[ImageInput]]"],
+)  # fmt: skip
+def test_a_nested_annotation_prints_as_python_reads_it_back(text: str) -> None:
+    printed = source.hint(text)
+    assert ast.dump(ast.parse(printed, mode="eval")) == ast.dump(ast.parse(text, mode="eval"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Literal[os.system('x')]", "Sequence['a b']", "Literal[1.5]", "A[B].c", "Literal[{1: 2}]",
+     "Sequence[lambda: 0]", "str if x else int"],
+)  # fmt: skip
+def test_an_annotation_holding_anything_but_a_type_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        source.hint(text)

@@ -24,6 +24,7 @@ submits in flight finish so their ids are recorded, and abandons the waits (a re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import threading
@@ -37,7 +38,7 @@ from runcomfy_runtime.batch.outcomes import Kind, Outcome, OutputT, Totals
 from runcomfy_runtime.batch.plan import Choices, Decision, decide, left
 from runcomfy_runtime.batch.records import Entry, Ledger, MemoryLedger
 from runcomfy_runtime.batch.settings import BatchSettings, Item, Source
-from runcomfy_runtime.batch.throttle import Gate, Window, refusals
+from runcomfy_runtime.batch.throttle import Gate, Window
 from runcomfy_runtime.errors import (
     AmbiguousSubmitError,
     APIConnectionError,
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     from runcomfy_runtime.client import AsyncClient
     from runcomfy_runtime.endpoint import ValidationLevel
     from runcomfy_runtime.spec import EndpointSpec
+    from runcomfy_runtime.throttle import Throttle
 
 log = logging.getLogger("runcomfy.batch")
 
@@ -118,6 +120,10 @@ class LogWatcher:
 
     def note(self, text: str) -> None:
         log.warning("%s", text)
+
+
+def _no_io(effect: Any) -> Any:
+    raise RuntimeError(f"the offline check asked for I/O ({type(effect).__name__})")
 
 
 def _reason(exc: BaseException) -> str:
@@ -204,6 +210,7 @@ class Engine(Generic[OutputT]):
         is taken (an unknown model, an unusable folder) are raised from :meth:`next`."""
         try:
             with ExitStack() as stack:
+                stack.callback(self._listen_for_refusals())
                 await self._prepare(stack)
                 await self._check()
                 if not self.interrupted and not self.settings.dry_run:
@@ -222,9 +229,22 @@ class Engine(Generic[OutputT]):
 
     # -- preparing -------------------------------------------------------------------------------
 
+    def _listen_for_refusals(self) -> Callable[[], None]:
+        """Every 429 the client meets (any call of it: the limit is the account's) narrows the
+        window; the limiter calls from the refused call's thread, so the change is made on
+        this loop. Returns what stops listening."""
+        loop = asyncio.get_running_loop()
+
+        def refused(state: Throttle) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the run is over
+                loop.call_soon_threadsafe(self.window.refused)
+
+        return self.client.rate_limiter.subscribe(refused)
+
     async def _prepare(self, stack: ExitStack) -> None:
         if self.spec is None:
             self.spec = await self.client.spec(self.model_id)
+        self.client._specs.setdefault(self.model_id, self.spec)  # validated without a lookup
         if self.entry is None:
             self.entry = await self._catalog_entry()
         out = self.settings.out
@@ -275,24 +295,27 @@ class Engine(Generic[OutputT]):
 
     def _check_all(self, level: ValidationLevel, known: set[int], stop: threading.Event) -> int:
         """In the check's thread: every payload's problems and estimate; the number of items."""
-        from runcomfy_runtime.offline import check_offline
+        from runcomfy_runtime import operations
+        from runcomfy_runtime.effects import drive
         from runcomfy_runtime.pricing import estimate
 
         assert self.spec is not None
         price = self.entry.base_price_usd if self.entry else None
         unit = self.entry.price_unit if self.entry else None
         total = 0
-        can_upload = self.client.uploader is not None  # a file too large to inline is sent so
         for item in self.source.items():
             if stop.is_set():
                 break
             total += 1
             error: Exception | None = None
             if item.problem is not None:
-                error = InputValidationError(self.model_id, [Problem("", item.problem)])
+                error = InputValidationError(self.model_id, [Problem((), item.problem)])
             elif item.line not in known:
                 try:
-                    check_offline(self.spec, item.payload, level, can_upload=can_upload)
+                    # The client's own validation, at a level that needs no I/O: the same
+                    # messages as a submit's, an uploader's large files included.
+                    flow = operations.validate(self.client, self.model_id, item.payload, level)
+                    drive(flow, _no_io)
                 except ValueError as exc:  # InputValidationError and any unreadable value
                     error = exc
                 except RunComfyError:
@@ -555,12 +578,10 @@ class Engine(Generic[OutputT]):
             self.ledger.ambiguous(line, str(exc))
             self._release(line, None, created=True)
             return Outcome(item.index, "ambiguous", item.payload, reason=str(exc), error=exc)
-        except RateLimitError:
-            self.window.refused(max(1, attempts))
+        except RateLimitError:  # past what the client waits for: no job, sent again later
             self.ledger.unsent(line)
             return None
         except (APIError, APIConnectionError, InputValidationError, UploadError) as exc:
-            self.window.refused(refusals(attempts))
             self.ledger.unsent(line)  # refused, or never sent: no job exists
             self._release(line, None, created=False)
             if isinstance(exc, FATAL):
@@ -583,12 +604,9 @@ class Engine(Generic[OutputT]):
             self._release(line, None, created=False)
             reason = f"not submitted: unexpected error: {what}"
             return Outcome(item.index, "failed", item.payload, reason=reason, error=exc)
-        refused = refusals(attempts)
-        if refused:
-            self.window.refused(refused)
-        else:
-            self.window.answered()
-        await self._gate.changed()
+        if attempts == 1 and not self.client.rate_limiter.state().limited:
+            self.window.answered()  # a clean answer, the limit lifted: room grows, slowly
+            await self._gate.changed()
         self.ledger.submitted(line, job.request_id)
         found = self.ledger.entry(line)
         assert found is not None

@@ -17,7 +17,9 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from runcomfy_runtime.batch.outcomes import Outcome, OutputT, Totals
-from runcomfy_runtime.batch.settings import BatchSettings, Payloads
+from runcomfy_runtime.batch.settings import BatchSettings, Payloads, map_settings
+
+__all__ = ["AsyncMapRun", "MapRun", "map_settings"]
 
 if TYPE_CHECKING:
     import asyncio
@@ -103,26 +105,6 @@ class AsyncMapRun(Generic[PayloadT, OutputT]):
         await self.aclose()
 
 
-def async_twin(client: Client) -> AsyncClient:
-    """An async client configured as ``client`` (token, base URL, policies, registry), sharing
-    what it learned (specs, job lengths); built on the loop that will use it."""
-    from runcomfy_runtime.client import AsyncClient
-
-    twin = AsyncClient(
-        api_token=client._token.reveal(),
-        base_url=client.base_url,
-        timeout=client.timeout.read or 60.0,
-        retry=client.retry,
-        poll=client.poll,
-        wait_timeout=client.wait_timeout,
-        registry=client.registry,
-        uploader=client.uploader,
-    )
-    twin._specs = client._specs
-    twin._durations = client._durations
-    return twin
-
-
 class MapRun(Generic[PayloadT, OutputT]):
     """The outcomes of ``client.map(...)``, in completion order: iterate once."""
 
@@ -186,7 +168,7 @@ class MapRun(Generic[PayloadT, OutputT]):
 
 
 async def _build_twin(client: Client) -> AsyncClient:
-    return async_twin(client)
+    return client._async_twin()  # built on the loop that will use it
 
 
 def _drive(

@@ -8,11 +8,11 @@ moving where 429s come whatever the rate (a quota, a server refusing a share of 
 below it, fewer submits at once would buy nothing but time. :class:`Gate` makes submits wait
 for room.
 
-Where a refusal is seen: the client retries a 429'd submit itself (a 429 creates no job), and
-calls ``on_sent`` before each attempt's body; a submit whose ``on_sent`` came more than once
-was refused at least once (:func:`refusals`). A submit that still ends in ``RateLimitError``
-counts too, and its payload is sent again later (no job exists). This is the adapter to switch
-over once the client's own limiter reports throttling.
+Where a refusal is seen: the client's rate limiter (``runcomfy_runtime.throttle``), shared by
+every call of the client, tells its subscribers of every 429 (the engine's window narrows); it
+also paces the calls themselves and makes a refused submit wait for its slot (a 429 creates no
+job). A submit answered at its first attempt while the limiter no longer limits is a clean
+answer (the window grows). One that still ends in ``RateLimitError`` is sent again later.
 """
 
 from __future__ import annotations
@@ -66,11 +66,6 @@ class Window:
             self.size += 1
             self.clean = 0
             self.seen.now = self.size
-
-
-def refusals(attempts: int) -> int:
-    """429s met by a submit whose body was about to leave ``attempts`` times."""
-    return max(0, attempts - 1)
 
 
 class Gate:

@@ -1,7 +1,7 @@
 """Typed client for RunComfy's Model API: 1 endpoints. Generated; do not edit.
 
     from runcomfy import RunComfy
-    client = RunComfy()  # token from RUNCOMFY_API_TOKEN (or YOUR_API_TOKEN, RUNCOMFY_TOKEN)
+    client = RunComfy()  # the token and base URL: see help(RunComfy)
     result = client.acme.widget_2_0.make.run(...)
 
 Importing this package is cheap: the clients, the validator and each endpoint load on first use.
@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from runcomfy._client import AsyncRunComfy, RunComfy
     from runcomfy._registry import MODULES, REGISTRY
+    from runcomfy_runtime.auth import (
+        InsecureTokenFileWarning,
+    )
     from runcomfy_runtime.batch.outcomes import (
         Outcome,
         Totals,
@@ -43,12 +46,16 @@ if TYPE_CHECKING:
         BatchFolderError,
         CancelRefused,
         ConfigurationError,
+        CredentialsRefused,
         DownloadError,
         InputRejectedError,
         InputValidationError,
         InsufficientBalanceError,
+        InvalidRequestIdError,
         JobCancelled,
+        JobError,
         JobFailed,
+        MissingTokenError,
         NoOutputError,
         NotFoundError,
         PermissionDeniedError,
@@ -94,6 +101,14 @@ if TYPE_CHECKING:
         MediaInput,
         VideoInput,
     )
+    from runcomfy_runtime.statuses import (
+        StatusWord,
+        UnknownStatus,
+    )
+    from runcomfy_runtime.throttle import (
+        RateLimiter,
+        Throttle,
+    )
     from runcomfy_runtime.uploaders import (
         EmulatorUploader,
         S3Uploader,
@@ -110,6 +125,7 @@ _LAZY = {
     "AsyncRunComfy": "runcomfy._client",
     "MODULES": "runcomfy._registry",
     "REGISTRY": "runcomfy._registry",
+    "InsecureTokenFileWarning": "runcomfy_runtime.auth",
     "Outcome": "runcomfy_runtime.batch.outcomes",
     "Totals": "runcomfy_runtime.batch.outcomes",
     "AsyncMapRun": "runcomfy_runtime.batch.runs",
@@ -125,12 +141,16 @@ _LAZY = {
     "BatchFolderError": "runcomfy_runtime.errors",
     "CancelRefused": "runcomfy_runtime.errors",
     "ConfigurationError": "runcomfy_runtime.errors",
+    "CredentialsRefused": "runcomfy_runtime.errors",
     "DownloadError": "runcomfy_runtime.errors",
     "InputRejectedError": "runcomfy_runtime.errors",
     "InputValidationError": "runcomfy_runtime.errors",
     "InsufficientBalanceError": "runcomfy_runtime.errors",
+    "InvalidRequestIdError": "runcomfy_runtime.errors",
     "JobCancelled": "runcomfy_runtime.errors",
+    "JobError": "runcomfy_runtime.errors",
     "JobFailed": "runcomfy_runtime.errors",
+    "MissingTokenError": "runcomfy_runtime.errors",
     "NoOutputError": "runcomfy_runtime.errors",
     "NotFoundError": "runcomfy_runtime.errors",
     "PermissionDeniedError": "runcomfy_runtime.errors",
@@ -159,6 +179,10 @@ _LAZY = {
     "ImageInput": "runcomfy_runtime.spec",
     "MediaInput": "runcomfy_runtime.spec",
     "VideoInput": "runcomfy_runtime.spec",
+    "StatusWord": "runcomfy_runtime.statuses",
+    "UnknownStatus": "runcomfy_runtime.statuses",
+    "RateLimiter": "runcomfy_runtime.throttle",
+    "Throttle": "runcomfy_runtime.throttle",
     "EmulatorUploader": "runcomfy_runtime.uploaders",
     "S3Uploader": "runcomfy_runtime.uploaders",
     "LocalFile": "runcomfy_runtime.uploads",
@@ -184,6 +208,7 @@ __all__ = [
     "Cancellation",
     "Client",
     "ConfigurationError",
+    "CredentialsRefused",
     "DownloadError",
     "EmulatorUploader",
     "EndpointSpec",
@@ -191,15 +216,19 @@ __all__ = [
     "ImageInput",
     "InputRejectedError",
     "InputValidationError",
+    "InsecureTokenFileWarning",
     "InsufficientBalanceError",
+    "InvalidRequestIdError",
     "Job",
     "JobCancelled",
+    "JobError",
     "JobFailed",
     "LocalFile",
     "MapOptions",
     "MapRun",
     "MediaFacts",
     "MediaInput",
+    "MissingTokenError",
     "NoOutputError",
     "NotFoundError",
     "Outcome",
@@ -210,6 +239,7 @@ __all__ = [
     "PollPolicy",
     "Problem",
     "RateLimitError",
+    "RateLimiter",
     "Result",
     "RetryPolicy",
     "RunComfy",
@@ -219,8 +249,11 @@ __all__ = [
     "SchemaProblem",
     "ServerError",
     "Status",
+    "StatusWord",
+    "Throttle",
     "Totals",
     "UnknownModelError",
+    "UnknownStatus",
     "UploadError",
     "Uploaded",
     "Uploader",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -33,6 +33,19 @@ WidthHeight: TypeAlias = Literal[
     "5404x3040(16:9)",
     "6198x2656(21:9)",
 ]
+
+
+EditInput = TypedDict(
+    "EditInput",
+    {
+        "image_urls": Sequence[ImageInput],
+        "prompt": str,
+        "width×height": NotRequired[WidthHeight],
+        "scale": NotRequired[float],
+        "force_single": NotRequired[bool],
+    },
+)
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/dreamina-4-0/edit",
@@ -172,7 +185,7 @@ class EditOutput(OutputBase):
     """URLs under ``videos``."""
 
 
-class Edit(SyncEndpoint[EditOutput]):
+class Edit(SyncEndpoint[EditInput, EditOutput]):
     """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
 
     spec = SPEC
@@ -187,6 +200,7 @@ class Edit(SyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -197,9 +211,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -208,7 +219,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -225,6 +235,9 @@ class Edit(SyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -235,6 +248,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -246,6 +260,7 @@ class Edit(SyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -260,9 +275,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -271,7 +283,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -288,6 +299,9 @@ class Edit(SyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -304,6 +318,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -311,7 +326,7 @@ class Edit(SyncEndpoint[EditOutput]):
         )
 
 
-class AsyncEdit(AsyncEndpoint[EditOutput]):
+class AsyncEdit(AsyncEndpoint[EditInput, EditOutput]):
     """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
 
     spec = SPEC
@@ -326,6 +341,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -336,9 +352,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -347,7 +360,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -364,6 +376,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -374,6 +389,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -385,6 +401,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -399,9 +416,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -410,7 +424,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -427,6 +440,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -443,6 +459,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,

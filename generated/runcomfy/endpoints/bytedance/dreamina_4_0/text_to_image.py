@@ -9,9 +9,9 @@ Generated from schemas/bytedance/dreamina-4-0/text-to-image.yaml (source: 001_b0
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec
 
@@ -32,6 +32,18 @@ WidthHeight: TypeAlias = Literal[
     "5404x3040(16:9)",
     "6198x2656(21:9)",
 ]
+
+
+TextToImageInput = TypedDict(
+    "TextToImageInput",
+    {
+        "prompt": str,
+        "width×height": NotRequired[WidthHeight],
+        "scale": NotRequired[float],
+        "force_single": NotRequired[bool],
+    },
+)
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/dreamina-4-0/text-to-image",
@@ -128,7 +140,7 @@ class TextToImageOutput(OutputBase):
     """URLs under ``videos``."""
 
 
-class TextToImage(SyncEndpoint[TextToImageOutput]):
+class TextToImage(SyncEndpoint[TextToImageInput, TextToImageOutput]):
     """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
 
     spec = SPEC
@@ -142,13 +154,13 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[TextToImageOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -165,6 +177,9 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -174,6 +189,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -184,6 +200,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -194,7 +211,6 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -211,6 +227,9 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -226,6 +245,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -233,7 +253,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         )
 
 
-class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
+class AsyncTextToImage(AsyncEndpoint[TextToImageInput, TextToImageOutput]):
     """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
 
     spec = SPEC
@@ -247,13 +267,13 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[TextToImageOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -270,6 +290,9 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -279,6 +302,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -289,6 +313,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -299,7 +324,6 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -316,6 +340,9 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -331,6 +358,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -21,6 +21,18 @@ if TYPE_CHECKING:  # annotations only: listing models loads no HTTP client
     from runcomfy_runtime.results import Result, StatusCallback
 
 Frames: TypeAlias = Literal[121, 241]
+
+
+class ImageToVideoInput(TypedDict):
+    """The whole input of bytedance/dreamina-3-0/pro/image-to-video, keyed by wire name: what is
+    sent.
+    """
+
+    prompt: str
+    image_urls: Sequence[ImageInput]
+    seed: NotRequired[int]
+    frames: NotRequired[Frames]
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/dreamina-3-0/pro/image-to-video",
@@ -130,7 +142,7 @@ class ImageToVideoOutput(OutputBase):
     """URLs under ``videos``."""
 
 
-class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
+class ImageToVideo(SyncEndpoint[ImageToVideoInput, ImageToVideoOutput]):
     """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
 
     spec = SPEC
@@ -144,26 +156,18 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[ImageToVideoOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
-                    street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
                 Required.
             image_urls: Upload JPEG or PNG only.
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 1 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -180,6 +184,9 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -189,6 +196,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -199,6 +207,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -209,20 +218,11 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
-                    street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
                 Required.
             image_urls: Upload JPEG or PNG only.
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 1 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -239,6 +239,9 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -254,6 +257,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -261,7 +265,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         )
 
 
-class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
+class AsyncImageToVideo(AsyncEndpoint[ImageToVideoInput, ImageToVideoOutput]):
     """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
 
     spec = SPEC
@@ -275,26 +279,18 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[ImageToVideoOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
-                    street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
                 Required.
             image_urls: Upload JPEG or PNG only.
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 1 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -311,6 +307,9 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -320,6 +319,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -330,6 +330,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -340,20 +341,11 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
-                    street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
                 Required.
             image_urls: Upload JPEG or PNG only.
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 1 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -370,6 +362,9 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -385,6 +380,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
