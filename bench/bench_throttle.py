@@ -1,7 +1,7 @@
 """A batch under rate limits: 200 lines at concurrency 64 against an emulator that answers 429
-to every other submit (``Retry-After`` 0.05 s, 1 s or 3 s): jobs created, submit attempts, the
-submit rate over the run (attempts per second, sampled every 0.5 s on the server's counter),
-its peak, and the wall time.
+to every other submit (``Retry-After`` 0.05 s, 1 s or 3 s), or, with ``--quota N``, to the
+submits past N a second: jobs created, submit attempts, the submit rate over the run (attempts
+per second, sampled every 0.5 s on the server's counter), its peak, and the wall time.
 
 ``--before DIR`` runs the same batch from another checkout's sources too (``git archive main |
 tar -x -C DIR``), interleaved, to show what the engine's throttling changed. Figures, not
@@ -33,9 +33,12 @@ from bench_batch import MODEL, TOKEN, reset, start_emulator, stats, write_inputs
 LINES, CONCURRENCY, SAMPLE = 200, 64, 0.5
 
 
-def arm(url: str, retry_after: float) -> None:
-    fault = {"kind": "rate_limit", "route": "submit", "count": 100000, "every": 2,
-             "retry_after": retry_after}  # fmt: skip
+def arm(url: str, retry_after: float, quota: float | None) -> None:
+    fault: dict[str, object] = {"kind": "rate_limit", "route": "submit", "count": 100000,
+                                "every": 2, "retry_after": retry_after}  # fmt: skip
+    if quota is not None:
+        fault = {"kind": "quota", "route": "submit", "count": 100000, "per_second": quota,
+                 "retry_after": retry_after}  # fmt: skip
     httpx.post(url + "/_emulator/faults", json=fault, headers={"Authorization": f"Bearer {TOKEN}"})
 
 
@@ -85,6 +88,7 @@ def main() -> None:
     parser.add_argument("--retry-after", default="0.05,1,3")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--before", type=Path, default=None, help="another checkout's sources")
+    parser.add_argument("--quota", type=float, default=None, help="429 past N submits a second")
     args = parser.parse_args()
     sides: dict[str, Path | None] = {"ours": None}
     if args.before is not None:
@@ -100,13 +104,14 @@ def main() -> None:
                     names = list(sides) if rep % 2 == 0 else list(sides)[::-1]
                     for name in names:
                         reset(url)
-                        arm(url, retry_after)
+                        arm(url, retry_after, args.quota)
                         out = Path(tmp) / f"{name}-{retry_after}-{rep}"
                         found[name].append(one_run(url, inputs, out, sides[name]))
             finally:
                 emulator.terminate()
                 emulator.wait()
-            print(f"{LINES} lines, concurrency {CONCURRENCY}, 429 on every other submit with "
+            refused = f"past {args.quota:g} a second" if args.quota else "on every other submit"
+            print(f"{LINES} lines, concurrency {CONCURRENCY}, 429 {refused} with "
                   f"Retry-After {retry_after:g} s; median of {args.reps}")  # fmt: skip
             for name, runs in found.items():
 
