@@ -196,6 +196,29 @@ def test_a_job_that_may_exist_is_counted_at_its_estimate() -> None:
     assert budget.spent == 1.5 and budget.admit(1.0) == "stop"
 
 
+def test_a_resumed_batch_counts_what_it_spent_and_holds_what_is_in_flight() -> None:
+    from runcomfy_runtime.batch.budget import resume
+
+    budget = Budget(10.0)
+    entries = [
+        Entry(1, DIGEST, "downloaded", "r1", estimate=2.0, cost=1.5),  # confirmed
+        Entry(2, DIGEST, "sent", estimate=2.0),  # may exist: counted as expected
+        Entry(3, DIGEST, "submitted", "r3", estimate=2.0),  # in flight: held
+        Entry(4, DIGEST, "submitting", estimate=2.0),  # never left: nothing
+    ]
+    assert resume(budget, entries) == {3: 2.0}
+    assert (budget.spent, budget.held, budget.estimated) == (3.5, 2.0, 6.0)
+    assert budget.admit(2.0) == "go" and budget.admit(4.6) == "wait"
+
+
+def test_what_is_said_when_the_payloads_to_send_pass_the_cap() -> None:
+    from runcomfy_runtime.batch.budget import over_cap
+
+    assert over_cap(Budget(5.25), [1.75] * 3) is None
+    assert "at most 3 will be sent" in (over_cap(Budget(5.25), [1.75] * 5) or "")
+    assert "nothing is sent" in (over_cap(Budget(1.0), [1.75]) or "")
+
+
 @pytest.mark.parametrize(
     ("cap", "estimates", "fits"),
     [(5.25, [1.75] * 5, 3), (1.0, [1.75], 0), (None, [1.75] * 5, 5), (9.0, [1.0, None, 5.0], 3)],

@@ -14,8 +14,11 @@ Pure accounting, no I/O: the engine asks :meth:`Budget.admit` before each submit
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
+
+from runcomfy_runtime.batch.records import Entry
 
 Admission = Literal["go", "wait", "stop"]
 
@@ -100,3 +103,44 @@ class Budget:
             if room < 0:
                 return count
         return len(estimates)
+
+
+def resume(budget: Budget, entries: Iterable[Entry]) -> dict[int, float | None]:
+    """Count what earlier runs of a folder spent (confirmed costs; the estimate of a job that
+    may have been charged without one) and hold the estimates of the jobs they left in flight;
+    returns those holds, by line, to settle when each job ends."""
+    held: dict[int, float | None] = {}
+    for entry in entries:
+        if entry.state == "submitting":
+            continue  # it never left: held again when it is sent
+        if entry.estimate is not None:
+            budget.estimated += entry.estimate
+        if entry.cost is not None:
+            budget.spent += entry.cost
+        elif entry.state == "submitted":  # in flight: waited on by this run
+            held[entry.line] = budget.start(entry.estimate, count=False)
+        elif entry.estimate is not None:  # a job that may have been charged, as expected
+            budget.spent += entry.estimate
+        elif entry.state in ("sent", "ambiguous", "finished", "downloaded"):
+            budget.unknown += 1
+    return held
+
+
+def over_cap(budget: Budget, to_send: list[float | None]) -> str | None:
+    """Before a run: what to say when the estimates of the payloads to send, in order, do not
+    all fit in what the cap leaves (None when they do, or there is no cap)."""
+    fits = budget.fits(to_send)
+    if fits == len(to_send):
+        return None
+    cap = budget.cap or 0.0
+    spent = f" (${budget.spent:.2f} spent before)" if budget.spent else ""
+    if fits == 0:
+        return (
+            f"budget: the first payload to send is estimated at ${to_send[0] or 0:.2f}, above "
+            f"what max_cost ${cap:.2f} leaves{spent}: nothing is sent"
+        )
+    total = sum(e for e in to_send if e is not None)
+    return (
+        f"budget: the {len(to_send)} payloads to send are estimated at ${total:.2f}, above "
+        f"max_cost ${cap:.2f}{spent}: at most {fits} will be sent"
+    )

@@ -25,20 +25,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import random
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from runcomfy_runtime.batch.background import in_background
-from runcomfy_runtime.batch.budget import Budget
+from runcomfy_runtime.batch.budget import Budget, over_cap, resume
+from runcomfy_runtime.batch.check import Check, reason_of
 from runcomfy_runtime.batch.outcomes import Kind, Outcome, OutputT, Totals
 from runcomfy_runtime.batch.plan import Choices, Decision, decide, left
 from runcomfy_runtime.batch.records import Entry, Ledger, MemoryLedger
 from runcomfy_runtime.batch.settings import BatchSettings, Item, Source
 from runcomfy_runtime.batch.throttle import Gate, Window
+from runcomfy_runtime.batch.watching import LogWatcher, Watcher
 from runcomfy_runtime.errors import (
     AmbiguousSubmitError,
     APIConnectionError,
@@ -55,9 +55,7 @@ from runcomfy_runtime.errors import (
     NoOutputError,
     NotFoundError,
     PermissionDeniedError,
-    Problem,
     RateLimitError,
-    RunComfyError,
     UploadError,
     WaitTimeout,
 )
@@ -66,11 +64,8 @@ from runcomfy_runtime.results import Output, Result
 if TYPE_CHECKING:
     from runcomfy_runtime.catalog import CatalogEntry
     from runcomfy_runtime.client import AsyncClient
-    from runcomfy_runtime.endpoint import ValidationLevel
     from runcomfy_runtime.spec import EndpointSpec
     from runcomfy_runtime.throttle import Throttle
-
-log = logging.getLogger("runcomfy.batch")
 
 FATAL = (
     AuthenticationError,
@@ -87,48 +82,6 @@ RATE_LIMIT_PAUSE = 1.0  # seconds before a submit refused by 429 (after the clie
 _END = object()
 
 T = TypeVar("T")
-
-
-class Watcher(Protocol):
-    """What a face of the engine shows while it runs (the CLI's progress bar, a log)."""
-
-    def checked(self, total: int, invalid: Mapping[int, str]) -> None:
-        """The check is done: ``total`` payloads, the invalid ones' indexes and reasons."""
-
-    def started(self, index: int) -> None:
-        """A worker took payload ``index``."""
-
-    def ended(self, index: int) -> None:
-        """The worker's payload ``index`` has its outcome."""
-
-    def note(self, text: str) -> None:
-        """Something the user should know (the budget), once."""
-
-
-class LogWatcher:
-    """``map``'s watcher: notes go to the ``runcomfy.batch`` logger."""
-
-    def checked(self, total: int, invalid: Mapping[int, str]) -> None:
-        if invalid:
-            log.info("%d of %d payloads are invalid: nothing is sent for them", len(invalid), total)
-
-    def started(self, index: int) -> None:
-        pass
-
-    def ended(self, index: int) -> None:
-        pass
-
-    def note(self, text: str) -> None:
-        log.warning("%s", text)
-
-
-def _no_io(effect: Any) -> Any:
-    raise RuntimeError(f"the offline check asked for I/O ({type(effect).__name__})")
-
-
-def _reason(exc: BaseException) -> str:
-    problems = getattr(exc, "problems", None)
-    return "; ".join(map(str, problems)) if problems else str(exc)
 
 
 class Engine(Generic[OutputT]):
@@ -168,11 +121,7 @@ class Engine(Generic[OutputT]):
         self.fatal_message: str | None = None
         self.ledger: Ledger = MemoryLedger()
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
-        self._invalid: dict[int, str] = {}
-        self._given: dict[int, Any] = {}  # the invalid payloads, for their outcomes
-        self._errors: dict[int, Exception] = {}  # ...and their errors
-        self._estimates: dict[int, float | None] = {}
-        self._bases: dict[int, str] = {}  # how each estimate was reached (a dry run says)
+        self.checked = Check(client, spec, entry, settings.validate, set())  # until the check
         self._done: set[int] = set()
         self._held: dict[int, float | None] = {}
         self._budget_changed = asyncio.Event()
@@ -274,118 +223,50 @@ class Engine(Generic[OutputT]):
     # -- 1. the check ----------------------------------------------------------------------------
 
     async def _check(self) -> None:
+        assert self.spec is not None
         known = {entry.line for entry in self.ledger.entries()}
-        level: ValidationLevel = "off" if self.settings.validate == "off" else "schema"
+        check = Check(
+            self.client, self.spec, self.entry, self.settings.validate, known,
+            keep_bases=self.settings.dry_run,
+        )  # fmt: skip
         work = asyncio.ensure_future(
-            in_background(lambda stop: self._check_all(level, known, stop), "runcomfy-check")
+            in_background(lambda stop: check.run(self.source, stop), "runcomfy-check")
         )
         self._tasks = [work]
         try:
-            total = await work
+            await work
         except asyncio.CancelledError:
             if not self.interrupted:
                 raise
             return
         finally:
             self._tasks = []
-        self.watcher.checked(total, self._invalid)
-        for index, reason in sorted(self._invalid.items()):
-            payload, error = self._given.get(index), self._errors.get(index)
+            self.checked = check
+        self.watcher.checked(check.total, check.invalid)
+        for index, reason in sorted(check.invalid.items()):
+            payload, error = check.given.get(index), check.errors.get(index)
             self._emit(Outcome(index, "skipped", payload, reason=reason, error=error))
-
-    def _check_all(self, level: ValidationLevel, known: set[int], stop: threading.Event) -> int:
-        """In the check's thread: every payload's problems and estimate; the number of items."""
-        from runcomfy_runtime import operations
-        from runcomfy_runtime.effects import drive
-        from runcomfy_runtime.pricing import estimate
-
-        assert self.spec is not None
-        price = self.entry.base_price_usd if self.entry else None
-        unit = self.entry.price_unit if self.entry else None
-        total = 0
-        for item in self.source.items():
-            if stop.is_set():
-                break
-            total += 1
-            error: Exception | None = None
-            if item.problem is not None:
-                error = InputValidationError(self.model_id, [Problem((), item.problem)])
-            elif item.line not in known:
-                try:
-                    # The client's own validation, at a level that needs no I/O: the same
-                    # messages as a submit's, an uploader's large files included.
-                    flow = operations.validate(self.client, self.model_id, item.payload, level)
-                    drive(flow, _no_io)
-                except ValueError as exc:  # InputValidationError and any unreadable value
-                    error = exc
-                except RunComfyError:
-                    raise  # not this payload's: the spec cannot be had
-                except Exception as exc:  # whatever it holds, a payload fails alone
-                    error = exc
-            if error is not None:
-                unread = not isinstance(error, ValueError)
-                why = f"cannot be checked: {type(error).__name__}: {error}" if unread else None
-                self._invalid[item.index] = item.problem or why or _reason(error)
-                self._given[item.index] = item.payload
-                self._errors[item.index] = error
-                continue
-            found = estimate(self.spec, item.payload, price, unit)
-            self._estimates[item.index] = found.usd
-            if self.settings.dry_run:
-                self._bases[item.index] = found.basis
-        return total
 
     def was_invalid(self, index: int) -> bool:
         """Payload ``index`` failed the check (its outcome is ``skipped``)."""
-        return index in self._invalid
+        return index in self.checked.invalid
 
     # -- 2. the run ------------------------------------------------------------------------------
 
     def _load_budget(self) -> None:
         """What earlier runs of the folder spent, and the jobs they left in flight."""
-        budget = self.budget
-        for entry in self.ledger.entries():
-            if entry.state == "submitting":
-                continue  # it never left: held again when it is sent
-            if entry.estimate is not None:
-                budget.estimated += entry.estimate
-            if entry.cost is not None:
-                budget.spent += entry.cost
-                self.totals.charged += entry.cost
-            elif entry.state == "submitted":  # in flight: waited on by this run
-                self._held[entry.line] = budget.start(entry.estimate, count=False)
-            elif entry.estimate is not None:  # a job that may have been charged, as expected
-                budget.spent += entry.estimate
-            elif entry.state in ("sent", "ambiguous", "finished", "downloaded"):
-                budget.unknown += 1
+        self._held.update(resume(self.budget, self.ledger.entries()))
+        self.totals.charged += sum(e.cost for e in self.ledger.entries() if e.cost is not None)
         self._account()
         if self.settings.max_cost is not None:
-            self._say_if_over()
-
-    def _say_if_over(self) -> None:
-        """Before the run: the estimate of what is to be sent against what is left."""
-        to_send = [
-            self._estimates[index]
-            for index in sorted(self._estimates)
-            if self.ledger.entry(index + 1) is None
-        ]
-        budget = self.budget
-        fits = budget.fits(to_send)
-        if fits == len(to_send):
-            return
-        total = sum(e for e in to_send if e is not None)
-        cap = budget.cap or 0.0
-        spent = f" (${budget.spent:.2f} spent before)" if budget.spent else ""
-        if fits == 0:
-            self.watcher.note(
-                f"budget: the first payload to send is estimated at ${to_send[0] or 0:.2f}, "
-                f"above what max_cost ${cap:.2f} leaves{spent}: nothing is sent"
-            )
-        else:
-            self.watcher.note(
-                f"budget: the {len(to_send)} payloads to send are estimated at ${total:.2f}, "
-                f"above max_cost ${cap:.2f}{spent}: at most {fits} will be sent"
-            )
+            to_send = [
+                self.checked.estimates[index]
+                for index in sorted(self.checked.estimates)
+                if self.ledger.entry(index + 1) is None
+            ]
+            said = over_cap(self.budget, to_send)
+            if said is not None:
+                self.watcher.note(said)
 
     async def _run(self) -> None:
         workers = self.settings.concurrency
@@ -407,7 +288,7 @@ class Engine(Generic[OutputT]):
         for item in self.source.items():
             if self.fatal is not None:
                 break
-            if item.index in self._invalid:
+            if item.index in self.checked.invalid:
                 continue
             entry = self.ledger.entry(item.line)
             needs_submit = decide(entry, item.digests, self.choices).step == "submit"
@@ -420,7 +301,7 @@ class Engine(Generic[OutputT]):
     async def _admitted(self, item: Item) -> bool:
         """Room in the budget for ``item``'s submit, waiting for jobs in flight to settle; an
         over-budget outcome when there never will be, for it and every later submit."""
-        estimate = self._estimates.get(item.index)
+        estimate = self.checked.estimates.get(item.index)
         while not self._over_budget:
             admission = self.budget.admit(estimate)
             if admission == "go":
@@ -541,7 +422,7 @@ class Engine(Generic[OutputT]):
             )
         except ValueError as exc:  # InputValidationError is a ValueError too
             self._release(item.line, None, created=False)
-            return Outcome(item.index, "skipped", item.payload, reason=_reason(exc), error=exc)
+            return Outcome(item.index, "skipped", item.payload, reason=reason_of(exc), error=exc)
         sending = asyncio.ensure_future(self._send(item, body))
         self._sending.add(sending)
         sending.add_done_callback(self._sending.discard)
@@ -727,12 +608,12 @@ class Engine(Generic[OutputT]):
             except BatchFolderError:
                 entry = None
             if dry and decide(entry, item.digests, self.choices).step == "submit":
-                estimate = self._estimates.get(item.index)
+                estimate = self.checked.estimates.get(item.index)
                 if estimate is not None:
                     self.totals.estimated += estimate
                 else:
                     self.totals.unpriced += 1
-                basis = self._bases.get(item.index)
+                basis = self.checked.bases.get(item.index)
                 outcome: Outcome[Any, OutputT] = Outcome(
                     item.index, "not_started", item.payload, estimate=estimate,
                     reason=f"dry run: not sent; {basis}" if basis else "dry run: not sent",
@@ -758,6 +639,8 @@ class Engine(Generic[OutputT]):
                 entry.request_id if entry is not None else None,
                 reason=decision.reason,
                 error=error,
-                estimate=entry.estimate if entry is not None else self._estimates.get(item.index),
+                estimate=entry.estimate
+                if entry is not None
+                else self.checked.estimates.get(item.index),
             )
         )
