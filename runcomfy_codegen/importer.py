@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from codegen.errors import SchemaFileError
+from runcomfy_codegen.errors import SchemaFileError
 
 _ENDPOINT = re.compile(
     r"https?://[^\s\"'\\]+?/v1/models/([A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*)"
