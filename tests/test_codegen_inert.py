@@ -190,7 +190,7 @@ FUZZ_TEXT = st.text(
 
 @settings(max_examples=2, deadline=None)
 @given(texts=st.lists(FUZZ_TEXT, min_size=12, max_size=12))
-@example(texts=[" ", "\t x ", *["y"] * 10])  # blank and padded names: docstrings keep no edge spaces
+@example(texts=[" ", "\t x ", *["y"] * 10])  # blank, padded names: no edge spaces
 def test_any_text_in_every_slot_reads_back_as_itself(
     tmp_path_factory: pytest.TempPathFactory, texts: list[str]
 ) -> None:
