@@ -23,6 +23,9 @@ import pytest
 from runcomfy_codegen.__main__ import NEEDS, PIP_LINE
 from tests.wheel_env import ROOT, make_user_env, once, run_user_python, shared_folder, user_environ
 
+pytestmark = pytest.mark.xdist_group("codegen-installed")
+"""One worker runs the module (``make test`` distributes by group): one project, one sync."""
+
 TOKEN = "user-project-emulator-token"
 STRUCTURED = "nimbus/drift-3/multi-shot"  # a list of {prompt, duration} shots
 MODELS = (STRUCTURED, "sonora/voice-1/text-to-speech", "nimbus/glaze-2/text-to-image")
