@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from runcomfy_runtime.endpoint import ValidationLevel
     from runcomfy_runtime.jobs import AsyncJob, Job
     from runcomfy_runtime.local_files import Inlined
+    from runcomfy_runtime.poll_record import PollRecord
     from runcomfy_runtime.probe import Prober
     from runcomfy_runtime.results import (
         Cancellation,
@@ -115,6 +116,7 @@ class BaseClient:
         poll: PollPolicy | None = None,
         wait_timeout: float = constants.WAIT_TIMEOUT,
         registry: Mapping[str, EndpointSpec] | None = None,
+        poll_cache: bool | str | os.PathLike[str] | None = None,
     ) -> None:
         self._token: Secret = resolve_token(api_token)
         guard_logs(self._token)
@@ -128,7 +130,10 @@ class BaseClient:
         # Specs this client has met: typed endpoints it served (so the typed path never loads
         # the whole registry) and catalog models it fetched (once each).
         self._specs: dict[str, EndpointSpec] = {}
-        self._durations = Durations()  # how long finished jobs took, per model
+        self._durations = Durations()  # how long finished jobs ran, per model
+        self._poll_cache = poll_cache  # the record of earlier processes' (poll_record.py)
+        self._record: PollRecord | None = None  # opened at the first wait
+        self._record_read = False
         self._origin = wire.origin(self.base_url)
 
     def __repr__(self) -> str:
@@ -303,6 +308,8 @@ class BaseClient:
 
         limit = self.wait_timeout if timeout is None else timeout
         hint = Expected.around(expected) if expected is not None else None
+        if model_id is not None:
+            self._read_record()
         return Waiter(
             request_id,
             limit,
@@ -312,16 +319,37 @@ class BaseClient:
             expected=hint or self._durations.expected(model_id),
         )
 
-    def _learn(self, model_id: str | None, result: Result[Any], waited: float | None) -> None:
-        """Remember how long a finished job took (the server's clock when it says), so the
-        next wait on the model polls around its likely end."""
+    def _read_record(self) -> None:
+        """At the first wait: what earlier processes learned of job lengths, before ours."""
+        if self._record_read:
+            return
+        self._record_read = True
+        from runcomfy_runtime.poll_record import PollRecord, location
+        from runcomfy_runtime.schema.formats import is_loopback_host
+
+        loopback = is_loopback_host(httpx.URL(self.base_url).host)
+        path = location(self._poll_cache, os.environ, loopback)
+        if path is None:
+            return
+        self._record = PollRecord(path)
+        for model_id, lengths in self._record.load().items():
+            for seconds in lengths:
+                self._durations.record(model_id, seconds)
+
+    def _learn(self, model_id: str | None, result: Result[Any], waiter: Waiter) -> None:
+        """Remember how long a finished job ran (from its observed start, the server's clock
+        where it says), here and in the record, so the next wait on the model (in this process
+        or the next) polls around its likely end."""
         if model_id is None:
             return
-        if result.created_at is not None and result.finished_at is not None:
-            took = (result.finished_at - result.created_at).total_seconds()
-        else:
-            took = waited or 0.0
-        self._durations.record(model_id, took)
+        ran = waiter.ran_for(result)
+        self._durations.record(model_id, ran)
+        if self._record is not None:
+            self._record.add(model_id, ran)
+
+    def _flush_record(self) -> None:
+        if self._record is not None:
+            self._record.flush()
 
     @staticmethod
     def _result_url(ref: JobRef, include_cost: bool) -> str:
@@ -361,6 +389,7 @@ class Client(BaseClient):
         self.close()
 
     def close(self) -> None:
+        self._flush_record()
         self._http.close()
         self._submit_http.close()
 
@@ -622,6 +651,7 @@ class AsyncClient(BaseClient):
         await self.aclose()
 
     async def aclose(self) -> None:
+        self._flush_record()
         await self._http.aclose()
         await self._submit_http.aclose()
 

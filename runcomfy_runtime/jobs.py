@@ -92,7 +92,7 @@ class Job(Generic[OutputT]):
                     found = client._fetch_result(self.ref, self._output, include_cost, deadline)
                     done = waiter.result_seen(found)
                     if done is not None:
-                        client._learn(self.model_id, done, waiter.age())
+                        client._learn(self.model_id, done, waiter)
                         return done
                 delay = waiter.next_delay()
                 if delay is None:
@@ -184,7 +184,7 @@ class AsyncJob(Generic[OutputT]):
                     )
                     done = waiter.result_seen(found)
                     if done is not None:
-                        client._learn(self.model_id, done, waiter.age())
+                        client._learn(self.model_id, done, waiter)
                         return done
                 delay = waiter.next_delay()
                 if delay is None:
