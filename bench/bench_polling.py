@@ -128,55 +128,66 @@ def counting(hits: dict[str, int], suffix: str) -> Callable[[httpx.Request], Awa
 def phase(length: float | None, interval: float, job: int, jobs: int) -> float:
     """Seconds from the submit to a fixed poller's first poll of its grid: for a known
     ``length``, the grid places the end ``(job + 0.5) / jobs`` of an interval before a poll;
-    without one, the poller's own habit (at once)."""
+    without one, the poller's own habit (one interval)."""
     if length is None:
-        return 0.0
+        return interval
     return (length + interval * (job + 0.5) / jobs) % interval
 
 
-async def fixed_status(url: str, interval: float, first: float) -> tuple[int, float]:
+async def fixed_status(
+    http: httpx.AsyncClient, hits: dict[str, int], interval: float, first: float
+) -> tuple[int, float]:
     """A fixed poller of the status endpoint (at once, then its grid from ``first``), then
     one result request."""
-    hits: dict[str, int] = {}
-    hooks = {"request": [counting(hits, "/status")]}
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, event_hooks=hooks) as http:
-        job = (await http.post(f"/v1/models/{MODEL}", json=PAYLOAD)).json()
-        wait = first
-        while True:
-            status = (await http.get(job["status_url"])).json()["status"]
-            if status in ("completed", "failed", "cancelled"):
-                break
-            await asyncio.sleep(wait)
-            wait = interval
-        result = (await http.get(job["result_url"])).json()
+    job = (await http.post(f"/v1/models/{MODEL}", json=PAYLOAD)).json()
+    wait = first
+    while True:
+        status = (await http.get(job["status_url"])).json()["status"]
+        if status in ("completed", "failed", "cancelled"):
+            break
+        await asyncio.sleep(wait)
+        wait = interval
+    result = (await http.get(job["result_url"])).json()
     return hits[job["request_id"]], time.time() - _finished(result)
 
 
-async def fixed_result(url: str, interval: float, first: float) -> tuple[int, float]:
+async def fixed_result(
+    http: httpx.AsyncClient, hits: dict[str, int], interval: float, first: float
+) -> tuple[int, float]:
     """RunComfy's ComfyUI nodes: ask the result endpoint until it is final."""
-    hits: dict[str, int] = {}
-    hooks = {"request": [counting(hits, "/result")]}
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, event_hooks=hooks) as http:
-        job = (await http.post(f"/v1/models/{MODEL}", json=PAYLOAD)).json()
-        wait = first or interval
-        while True:
-            await asyncio.sleep(wait)
-            wait = interval
-            result = (await http.get(job["result_url"])).json()
-            if result["status"] in ("succeeded", "completed", "failed", "cancelled"):
-                break
+    job = (await http.post(f"/v1/models/{MODEL}", json=PAYLOAD)).json()
+    wait = first
+    while True:
+        await asyncio.sleep(wait)
+        wait = interval
+        result = (await http.get(job["result_url"])).json()
+        if result["status"] in ("succeeded", "completed", "failed", "cancelled"):
+            break
     return hits[job["request_id"]], time.time() - _finished(result)
 
 
-FIXED: dict[str, tuple[float, Callable[[str, float, float], Awaitable[tuple[int, float]]]]] = {
-    "runcomfy-mcp": (3.0, fixed_status),
-    "runcomfy-cli": (2.0, fixed_status),
-    "comfyui-nodes": (5.0, fixed_result),
-    "fal": (0.1, fixed_status),
-    "replicate": (0.5, fixed_status),
+FixedLoop = Callable[
+    [httpx.AsyncClient, dict[str, int], float, float], Awaitable[tuple[int, float]]
+]
+
+
+FIXED: dict[str, tuple[float, str, FixedLoop]] = {  # interval, endpoint counted, loop
+    "runcomfy-mcp": (3.0, "/status", fixed_status),
+    "runcomfy-cli": (2.0, "/status", fixed_status),
+    "comfyui-nodes": (5.0, "/result", fixed_result),
+    "fal": (0.1, "/status", fixed_status),
+    "replicate": (0.5, "/status", fixed_status),
 }
+
+
+def fixed_client(url: str, hits: dict[str, int], suffix: str) -> httpx.AsyncClient:
+    """One client per poller and case, made before any job (making one costs a TLS context:
+    tens of milliseconds of this process's loop that would delay every other poller)."""
+    return httpx.AsyncClient(
+        base_url=url,
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        event_hooks={"request": [counting(hits, suffix)]},
+    )
 
 
 async def ours_job(client: AsyncRunComfy, hits: dict[str, int]) -> tuple[int, float]:
@@ -237,24 +248,34 @@ async def reset(urls: list[str]) -> None:
             await http.post(f"{url}/_emulator/reset")
 
 
-async def one_case(case: Case, reps: int, folder: Path) -> dict[str, list[Run]]:
+async def one_case(
+    case: Case, reps: int, folder: Path, barrier: asyncio.Barrier
+) -> dict[str, list[Run]]:
     """Every poller of ``case`` on its own emulator; ``reps`` repetitions, each poller's jobs
-    all at once, released together once the fresh processes have started."""
+    all at once. Every case starts each repetition together (``barrier``), once the fresh
+    processes of all of them have started: no process start-up lands in a measurement."""
     runs: dict[str, list[Run]] = {}
     jobs = len(case.lengths)
     disk = folder / "disk"  # the record the ours-disk processes share
+    length = case.lengths[0] if case.phased else None
     with ExitStack() as stack:
         urls = {
             poller: stack.enter_context(emulator_process(*case.emulator_args()))
             for poller in case.pollers
         }
-        hits: dict[str, int] = {}
-        async with our_client(urls["ours"], hits, folder / "in-process") as warmed:
+        hits: dict[str, dict[str, int]] = {poller: {} for poller in case.pollers}
+        clients = {
+            poller: fixed_client(urls[poller], hits[poller], FIXED[poller][1])
+            for poller in case.pollers
+            if poller in FIXED
+        }
+        warmed = our_client(urls["ours"], hits["ours"], folder / "in-process")
+        try:
             # Warm-up: one job each for ``ours`` (this client) and for the record of ours-disk
             # (a process of its own, as the earlier run of a script), then lengths afresh.
             teacher = Process(urls["ours-disk"], 1, process_env(disk))
             await teacher.ready()
-            await asyncio.gather(ours_job(warmed, hits), teacher.run())
+            await asyncio.gather(ours_job(warmed, hits["ours"]), teacher.run())
             await reset(list(urls.values()))
             for _ in range(reps):
                 fresh = {
@@ -262,20 +283,19 @@ async def one_case(case: Case, reps: int, folder: Path) -> dict[str, list[Run]]:
                     "ours-disk": Process(urls["ours-disk"], jobs, process_env(disk)),
                 }
                 await asyncio.gather(*(p.ready() for p in fresh.values()))
-                length = case.lengths[0] if case.phased else None
+                await barrier.wait()
                 tasks: dict[str, Awaitable[Any]] = {
                     **{name: p.run() for name, p in fresh.items()},
-                    "ours": asyncio.gather(*(ours_job(warmed, hits) for _ in range(jobs))),
+                    "ours": asyncio.gather(*(ours_job(warmed, hits["ours"]) for _ in range(jobs))),
                 }
-                for poller in case.pollers:
-                    if poller in FIXED:
-                        interval, loop = FIXED[poller]
-                        tasks[poller] = asyncio.gather(
-                            *(
-                                loop(urls[poller], interval, phase(length, interval, i, jobs))
-                                for i in range(jobs)
-                            )
+                for poller, http in clients.items():
+                    interval, _, loop = FIXED[poller]
+                    tasks[poller] = asyncio.gather(
+                        *(
+                            loop(http, hits[poller], interval, phase(length, interval, i, jobs))
+                            for i in range(jobs)
                         )
+                    )
                 gathered = await asyncio.gather(*tasks.values())
                 for poller, results in zip(tasks, gathered, strict=True):
                     runs.setdefault(poller, []).append(
@@ -285,6 +305,10 @@ async def one_case(case: Case, reps: int, folder: Path) -> dict[str, list[Run]]:
                         )
                     )
                 await reset(list(urls.values()))
+        finally:
+            await warmed.aclose()
+            for http in clients.values():
+                await http.aclose()
     return {poller: runs[poller] for poller in case.pollers}
 
 
@@ -351,9 +375,13 @@ async def main() -> None:
         args.reps, args.jobs = 1, 2
     started = time.monotonic()
     work = cases(args)
+    barrier = asyncio.Barrier(len(work))
     with tempfile.TemporaryDirectory(prefix="bench-polling-") as folder:
         found = await asyncio.gather(
-            *(one_case(case, args.reps, Path(folder) / str(i)) for i, case in enumerate(work))
+            *(
+                one_case(case, args.reps, Path(folder) / str(i), barrier)
+                for i, case in enumerate(work)
+            )
         )
     verdicts = [ok for case, runs in zip(work, found, strict=True) for ok in report(case, runs)]
     print(
