@@ -75,6 +75,9 @@ LONG = {"150-210 s": (150.0, 210.0)}
 BASELINE = "runcomfy-mcp"
 OURS = ("ours-cold", "ours-disk", "ours")
 POLL_JOB = Path(__file__).resolve().parent / "poll_job.py"
+# A connection idle past the emulator's keep-alive (uvicorn's 5 s) is closed under a request
+# that reuses it; the client's own pools expire theirs sooner, and so must the ones given here.
+LIMITS = httpx.Limits(keepalive_expiry=1.0)
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ def fixed_client(url: str, hits: dict[str, int], suffix: str) -> httpx.AsyncClie
     tens of milliseconds of this process's loop that would delay every other poller)."""
     return httpx.AsyncClient(
         base_url=url,
+        limits=LIMITS,
         headers={"Authorization": f"Bearer {TOKEN}"},
         event_hooks={"request": [counting(hits, suffix)]},
     )
@@ -198,7 +202,7 @@ async def ours_job(client: AsyncRunComfy, hits: dict[str, int]) -> tuple[int, fl
 
 
 def our_client(url: str, hits: dict[str, int], cache: Path) -> AsyncRunComfy:
-    http = httpx.AsyncClient(event_hooks={"request": [counting(hits, "/status")]})
+    http = httpx.AsyncClient(limits=LIMITS, event_hooks={"request": [counting(hits, "/status")]})
     return AsyncRunComfy(api_token=TOKEN, base_url=url, http_client=http, poll_cache=cache)
 
 

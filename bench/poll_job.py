@@ -37,7 +37,8 @@ async def main(url: str, jobs: int) -> None:
             request_id = request.url.path.rsplit("/", 2)[-2]
             hits[request_id] = hits.get(request_id, 0) + 1
 
-    http = httpx.AsyncClient(event_hooks={"request": [count]})
+    limits = httpx.Limits(keepalive_expiry=1.0)  # as the client's own pools: never a stale one
+    http = httpx.AsyncClient(limits=limits, event_hooks={"request": [count]})
     async with AsyncRunComfy(api_token=TOKEN, base_url=url, http_client=http) as client:
         print("ready", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -133,7 +134,7 @@ class BaseClient:
         self._durations = Durations()  # how long finished jobs ran, per model
         self._poll_cache = poll_cache  # the record of earlier processes' (poll_record.py)
         self._record: PollRecord | None = None  # opened at the first wait
-        self._record_read = False
+        self._record_read = threading.Lock()  # held for good once the record has been read
         self._origin = wire.origin(self.base_url)
 
     def __repr__(self) -> str:
@@ -321,9 +322,8 @@ class BaseClient:
 
     def _read_record(self) -> None:
         """At the first wait: what earlier processes learned of job lengths, before ours."""
-        if self._record_read:
-            return
-        self._record_read = True
+        if not self._record_read.acquire(blocking=False):
+            return  # read already (or being read by another thread's first wait)
         from runcomfy_runtime.poll_record import PollRecord, location
         from runcomfy_runtime.schema.formats import is_loopback_host
 
