@@ -57,7 +57,8 @@ class Waiter:
 
     def started_at(self) -> float:
         """When the job started running, as far as was seen: the last status that found it
-        queued (early, never late), else its submit (or the wait's start, for a rebuilt one)."""
+        queued (it started after that answer was written: late by at most the answer's way
+        back), else its submit (or the wait's start, for a rebuilt one)."""
         return self.queued_seen if self.queued_seen is not None else self.origin
 
     def age(self) -> float:

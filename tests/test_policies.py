@@ -392,6 +392,63 @@ def test_the_deadline_stops_the_wait_and_names_the_job() -> None:
     assert "r1" in str(error)
 
 
+def _submitted_waiter() -> tuple[Waiter, Clock]:
+    clock = Clock()
+    waiter = Waiter("r1", 600.0, PollPolicy(jitter=0.0), None, clock=clock, submitted_at=0.0)
+    return waiter, clock
+
+
+# (seconds after the submit, status word, queue position) as the waiter sees them, then what it
+# decides: the job's running age is counted from the last status that found it queued.
+QUEUE_WATCH = [
+    (0.7, "in_queue", 3),  # its place first seen: no rate yet
+    (2.7, "in_queue", 1),  # two places in 2 s: one per second
+    (3.7, "in_progress", None),  # started after 2.7 s
+]
+
+
+def test_the_running_age_counts_from_the_last_status_that_found_the_job_queued() -> None:
+    waiter, clock = _submitted_waiter()
+    clock.now, state, position = QUEUE_WATCH[0]
+    waiter.status_seen(Status("r1", state, position))
+    assert waiter.next_delay() == pytest.approx(0.7)  # as cold over its 0.7 s in the queue
+    clock.now, state, position = QUEUE_WATCH[1]
+    waiter.status_seen(Status("r1", state, position))
+    assert waiter.next_delay() == pytest.approx(0.5)  # one place left, 1 s each: look in 0.5 s
+    clock.now, state, position = QUEUE_WATCH[2]
+    waiter.status_seen(Status("r1", state, position))
+    assert waiter.started_at() == 2.7
+    assert waiter.age() == pytest.approx(1.0)
+    assert waiter.next_delay() == pytest.approx(0.7)  # the cold ramp starts again at its start
+    clock.now = 12.0
+    assert waiter.next_delay() == pytest.approx(2.0)  # 9.3 s into its run: the cap
+    done = _result(
+        "succeeded", created_at="2026-11-25T20:00:00Z", finished_at="2026-11-25T20:00:11Z"
+    )
+    assert waiter.ran_for(done) == pytest.approx(11.0 - 2.7)  # the server's 11 s less the queue
+
+
+def test_a_job_never_seen_queued_is_as_old_as_its_submit() -> None:
+    waiter, clock = _submitted_waiter()
+    clock.now = 0.7
+    waiter.status_seen(Status("r1", "in_progress"))
+    clock.now = 6.0
+    assert waiter.age() == 6.0 and waiter.next_delay() == pytest.approx(2.0)
+    done = _result(
+        "succeeded", created_at="2026-11-25T20:00:00Z", finished_at="2026-11-25T20:00:05Z"
+    )
+    assert waiter.ran_for(done) == 5.0
+    assert waiter.ran_for(_result("succeeded")) == 6.0  # no server timestamps: this clock's
+
+
+def test_a_job_sent_back_in_the_queue_is_watched_afresh() -> None:
+    waiter, clock = _submitted_waiter()
+    for now, position in ((1.0, 2), (2.0, 1), (3.0, 4)):  # moved, then sent back to 4th
+        clock.now = now
+        waiter.status_seen(Status("r1", "in_queue", position))
+    assert waiter.next_delay() == pytest.approx(1.2)  # no rate for its new place: cold, 3 s in
+
+
 def test_result_parses_outputs_in_documented_order_and_cost() -> None:
     result = Result.from_wire(
         "r1",
