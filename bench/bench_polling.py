@@ -4,22 +4,18 @@ clients (and fal's and replicate's pollers), on the same jobs, interleaved, repe
 Ours, three ways, each ``AsyncRunComfy`` with its defaults:
 
 - ``ours-cold`` — a fresh process with no record (``RUNCOMFY_NO_POLL_CACHE=1``): it knows
-  nothing of the model (``bench/poll_job.py``, one process per repetition running the jobs);
-- ``ours-disk`` — a fresh process whose record (``RUNCOMFY_CACHE_DIR``) an earlier process
-  left: one unmeasured job before the first repetition, then every repetition's own;
-- ``ours`` — one client in this process that has run one (unmeasured) job of the model
+  nothing of the model; one process per repetition;
+- ``ours-disk`` — a fresh process whose record (``RUNCOMFY_CACHE_DIR``) earlier processes left:
+  one unmeasured job's before the first repetition, then every repetition's own;
+- ``ours`` — one client for the whole run that has run one (unmeasured) job of the model
   before, and learns from every job (a script's loop);
 
-against fixed pollers (plain loops on httpx, written here from the facts, none copied):
+against fixed pollers: ``runcomfy-mcp`` (RunComfy's MCP server: status at once, then every
+3 s: the baseline), ``runcomfy-cli`` (status every 2 s), ``comfyui-nodes`` (the result endpoint
+every 5 s), and with ``--others`` ``fal`` (0.1 s) and ``replicate`` (0.5 s) in the ranges.
 
-- ``runcomfy-mcp`` — RunComfy's MCP server: status at once, then every 3 s (the baseline);
-- ``runcomfy-cli`` — RunComfy's CLI: status at once, then every 2 s;
-- ``comfyui-nodes`` — RunComfy's ComfyUI nodes: the result endpoint every 5 s;
-- with ``--others``, ``fal`` (0.1 s) and ``replicate`` (0.5 s) status pollers (the ranges only:
-  fal's 10 requests a second per job load this process's loop, which every in-process poller
-  shares, so they are left out by default).
-
-Two kinds of cases, all run at once, every poller on its own emulator process:
+Every poller is a process of its own (``bench/poller.py``: no poller's work delays another's
+loop) on an emulator process of its own. Two kinds of cases, all run at once:
 
 - **lengths** (issue #23's method): every job ``L`` s long (``--latency L``), 4 jobs per poller;
   a fixed poller is phased across its interval as real jobs would be (job i's end falls
@@ -27,13 +23,14 @@ Two kinds of cases, all run at once, every poller on its own emulator process:
 - **ranges** (the README's table since #15): job lengths spread evenly over the range
   (``--run-seconds 3.2,3.9,...``, taken in turn by every poller's emulator), 8 per poller.
 
-The notice delay is from the job's ``finished_at`` (the emulator's clock, wall time) to the
-moment the poller holds the result. Requests are status requests (result requests for the
-ComfyUI poller), counted on the client side.
+Every case starts each repetition together, once the fresh processes of all have started, so
+no process start-up lands in a measurement. The notice delay is from the job's ``finished_at``
+(the emulator's clock, wall time) to the moment the poller holds the result; requests are
+status requests (result requests for the ComfyUI poller), counted on the client side.
 
 Goals: at every length and in every range from 3 s, each of ours has a mean notice delay below
-``runcomfy-mcp``'s and at most 2x its mean status requests (issue #23: the cold process too);
-for jobs under 3 s, ``ours`` notices at least 3x sooner.
+``runcomfy-mcp``'s and at most 2x its mean status requests (issue #23: the cold process too,
+at 5, 20 and 60 s); for jobs under 3 s, ``ours`` notices at least 3x sooner.
 
 Run: ``.venv/bin/python bench/bench_polling.py [--reps 5] [--long] [--others] [--quick]``
 (``--long`` adds 150-210 s jobs; ``--quick``: one repetition of 5 s jobs and two short ranges,
@@ -51,22 +48,15 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from emulator_process import TOKEN, emulator_process
 
-from runcomfy import AsyncRunComfy
-
-MODEL = "bytedance/dreamina-4-0/text-to-image"
-PAYLOAD = {"prompt": "a bench job", "width×height": "1024x1024(1:1)"}
 LENGTHS = (5.0, 20.0, 60.0)
 RANGES = {
     "0.5-3 s": (0.5, 3.0),
@@ -77,10 +67,14 @@ RANGES = {
 LONG = {"150-210 s": (150.0, 210.0)}
 BASELINE = "runcomfy-mcp"
 OURS = ("ours-cold", "ours-disk", "ours")
-POLL_JOB = Path(__file__).resolve().parent / "poll_job.py"
-# A connection idle past the emulator's keep-alive (uvicorn's 5 s) is closed under a request
-# that reuses it; the client's own pools expire theirs sooner, and so must the ones given here.
-LIMITS = httpx.Limits(keepalive_expiry=1.0)
+POLLER = Path(__file__).resolve().parent / "poller.py"
+FIXED = {  # poller -> (poller.py kind, interval)
+    "runcomfy-mcp": ("status", 3.0),
+    "runcomfy-cli": ("status", 2.0),
+    "comfyui-nodes": ("result", 5.0),
+    "fal": ("status", 0.1),
+    "replicate": ("status", 0.5),
+}
 
 
 @dataclass(frozen=True)
@@ -90,7 +84,7 @@ class Case:
     name: str
     lengths: list[float]  # per job, in submission order
     low: float
-    phased: bool  # the fixed pollers phased against a job's end (every job the same length)
+    phased: bool  # every job the same length: the fixed pollers phased against its end
     pollers: tuple[str, ...]
 
     def emulator_args(self) -> list[str]:
@@ -114,138 +108,45 @@ def spread(low: float, high: float, count: int, seed: int) -> list[float]:
     return found
 
 
-def _finished(body: dict[str, Any]) -> float:
-    return datetime.fromisoformat(str(body["finished_at"])).timestamp()
+class Poller:
+    """``poller.py`` in its own process: started, ready (its imports and warm-up done), then
+    one repetition per line it is sent."""
 
-
-def counting(hits: dict[str, int], suffix: str) -> Callable[[httpx.Request], Awaitable[None]]:
-    """Counts requests ending in ``suffix`` per request id (``/v1/requests/<id>/status``), so
-    jobs sharing a client are counted apart."""
-
-    async def hook(request: httpx.Request) -> None:
-        path = request.url.path
-        if path.endswith(suffix):
-            request_id = path.rsplit("/", 2)[-2]
-            hits[request_id] = hits.get(request_id, 0) + 1
-
-    return hook
-
-
-def phase(length: float | None, interval: float, job: int, jobs: int) -> float:
-    """Seconds from the submit to a fixed poller's first poll of its grid: for a known
-    ``length``, the grid places the end ``(job + 0.5) / jobs`` of an interval before a poll;
-    without one, the poller's own habit (one interval)."""
-    if length is None:
-        return interval
-    return (length + interval * (job + 0.5) / jobs) % interval
-
-
-async def fixed_status(
-    http: httpx.AsyncClient, hits: dict[str, int], interval: float, first: float
-) -> tuple[int, float]:
-    """A fixed poller of the status endpoint (at once, then its grid from ``first``), then
-    one result request."""
-    job = (await http.post(f"/v1/models/{MODEL}", json=PAYLOAD)).json()
-    wait = first
-    while True:
-        status = (await http.get(job["status_url"])).json()["status"]
-        if status in ("completed", "failed", "cancelled"):
-            break
-        await asyncio.sleep(wait)
-        wait = interval
-    result = (await http.get(job["result_url"])).json()
-    return hits[job["request_id"]], time.time() - _finished(result)
-
-
-async def fixed_result(
-    http: httpx.AsyncClient, hits: dict[str, int], interval: float, first: float
-) -> tuple[int, float]:
-    """RunComfy's ComfyUI nodes: ask the result endpoint until it is final."""
-    job = (await http.post(f"/v1/models/{MODEL}", json=PAYLOAD)).json()
-    wait = first
-    while True:
-        await asyncio.sleep(wait)
-        wait = interval
-        result = (await http.get(job["result_url"])).json()
-        if result["status"] in ("succeeded", "completed", "failed", "cancelled"):
-            break
-    return hits[job["request_id"]], time.time() - _finished(result)
-
-
-FixedLoop = Callable[
-    [httpx.AsyncClient, dict[str, int], float, float], Awaitable[tuple[int, float]]
-]
-
-
-FIXED: dict[str, tuple[float, str, FixedLoop]] = {  # interval, endpoint counted, loop
-    "runcomfy-mcp": (3.0, "/status", fixed_status),
-    "runcomfy-cli": (2.0, "/status", fixed_status),
-    "comfyui-nodes": (5.0, "/result", fixed_result),
-    "fal": (0.1, "/status", fixed_status),
-    "replicate": (0.5, "/status", fixed_status),
-}
-
-
-def fixed_client(url: str, hits: dict[str, int], suffix: str) -> httpx.AsyncClient:
-    """One client per poller and case, made before any job (making one costs a TLS context:
-    tens of milliseconds of this process's loop that would delay every other poller)."""
-    return httpx.AsyncClient(
-        base_url=url,
-        limits=LIMITS,
-        headers={"Authorization": f"Bearer {TOKEN}"},
-        event_hooks={"request": [counting(hits, suffix)]},
-    )
-
-
-async def ours_job(client: AsyncRunComfy, hits: dict[str, int]) -> tuple[int, float]:
-    job = await client.submit(MODEL, PAYLOAD, validate="schema")
-    result = await job.wait(timeout=900)
-    assert result.finished_at is not None
-    return hits[job.request_id], time.time() - result.finished_at.timestamp()
-
-
-def our_client(url: str, hits: dict[str, int], cache: Path) -> AsyncRunComfy:
-    http = httpx.AsyncClient(limits=LIMITS, event_hooks={"request": [counting(hits, "/status")]})
-    return AsyncRunComfy(api_token=TOKEN, base_url=url, http_client=http, poll_cache=cache)
-
-
-class Process:
-    """``poll_job.py`` in a fresh process: started, ready (imports done), then released."""
-
-    def __init__(self, url: str, jobs: int, env: dict[str, str]) -> None:
-        self.args = [sys.executable, str(POLL_JOB), url, str(jobs)]
+    def __init__(self, *args: str, env: dict[str, str]) -> None:
+        self.args = [sys.executable, str(POLLER), *args]
         self.env = env
         self.process: asyncio.subprocess.Process | None = None
 
-    async def ready(self) -> None:
+    async def ready(self) -> Poller:
         self.process = await asyncio.create_subprocess_exec(
-            *self.args,
-            env=self.env,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
+            *self.args, env=self.env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
         )
         assert self.process.stdout is not None
         line = await self.process.stdout.readline()
         if line.strip() != b"ready":
-            raise SystemExit(f"poll_job.py did not start: {line!r}")
+            raise SystemExit(f"{' '.join(self.args[1:3])} did not start: {line!r}")
+        return self
 
-    async def run(self) -> list[tuple[int, float]]:
+    async def rep(self) -> Run:
         assert self.process is not None and self.process.stdin and self.process.stdout
         self.process.stdin.write(b"go\n")
         await self.process.stdin.drain()
-        out = await self.process.stdout.read()
-        if await self.process.wait() != 0:
-            raise SystemExit(f"poll_job.py failed: {out!r}")
-        return [(int(r), float(d)) for r, d in json.loads(out)]
+        line = await self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"{' '.join(self.args[1:3])} ended without its figures")
+        found = json.loads(line)
+        return Run(statistics.mean(r for r, _ in found), statistics.mean(d for _, d in found))
+
+    async def close(self) -> None:
+        if self.process is not None and self.process.stdin is not None:
+            self.process.stdin.close()
+            await self.process.wait()
 
 
-def process_env(cache: Path | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNCOMFY_")}
-    if cache is None:
-        env["RUNCOMFY_NO_POLL_CACHE"] = "1"
-    else:
-        env["RUNCOMFY_CACHE_DIR"] = str(cache)
-    return env
+def environment(**given: str) -> dict[str, str]:
+    """This process's environment without RUNCOMFY_* (a user's own would change the client),
+    plus ``given``."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("RUNCOMFY_")} | given
 
 
 async def reset(urls: list[str]) -> None:
@@ -259,64 +160,52 @@ async def one_case(
     case: Case, reps: int, folder: Path, barrier: asyncio.Barrier
 ) -> dict[str, list[Run]]:
     """Every poller of ``case`` on its own emulator; ``reps`` repetitions, each poller's jobs
-    all at once. Every case starts each repetition together (``barrier``), once the fresh
-    processes of all of them have started: no process start-up lands in a measurement."""
-    runs: dict[str, list[Run]] = {}
-    jobs = len(case.lengths)
-    disk = folder / "disk"  # the record the ours-disk processes share
-    length = case.lengths[0] if case.phased else None
+    all at once; every case starts each repetition at once (``barrier``)."""
+    runs: dict[str, list[Run]] = {poller: [] for poller in case.pollers}
+    jobs = ["--jobs", str(len(case.lengths))]
+    length = ["--length", str(case.lengths[0])] if case.phased else []
+    cold = environment(RUNCOMFY_NO_POLL_CACHE="1")
+    disk = environment(RUNCOMFY_CACHE_DIR=str(folder / "disk"))  # the record ours-disk shares
     with ExitStack() as stack:
         urls = {
             poller: stack.enter_context(emulator_process(*case.emulator_args()))
             for poller in case.pollers
         }
-        hits: dict[str, dict[str, int]] = {poller: {} for poller in case.pollers}
-        clients = {
-            poller: fixed_client(urls[poller], hits[poller], FIXED[poller][1])
-            for poller in case.pollers
-            if poller in FIXED
-        }
-        warmed = our_client(urls["ours"], hits["ours"], folder / "in-process")
+        kept = {"ours": Poller("ours", urls["ours"], *jobs, "--cache", str(folder), env=cold)}
+        for poller in case.pollers:
+            if poller in FIXED:
+                kind, interval = FIXED[poller]
+                args = (kind, urls[poller], *jobs, "--interval", str(interval), *length)
+                kept[poller] = Poller(*args, env=cold)
         try:
-            # Warm-up: one job each for ``ours`` (this client) and for the record of ours-disk
-            # (a process of its own, as the earlier run of a script), then lengths afresh.
-            teacher = Process(urls["ours-disk"], 1, process_env(disk))
-            await teacher.ready()
-            await asyncio.gather(ours_job(warmed, hits["ours"]), teacher.run())
+            # Warm-ups: ``ours`` runs one job before it says ready; the record of ours-disk
+            # gets one from a process of its own (the earlier run of a script).
+            teacher = Poller("fresh", urls["ours-disk"], "--jobs", "1", env=disk)
+
+            async def teach() -> None:
+                await (await teacher.ready()).rep()
+                await teacher.close()
+
+            await asyncio.gather(teach(), *(p.ready() for p in kept.values()))
             await reset(list(urls.values()))
             for _ in range(reps):
                 fresh = {
-                    "ours-cold": Process(urls["ours-cold"], jobs, process_env(None)),
-                    "ours-disk": Process(urls["ours-disk"], jobs, process_env(disk)),
+                    "ours-cold": Poller("fresh", urls["ours-cold"], *jobs, env=cold),
+                    "ours-disk": Poller("fresh", urls["ours-disk"], *jobs, env=disk),
                 }
                 await asyncio.gather(*(p.ready() for p in fresh.values()))
                 await barrier.wait()
-                tasks: dict[str, Awaitable[Any]] = {
-                    **{name: p.run() for name, p in fresh.items()},
-                    "ours": asyncio.gather(*(ours_job(warmed, hits["ours"]) for _ in range(jobs))),
-                }
-                for poller, http in clients.items():
-                    interval, _, loop = FIXED[poller]
-                    tasks[poller] = asyncio.gather(
-                        *(
-                            loop(http, hits[poller], interval, phase(length, interval, i, jobs))
-                            for i in range(jobs)
-                        )
-                    )
-                gathered = await asyncio.gather(*tasks.values())
-                for poller, results in zip(tasks, gathered, strict=True):
-                    runs.setdefault(poller, []).append(
-                        Run(
-                            statistics.mean(r for r, _ in results),
-                            statistics.mean(d for _, d in results),
-                        )
-                    )
+                every = {**fresh, **kept}
+                found = await asyncio.gather(*(p.rep() for p in every.values()))
+                for poller, run in zip(every, found, strict=True):
+                    runs[poller].append(run)
+                for process in fresh.values():
+                    await process.close()
                 await reset(list(urls.values()))
         finally:
-            await warmed.aclose()
-            for http in clients.values():
-                await http.aclose()
-    return {poller: runs[poller] for poller in case.pollers}
+            for process in kept.values():
+                await process.close()
+    return runs
 
 
 def med(values: list[float]) -> str:
