@@ -49,6 +49,7 @@ from runcomfy_runtime.errors import (
     NotFoundError,
     PermissionDeniedError,
     RunComfyError,
+    UploadError,
     WaitTimeout,
 )
 
@@ -379,7 +380,7 @@ class BatchRunner:
         except AmbiguousSubmitError as exc:
             self.journal.ambiguous(number, str(exc))
             return Outcome(number, "ambiguous", str(exc))
-        except (APIError, APIConnectionError, InputValidationError) as exc:
+        except (APIError, APIConnectionError, InputValidationError, UploadError) as exc:
             self.journal.unsent(number)  # refused, or never sent: no job exists
             if isinstance(exc, FATAL):
                 self._fatal(exc)

@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from runcomfy_cli.config import first_request, no_token_message, out_dir, resolve_secret
+from runcomfy_cli.config import (
+    attach_uploader,
+    first_request,
+    no_token_message,
+    out_dir,
+    resolve_secret,
+)
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.failures import AuthFailure, CliFailure, InputFailure, UsageFailure
 from runcomfy_cli.printing import emit
@@ -242,6 +248,7 @@ async def _batch(args: argparse.Namespace, inputs: Path, out: Path) -> ExitCode:
     session = args.session
     bar = BatchBar(sys.stderr, Counts(), live=sys.stderr.isatty(), quiet=args.quiet)
     async with session.async_client() as client:
+        attach_uploader(client, args)
         price = await _preflight(client, args)
         with holding(out):  # one batch per folder: two would submit the same lines
             journal = Journal.open(out, options.model_id)

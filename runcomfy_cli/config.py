@@ -134,6 +134,18 @@ def _build(cls: type[ClientT], args: argparse.Namespace, context: Context, **ext
     return client
 
 
+def attach_uploader(client: BaseClient, args: argparse.Namespace) -> None:
+    """``--upload`` (else ``$RUNCOMFY_UPLOAD``) on the client of a command that submits: local
+    files too large to inline go there. The emulator's uploader gets the client's own token
+    and base URL, so the token goes nowhere it does not already go."""
+    from runcomfy_cli.uploading import build_uploader, target_of
+
+    target = target_of(getattr(args, "upload", None))
+    if target is not None:
+        quiet = bool(getattr(args, "quiet", False))
+        client.uploader = build_uploader(target, client.base_url, client._token, quiet=quiet)
+
+
 @dataclass
 class Session:
     """One command's settings and clients: built when first needed (``models`` and ``schema``

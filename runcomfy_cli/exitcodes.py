@@ -59,7 +59,11 @@ TABLE: tuple[tuple[ExitCode, str], ...] = (
         "bad input data: unreadable, not JSON, too large, or not fitting the schema; or the "
         "server refused it (400/422, unknown request id); no job was created",
     ),
-    (ExitCode.UNAVAILABLE, "the service failed: HTTP 5xx (after retries where safe)"),
+    (
+        ExitCode.UNAVAILABLE,
+        "the service failed: HTTP 5xx (after retries where safe); or an upload of a local "
+        "file to --upload's storage failed (no job was created)",
+    ),
     (
         ExitCode.RETRYABLE,
         "try again later: the wait timed out (the job goes on), HTTP 408/429, the network "
@@ -140,7 +144,7 @@ def exit_code_for(error: BaseException) -> ExitCode:
     if isinstance(error, e.AmbiguousSubmitError):
         server = error.status_code is not None and error.status_code >= 500
         return ExitCode.UNAVAILABLE if server else ExitCode.AMBIGUOUS
-    if isinstance(error, e.ServerError):
+    if isinstance(error, e.ServerError | e.UploadError):
         return ExitCode.UNAVAILABLE
     if isinstance(error, e.WaitTimeout | e.RateLimitError | e.APIConnectionError):
         return ExitCode.RETRYABLE

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from runcomfy_cli.config import catalog_entry, first_request, out_dir
+from runcomfy_cli.config import attach_uploader, catalog_entry, first_request, out_dir
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.failures import CliFailure, Interrupted
 from runcomfy_cli.inputs import file_input, inline_input, local_files, wire_keys
@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> ExitCode:
         out_dir(args.out, create=False)  # a bad --out is said before a job is paid for
     session = args.session
     client = session.client()
+    attach_uploader(client, args)
     with _status_line(args) as line:
         try:
             body = client.validate(args.model, payload, level=args.validate)

@@ -55,6 +55,7 @@ VALUE_OPTIONS = frozenset(
         "--output-dir",
         "--timeout",
         "--validate",
+        "--upload",
         "--concurrency",
         "--search",
         "--category",
@@ -175,6 +176,16 @@ def _validation(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _uploads(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--upload",
+        metavar="WHERE",
+        help="where local files too large to send inline go, to be sent as a URL: "
+        "s3://BUCKET/PREFIX (boto3's credentials; an S3-compatible store: "
+        "$AWS_ENDPOINT_URL_S3) or emulator (the emulator in use); default $RUNCOMFY_UPLOAD",
+    )
+
+
 def _catalog_filters(parser: argparse.ArgumentParser, *, after: bool) -> None:
     default = argparse.SUPPRESS if after else None
     parser.add_argument("--search", metavar="TEXT", default=default, help="ids or names with TEXT")
@@ -275,6 +286,7 @@ def _run_command(command: Command, spec: EndpointSpec | None) -> None:
     p.add_argument("--no-wait", action="store_true", help="print the request id and return")
     p.add_argument("--no-download", action="store_true", help="print output URLs, save nothing")
     _validation(p)
+    _uploads(p)
     _waiting(p)
     if spec is not None:
         from runcomfy_cli.options import add_field_options
@@ -346,3 +358,4 @@ def _batch_command(command: Command) -> None:
     )
     p.add_argument("--retry-failed", action="store_true", help="submit failed lines again")
     _validation(p)
+    _uploads(p)

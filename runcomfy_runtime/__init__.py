@@ -35,6 +35,7 @@ _ERRORS = (
     "SchemaProblem",
     "ServerError",
     "UnknownModelError",
+    "UploadError",
     "WaitTimeout",
 )
 
@@ -58,6 +59,12 @@ PUBLIC: dict[str, str] = {
     "VideoInput": "runcomfy_runtime.spec",
     "AudioInput": "runcomfy_runtime.spec",
     "EndpointSpec": "runcomfy_runtime.spec",
+    "Uploader": "runcomfy_runtime.uploads",
+    "LocalFile": "runcomfy_runtime.uploads",
+    "Uploaded": "runcomfy_runtime.uploads",
+    "PendingUpload": "runcomfy_runtime.uploads",
+    "S3Uploader": "runcomfy_runtime.uploaders",
+    "EmulatorUploader": "runcomfy_runtime.uploaders",
 }
 """Public name -> the module that defines it: the package's whole surface, in one place."""
 

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         StatusCallback,
     )
     from runcomfy_runtime.spec import EndpointSpec
+    from runcomfy_runtime.uploads import Uploader
     from runcomfy_runtime.waiting import Waiter
 
 OutputT = TypeVar("OutputT", bound=OutputBase)
@@ -105,6 +106,7 @@ class BaseClient:
     retry: RetryPolicy
     poll: PollPolicy
     wait_timeout: float
+    uploader: Uploader | None
     registry: Mapping[str, EndpointSpec] = {}  # the generated clients set theirs
 
     def __init__(
@@ -117,6 +119,7 @@ class BaseClient:
         poll: PollPolicy | None = None,
         wait_timeout: float = constants.WAIT_TIMEOUT,
         registry: Mapping[str, EndpointSpec] | None = None,
+        uploader: Uploader | None = None,
         poll_cache: bool | str | os.PathLike[str] | None = None,
     ) -> None:
         self._token: Secret = resolve_token(api_token)
@@ -126,6 +129,7 @@ class BaseClient:
         self.retry = retry or RetryPolicy()
         self.poll = poll or PollPolicy()
         self.wait_timeout = wait_timeout
+        self.uploader = uploader  # local files too large to inline go there (uploads.py)
         if registry is not None:
             self.registry = registry
         # Specs this client has met: typed endpoints it served (so the typed path never loads
@@ -228,11 +232,13 @@ class BaseClient:
     def _offline_stage(
         self, spec: EndpointSpec, payload: Mapping[str, Any], level: ValidationLevel
     ) -> Inlined:
-        """Local files inlined and checked, then the schema: what needs no network."""
+        """Local files inlined (or, too large for that and with an uploader, checked and left
+        for the submit to upload), then the schema: what needs no network."""
         from runcomfy_runtime.local_files import inline_local_files, local_file_hint
         from runcomfy_runtime.validation import schema_problems  # jsonschema, on first use
 
-        inlined = inline_local_files(spec, payload, check=level != "off")
+        can_upload = self.uploader is not None
+        inlined = inline_local_files(spec, payload, check=level != "off", can_upload=can_upload)
         if level != "off":
             inlined.problems.extend(
                 local_file_hint(p)
@@ -436,7 +442,9 @@ class Client(BaseClient):
         """Run the stages ``level`` asks for ("full" probes the media files); raise with every
         problem found, or return the payload as it would be sent. A model the package was not
         generated for is validated against its schema from the catalog (fetched once);
-        ``level="off"`` fetches nothing and sends the payload as it is."""
+        ``level="off"`` fetches nothing and sends the payload as it is. A local file too large
+        to inline, with an uploader, is checked here and returned as a ``PendingUpload``:
+        ``submit`` uploads it (nothing is uploaded by validating)."""
         known = self._known_spec(model_id)
         spec = known if known is not None or level == "off" else self.spec(model_id)
         inlined = self._prepared(spec, payload, level)
@@ -516,6 +524,13 @@ class Client(BaseClient):
         with start_blocking_portal() as portal:
             return portal.call(check_media, spec, payload, self._prober)
 
+    def _with_uploads(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The validated body with its pending local files uploaded and replaced by their URLs
+        (``uploads.py``); ``UploadError`` and no submit when one fails."""
+        from runcomfy_runtime.uploads import upload_pending
+
+        return upload_pending(self.uploader, body)
+
     # -- jobs ------------------------------------------------------------------------------------
 
     def submit(
@@ -548,6 +563,7 @@ class Client(BaseClient):
         if spec is not None:  # a typed endpoint knows its spec: no registry lookup
             self._specs.setdefault(model_id, spec)
         body = self.validate(model_id, payload, level=validate)
+        body = self._with_uploads(body)
         answer = self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)
         from runcomfy_runtime.jobs import Job
@@ -763,6 +779,11 @@ class AsyncClient(BaseClient):
             self._prober = Prober(AsyncFetcher(self._http))  # shares the pool
         return await check_media(spec, payload, self._prober)
 
+    async def _with_uploads(self, body: dict[str, Any]) -> dict[str, Any]:
+        from runcomfy_runtime.uploads import aupload_pending
+
+        return await aupload_pending(self.uploader, body)  # off the event loop
+
     # -- jobs ------------------------------------------------------------------------------------
 
     async def submit(
@@ -789,6 +810,7 @@ class AsyncClient(BaseClient):
         if spec is not None:  # a typed endpoint knows its spec: no registry lookup
             self._specs.setdefault(model_id, spec)
         body = await self.validate(model_id, payload, level=validate)
+        body = await self._with_uploads(body)
         answer = await self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)
         from runcomfy_runtime.jobs import AsyncJob

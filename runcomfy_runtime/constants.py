@@ -62,3 +62,11 @@ PROBE_USER_AGENT = f"runcomfy-python/{__version__} (input probe)"
 # fit the Model API request limit", and a whole request under 64 MiB.
 INLINE_FILE_MAX_BYTES = 6 * 1024 * 1024  # one data: URI, as sent (base64 adds a third)
 INLINE_REQUEST_MAX_BYTES = 64 * 1024 * 1024  # the whole JSON body of a submit
+
+# Local files too large to inline, uploaded by the client's uploader (uploads.py) and sent as
+# the URL it gives.
+UPLOAD_FILE_MAX_BYTES = 5 * 1024**3  # S3's largest single PUT; a local file is read no further
+UPLOAD_CHUNK_BYTES = 1024 * 1024  # a local file is measured and hashed this much at a time
+UPLOAD_MIN_LIFETIME = 60.0  # seconds: a URL expiring sooner would fail before the job ran
+UPLOAD_EXPIRES = 3600  # seconds a pre-signed URL of S3Uploader lives by default
+UPLOAD_TIMEOUT = 300.0  # seconds EmulatorUploader's PUT may take in all

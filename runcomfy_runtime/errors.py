@@ -15,6 +15,7 @@ RunComfyError
 │   └── ServerError               5xx
 ├── APIConnectionError            the network failed; no answer was read
 ├── DownloadError                 an output could not be saved (HTTP error, too large, disk)
+├── UploadError                   a local file could not be uploaded: nothing was submitted
 ├── AmbiguousSubmitError          a submit was sent but failed unclearly (lost answer, 5xx):
 │                                 the job may exist, so it is not retried
 ├── WaitTimeout                   ``wait()`` reached its deadline; the job may still run
@@ -185,6 +186,21 @@ class DownloadError(RunComfyError):
         self.reason = reason
         self.request_id = request_id
         super().__init__(f"download of {url} failed: {reason}")
+
+
+class UploadError(RunComfyError):
+    """A local file could not be uploaded to the client's storage (``uploader=``). Nothing
+    was submitted: no job was created. ``path`` is where the file stood in the input (every
+    place, comma-separated, when it stood in several), ``file`` the local path."""
+
+    def __init__(self, path: str, file: str, reason: str) -> None:
+        self.path = path
+        self.file = file
+        self.reason = reason
+        super().__init__(
+            f"upload of the local file {file} ({path}) failed: {reason}; nothing was "
+            "submitted, no job was created"
+        )
 
 
 class AmbiguousSubmitError(RunComfyError):

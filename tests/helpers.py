@@ -136,11 +136,12 @@ def run_installed(
     token: str | None = "",
     stdin: bytes | None = None,
     preexec_fn: Callable[[], None] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Ran:
-    """The installed ``runcomfy`` command, run to its end."""
+    """The installed ``runcomfy`` command, run to its end (``env``: variables to add)."""
     done = subprocess.run(
         [str(RUNCOMFY), *args],
-        env=isolated_env(server, config_dir, token),
+        env={**isolated_env(server, config_dir, token), **(env or {})},
         input=stdin,
         capture_output=True,
         timeout=SUBPROCESS_LIMIT,

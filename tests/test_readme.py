@@ -23,6 +23,7 @@ import pytest
 
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer
+from tests.bigfiles import MiB, noise_png
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -98,6 +99,8 @@ def test_every_runcomfy_line_of_the_readme_runs(
     env.update(RUNCOMFY_BASE_URL=documented_emulator.url, RUNCOMFY_API_TOKEN=DEV_TOKEN)
     (tmp_path / "prompts.jsonl").write_text('{"prompt": "a boat"}\n{"prompt": "a street"}\n')
     (tmp_path / "job.json").write_text('{"prompt": "A street at dusk"}')
+    if "noise.png" in line:  # the uploads section's file, too large to inline
+        noise_png(tmp_path / "noise.png", 19 * MiB)
     done = subprocess.run(
         [str(RUNCOMFY), *command[1:]],
         env=env,

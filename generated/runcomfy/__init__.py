@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         SchemaProblem,
         ServerError,
         UnknownModelError,
+        UploadError,
         WaitTimeout,
     )
     from runcomfy_runtime.jobs import (
@@ -77,6 +78,16 @@ if TYPE_CHECKING:
         ImageInput,
         MediaInput,
         VideoInput,
+    )
+    from runcomfy_runtime.uploaders import (
+        EmulatorUploader,
+        S3Uploader,
+    )
+    from runcomfy_runtime.uploads import (
+        LocalFile,
+        PendingUpload,
+        Uploaded,
+        Uploader,
     )
 
 _LAZY = {
@@ -109,6 +120,7 @@ _LAZY = {
     "SchemaProblem": "runcomfy_runtime.errors",
     "ServerError": "runcomfy_runtime.errors",
     "UnknownModelError": "runcomfy_runtime.errors",
+    "UploadError": "runcomfy_runtime.errors",
     "WaitTimeout": "runcomfy_runtime.errors",
     "AsyncJob": "runcomfy_runtime.jobs",
     "Job": "runcomfy_runtime.jobs",
@@ -125,6 +137,12 @@ _LAZY = {
     "ImageInput": "runcomfy_runtime.spec",
     "MediaInput": "runcomfy_runtime.spec",
     "VideoInput": "runcomfy_runtime.spec",
+    "EmulatorUploader": "runcomfy_runtime.uploaders",
+    "S3Uploader": "runcomfy_runtime.uploaders",
+    "LocalFile": "runcomfy_runtime.uploads",
+    "PendingUpload": "runcomfy_runtime.uploads",
+    "Uploaded": "runcomfy_runtime.uploads",
+    "Uploader": "runcomfy_runtime.uploads",
 }
 
 __all__ = [
@@ -143,6 +161,7 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "DownloadError",
+    "EmulatorUploader",
     "EndpointSpec",
     "ImageInput",
     "InputRejectedError",
@@ -151,12 +170,14 @@ __all__ = [
     "Job",
     "JobCancelled",
     "JobFailed",
+    "LocalFile",
     "MediaFacts",
     "MediaInput",
     "NoOutputError",
     "NotFoundError",
     "Output",
     "OutputBase",
+    "PendingUpload",
     "PermissionDeniedError",
     "PollPolicy",
     "Problem",
@@ -165,11 +186,15 @@ __all__ = [
     "RetryPolicy",
     "RunComfy",
     "RunComfyError",
+    "S3Uploader",
     "SchemaError",
     "SchemaProblem",
     "ServerError",
     "Status",
     "UnknownModelError",
+    "UploadError",
+    "Uploaded",
+    "Uploader",
     "ValidationLevel",
     "VideoInput",
     "WaitTimeout",
