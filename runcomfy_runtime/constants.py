@@ -30,8 +30,8 @@ RETRY_AFTER_CAP = 60.0  # a longer Retry-After raises RateLimitError instead of 
 # Waiting for a job (polling.py says how these combine, with the figures behind them). Cold:
 # a model with no finished job known; the interval is a fraction of the job's running age
 # between a floor and the cap, so it reaches the cap 5 s into the run.
-POLL_COLD_MIN_INTERVAL = 0.7  # cold: the first ask after a submit, and the shortest wait
-POLL_MIN_INTERVAL = 0.3  # the shortest wait anywhere: a short known job's first ask and window
+POLL_MIN_INTERVAL = 0.7  # cold: the first ask after a submit, and the shortest wait
+POLL_KNOWN_MIN_INTERVAL = 0.3  # the shortest wait when more is known: a short job, a fast queue
 POLL_PROPORTION = 0.4
 POLL_MAX_INTERVAL = 2.0  # a long job costs one request per 2 s, noticed ~1 s late
 POLL_JITTER = 0.2  # +/- 20 %, so waiting clients (and jobs of one length) do not poll in step

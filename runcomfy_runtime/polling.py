@@ -7,9 +7,9 @@ moment errs early, never late, so a schedule may ask too soon but never sleeps p
 
 Two schedules, chosen by what the client knows about the model:
 
-- **Cold** (no finished job of this model known, no hint): the first ask
-  ``cold_min_interval`` after the submit, then ``proportion`` of the age, at least
-  ``cold_min_interval``, at most ``max_interval`` (reached 5 s into the run): 0.7, 1.4, 2.1,
+- **Cold** (no finished job of this model known, no hint): the first ask ``min_interval``
+  after the submit, then ``proportion`` of the age, at least ``min_interval``, at most
+  ``max_interval`` (reached 5 s into the run): 0.7, 1.4, 2.1,
   2.9, 4.1, 5.8 s, then every 2 s. Asking more often early buys little (few jobs end in their
   first seconds: RunComfy's models take seconds to minutes), and the cap sets a long job's
   cost: one request per 2 s, noticed about 1 s late. Against RunComfy's MCP client (status at
@@ -88,13 +88,19 @@ class PollPolicy:
     jitter: float = constants.POLL_JITTER
     window_interval: float = constants.POLL_WINDOW_INTERVAL
     window_margin: float = constants.POLL_WINDOW_MARGIN
-    cold_min_interval: float = constants.POLL_COLD_MIN_INTERVAL
+    known_min_interval: float = constants.POLL_KNOWN_MIN_INTERVAL
+
+    @property
+    def _floor(self) -> float:
+        """The shortest wait when the length or the queue's pace is known (never above the
+        cold floor: knowing more never makes it ask less often)."""
+        return min(self.min_interval, self.known_min_interval)
 
     def first(self, expected: Expected | None = None) -> float:
         """Seconds after the submit to ask first: a job cannot be done a moment after it."""
         if expected is None:
-            return self.cold_min_interval
-        return min(self._window_start(expected), max(self.min_interval, expected.low / 2))
+            return self.min_interval
+        return min(self._window_start(expected), max(self._floor, expected.low / 2))
 
     def interval(
         self,
@@ -115,13 +121,13 @@ class PollPolicy:
         start = self._window_start(expected)
         end = expected.high * (1 + self.window_margin)
         if age < start:  # the job cannot be done yet: double its age, up to the window
-            return max(self.min_interval, min(age, start - age))
+            return max(self._floor, min(age, start - age))
         if age <= end:
             return self._window(expected)
         return max(self._window(expected), self._cold(age - end))
 
     def _cold(self, age: float) -> float:
-        return min(self.max_interval, max(self.cold_min_interval, self.proportion * age))
+        return min(self.max_interval, max(self.min_interval, self.proportion * age))
 
     def _queued(self, waited: float, queued: Queued, expected: Expected | None) -> float:
         """Often enough to see the start; a short known job could start and end in between."""
@@ -130,17 +136,17 @@ class PollPolicy:
         else:
             guess = self._cold(waited)
         cap = self.max_interval if expected is None else self._short(expected, self.max_interval)
-        return min(cap, max(self.min_interval, guess))
+        return min(cap, max(self._floor, guess))
 
     def _window(self, expected: Expected) -> float:
         """Dense, but for a short job denser still: a third of its earliest length."""
         return self._short(expected, self.window_interval)
 
     def _short(self, expected: Expected, longest: float) -> float:
-        return min(longest, max(self.min_interval, expected.low / 3))
+        return min(longest, max(self._floor, expected.low / 3))
 
     def _window_start(self, expected: Expected) -> float:
-        return max(self.min_interval, expected.low * (1 - self.window_margin))
+        return max(self._floor, expected.low * (1 - self.window_margin))
 
     def _jittered(self, base: float, rng: Callable[[], float]) -> float:
         return base * (1 + self.jitter * (2 * rng() - 1))

@@ -88,9 +88,7 @@ def test_parse_retry_after(header: str | None, expected: float | None) -> None:
 
 
 def test_poll_interval_starts_fast_grows_with_waiting_and_is_capped() -> None:
-    policy = PollPolicy(
-        min_interval=0.25, cold_min_interval=0.25, proportion=0.1, max_interval=5.0, jitter=0.0
-    )
+    policy = PollPolicy(min_interval=0.25, proportion=0.1, max_interval=5.0, jitter=0.0)
     assert [policy.interval(t) for t in (0, 1, 2.5, 10, 40, 100, 1000)] == [
         0.25,
         0.25,
@@ -219,7 +217,7 @@ def test_a_fresh_client_beats_the_official_3s_poller_on_jobs_over_15s(
 
 def test_the_old_cold_schedule_missed_the_goal_at_5_and_20s() -> None:
     """The figures of issue #23, from the decisions alone: 20 % of the age, capped at 2.5 s."""
-    old = PollPolicy(cold_min_interval=0.3, proportion=0.2, max_interval=2.5)
+    old = PollPolicy(min_interval=0.3, proportion=0.2, max_interval=2.5)
     assert [schedule(old, n)[0] for n in (5.0, 20.0, 60.0)] == [12, 20, 36]
     for length in (5.0, 20.0):
         assert schedule(old, length)[0] > 2 * _phased_official(length)[0]
@@ -234,7 +232,7 @@ def test_a_short_job_is_noticed_three_times_sooner_than_by_the_official_poller()
 
 
 def test_poll_jitter_stays_within_its_fraction() -> None:
-    policy = PollPolicy(cold_min_interval=1.0, jitter=0.1)
+    policy = PollPolicy(min_interval=1.0, jitter=0.1)
     assert policy.interval(0, rng=lambda: 0.0) == pytest.approx(0.9)
     assert policy.interval(0, rng=lambda: 1.0) == pytest.approx(1.1)
 
