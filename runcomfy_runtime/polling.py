@@ -124,7 +124,8 @@ class PollPolicy:
             return max(self._floor, min(age, start - age))
         if age <= end:
             return self._window(expected)
-        return max(self._window(expected), self._cold(age - end))
+        # Later than ever seen: back off from the window's pace as the cold schedule grows.
+        return max(self._window(expected), min(self.max_interval, self.proportion * (age - end)))
 
     def _cold(self, age: float) -> float:
         return min(self.max_interval, max(self.min_interval, self.proportion * age))
