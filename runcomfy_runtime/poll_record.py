@@ -19,8 +19,9 @@ Where: ``<user cache dir>/job-lengths.json`` (``platformdirs.user_cache_dir("run
 When: read once per client, at its first wait; written when a job finishes, at most once per
 ``POLL_RECORD_WRITE_EVERY`` seconds per client (lengths learned in between go with the next
 write, or at ``close()``). A write merges under an advisory lock (``fcntl`` where the platform
-has it) and lands whole: a temporary file in the same folder, then ``os.replace``. Concurrent
-processes never see a partial file and, with the lock, never lose each other's lengths.
+has it; a write that cannot have it within 5 s is put off to the next) and lands whole: a
+temporary file in the same folder, then ``os.replace``. Concurrent processes never see a
+partial file and, with the lock, never lose each other's lengths.
 
 Off: ``RunComfy(poll_cache=False)`` or ``$RUNCOMFY_NO_POLL_CACHE`` (any value but "" or "0").
 A cache never fails a wait: every error of the file system is swallowed.
@@ -45,7 +46,7 @@ VERSION = 1
 FILE_NAME = "job-lengths.json"
 LOOPBACK_FILE_NAME = "job-lengths-loopback.json"
 MAX_FILE_BYTES = 256 * 1024  # well above the bounds' ~20 KB: anything larger is not ours
-LOCK_WAIT = 1.0  # seconds a write waits for another process's; then it writes anyway
+LOCK_WAIT = 5.0  # seconds a write waits for another process's; then it is put off
 MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*")
 MODEL_ID_MAX = 200
 
@@ -148,11 +149,14 @@ def read(path: Path) -> Lengths | None:
         return None
 
 
-def write(path: Path, new: Mapping[str, list[float]]) -> None:
+def write(path: Path, new: Mapping[str, list[float]]) -> bool:
     """Add ``new`` to the record at ``path``: merged with what is there now (under the lock),
-    then replaced whole. Raises OSError; the caller decides it does not matter."""
+    then replaced whole. False when another process held the lock all along (nothing was
+    written: the caller keeps ``new`` for its next write). Raises OSError."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path.with_name(path.name + ".lock")):
+    with _locked(path.with_name(path.name + ".lock")) as held:
+        if not held:
+            return False
         text = dump(merged(read(path) or {}, new))
         handle, temporary = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
@@ -165,16 +169,18 @@ def write(path: Path, new: Mapping[str, list[float]]) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+    return True
 
 
 @contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    """An exclusive advisory lock between processes, where the platform has ``fcntl``; after
-    ``LOCK_WAIT`` seconds, or without it, go on unlocked (the file is still replaced whole)."""
+def _locked(lock_path: Path) -> Iterator[bool]:
+    """An exclusive advisory lock between processes, where the platform has ``fcntl``:
+    whether it was had within ``LOCK_WAIT`` seconds (True without ``fcntl``: on Windows the
+    last writer wins, the file still replaced whole)."""
     try:
         import fcntl
-    except ImportError:  # Windows: last writer wins
-        yield
+    except ImportError:
+        yield True
         return
     descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -182,12 +188,14 @@ def _locked(lock_path: Path) -> Iterator[None]:
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    break
+                    yield False
+                    return
                 time.sleep(0.005)
-        yield
+            else:
+                yield True
+                return
     finally:
         os.close(descriptor)  # releases the lock
 
@@ -231,5 +239,10 @@ class PollRecord:
 
     def _flush(self, now: float) -> None:
         pending, self._pending, self._written = self._pending, {}, now
-        with contextlib.suppress(OSError):
-            write(self.path, pending)
+        try:
+            if write(self.path, pending):
+                return
+        except OSError:  # a cache never fails a wait: these lengths are dropped
+            return
+        for model_id, lengths in pending.items():  # the lock was busy: the next write has them
+            self._pending[model_id] = [*lengths, *self._pending.get(model_id, [])]

@@ -120,6 +120,21 @@ def test_writes_are_at_most_once_a_second_and_close_writes_the_rest(tmp_path: Pa
     assert read(record.path) == {MODEL: [4.0, 5.0, 6.0]}
 
 
+def test_a_write_that_cannot_have_the_lock_is_put_off_not_done_unlocked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fcntl = pytest.importorskip("fcntl")  # the lock exists where fcntl does (not on Windows)
+    monkeypatch.setattr(poll_record, "LOCK_WAIT", 0.05)
+    record = PollRecord(tmp_path / "r.json", every=0.0)
+    with (tmp_path / "r.json.lock").open("w") as other:
+        fcntl.flock(other, fcntl.LOCK_EX)  # another process's write, holding on
+        record.add(MODEL, 4.0)
+        assert read(record.path) is None  # not written around it
+        fcntl.flock(other, fcntl.LOCK_UN)
+    record.add(MODEL, 5.0)
+    assert read(record.path) == {MODEL: [4.0, 5.0]}  # the put-off length went with the next
+
+
 def test_where_the_record_lives_and_how_it_is_turned_off(tmp_path: Path) -> None:
     default = Path(platformdirs.user_cache_dir("runcomfy", appauthor=False))
     off = {"RUNCOMFY_NO_POLL_CACHE": "1"}
