@@ -330,17 +330,11 @@ class BaseClient:
         """At the first wait: what earlier processes learned of job lengths, before ours."""
         if not self._record_read.acquire(blocking=False):
             return  # read already (or being read by another thread's first wait)
-        from runcomfy_runtime.poll_record import PollRecord, location
-        from runcomfy_runtime.schema.formats import is_loopback_host
+        from runcomfy_runtime.poll_record import PollRecord
 
-        loopback = is_loopback_host(httpx.URL(self.base_url).host)
-        path = location(self._poll_cache, os.environ, loopback)
-        if path is None:
-            return
-        self._record = PollRecord(path)
-        for model_id, lengths in self._record.load().items():
-            for seconds in lengths:
-                self._durations.record(model_id, seconds)
+        self._record = PollRecord.opened(self._poll_cache, os.environ, self.base_url)
+        if self._record is not None:
+            self._record.seed(self._durations)
 
     def _learn(self, model_id: str | None, result: Result[Any], waiter: Waiter) -> None:
         """Remember how long a finished job ran (from its observed start, the server's clock

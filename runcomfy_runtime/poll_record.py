@@ -39,8 +39,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runcomfy_runtime import constants
+
+if TYPE_CHECKING:
+    from runcomfy_runtime.polling import Durations
 
 VERSION = 1
 FILE_NAME = "job-lengths.json"
@@ -204,6 +208,22 @@ class PollRecord:
     """One client's view of the record: read once, written behind at most once per
     ``every`` seconds. Thread-safe (a sync client may wait from several threads)."""
 
+    @classmethod
+    def opened(
+        cls,
+        setting: bool | str | os.PathLike[str] | None,
+        environ: Mapping[str, str],
+        base_url: str,
+    ) -> PollRecord | None:
+        """The record a client with ``poll_cache=setting`` on ``base_url`` keeps, or None."""
+        from urllib.parse import urlsplit
+
+        from runcomfy_runtime.schema.formats import is_loopback_host
+
+        loopback = is_loopback_host(urlsplit(base_url).hostname or "")
+        path = location(setting, environ, loopback)
+        return None if path is None else cls(path)
+
     def __init__(
         self,
         path: Path,
@@ -220,6 +240,12 @@ class PollRecord:
     def load(self) -> Lengths:
         """What earlier processes recorded (empty when nothing usable is there)."""
         return read(self.path) or {}
+
+    def seed(self, durations: Durations) -> None:
+        """Give ``durations`` what earlier processes recorded, oldest first."""
+        for model_id, lengths in self.load().items():
+            for seconds in lengths:
+                durations.record(model_id, seconds)
 
     def add(self, model_id: str, seconds: float) -> None:
         """Note a finished job's length; write now unless a write happened a moment ago."""
