@@ -28,9 +28,10 @@ no process start-up lands in a measurement. The notice delay is from the job's `
 (the emulator's clock, wall time) to the moment the poller holds the result; requests are
 status requests (result requests for the ComfyUI poller), counted on the client side.
 
-Goals: at every length and in every range from 3 s, each of ours has a mean notice delay below
-``runcomfy-mcp``'s and at most 2x its mean status requests (issue #23: the cold process too,
-at 5, 20 and 60 s); for jobs under 3 s, ``ours`` notices at least 3x sooner.
+Goals: at 5, 20 and 60 s (issue #23), each of ours, the cold process too, has a mean notice
+delay below ``runcomfy-mcp``'s and at most 2x its mean status requests; in the ranges from 3 s
+the same for ``ours`` and ``ours-disk`` (the cold process's figures are shown, without a goal);
+for jobs under 3 s, ``ours`` notices at least 3x sooner.
 
 Run: ``.venv/bin/python bench/bench_polling.py [--reps 5] [--long] [--others] [--quick]``
 (``--long`` adds 150-210 s jobs; ``--quick``: one repetition of 5 s jobs and two short ranges,
@@ -243,6 +244,9 @@ def report(case: Case, runs: dict[str, list[Run]]) -> list[bool]:
                 f"delay below {BASELINE}'s ({delay:.2f} < {base_delay:.2f} s) and requests "
                 f"<= 2x ({requests / base_req:.2f}x)"
             )
+        if ours == "ours-cold" and not case.phased:  # issue #23's goal is at 5, 20 and 60 s
+            print(f"  (no goal) {ours}: {goal}")
+            continue
         print(f"  goal, {ours}: {goal}: {'PASS' if ok else 'MISS'}")
         verdicts.append(ok)
     return verdicts

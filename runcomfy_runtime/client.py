@@ -558,11 +558,12 @@ class Client(BaseClient):
             self._specs.setdefault(model_id, spec)
         body = self.validate(model_id, payload, level=validate)
         body = self._with_uploads(body)
+        sent = time.monotonic()  # the job's age counts from here: early, never late (polling.py)
         answer = self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)
         from runcomfy_runtime.jobs import Job
 
-        return Job(self, ref, output, submitted_at=time.monotonic(), model_id=model_id)
+        return Job(self, ref, output, submitted_at=sent, model_id=model_id)
 
     def run(
         self,
@@ -805,11 +806,12 @@ class AsyncClient(BaseClient):
             self._specs.setdefault(model_id, spec)
         body = await self.validate(model_id, payload, level=validate)
         body = await self._with_uploads(body)
+        sent = time.monotonic()  # the job's age counts from here: early, never late (polling.py)
         answer = await self._send(self._submit_call(model_id, body, on_sent))
         ref = self._submitted(model_id, answer)
         from runcomfy_runtime.jobs import AsyncJob
 
-        return AsyncJob(self, ref, output, submitted_at=time.monotonic(), model_id=model_id)
+        return AsyncJob(self, ref, output, submitted_at=sent, model_id=model_id)
 
     async def run(
         self,

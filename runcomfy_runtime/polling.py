@@ -2,8 +2,9 @@
 known of the model.
 
 A job's age is its **running** age: counted from the last moment it was seen queued (a queued
-job's running time has not started), or from its submit when it was never seen queued. That
-moment errs early, never late, so a schedule may ask too soon but never sleeps past an end.
+job's running time has not started), or from its submit (the moment the request left, not the
+moment its answer came back: a slow answer would make every ask late) when it was never seen
+queued. Both err early, so a schedule may ask too soon but does not sleep past an end.
 
 Two schedules, chosen by what the client knows about the model:
 
