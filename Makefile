@@ -26,7 +26,7 @@ lint: venv
 	$(PY) -m mypy --strict
 
 test: venv
-	$(PY) -m pytest -q -n 4  # mostly waiting on loopback servers: 4 workers on 2 cores
+	$(PY) -m pytest -q -n 4 --dist loadgroup  # mostly waiting on loopback servers: 4 workers on 2 cores
 
 demo: venv generate
 	$(PY) examples/demo.py

@@ -17,14 +17,22 @@ process; the emulator's CPU is not counted). Sides:
 Goal (the issue's): client CPU per job <= 1.2x the raw loop's. Prints median [min-max] over
 the repetitions and the ratios.
 
-Run: ``.venv/bin/python bench/bench_lifecycle.py [--jobs 500] [--concurrency 32] [--reps 5]``
+With ``--before PATH`` (a checkout of an earlier commit), ``runcomfy`` also runs as that
+checkout's client, and every side runs in a child process of its own (after a warm-up there),
+so the two clients are measured alike, interleaved with the others.
+
+Run: ``.venv/bin/python bench/bench_lifecycle.py [--jobs 500] [--concurrency 32] [--reps 5]
+[--before PATH]``
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -88,6 +96,19 @@ def measure(side: str, url: str, jobs: int, concurrency: int) -> tuple[float, fl
     return (time.perf_counter() - wall) / jobs, (time.process_time() - cpu) / jobs
 
 
+def measured_apart(
+    side: str, url: str, jobs: int, concurrency: int, tree: Path | None
+) -> tuple[float, float]:
+    """:func:`measure` in a child process importing ``tree``'s packages (this tree's: None)."""
+    env = dict(os.environ)
+    if tree is not None:
+        env["PYTHONPATH"] = f"{tree}{os.pathsep}{tree / 'generated'}"
+    command = [sys.executable, __file__, "--child", side, url, str(jobs), str(concurrency)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    wall, cpu = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(wall), float(cpu)
+
+
 def shown(values: list[float], scale: float = 1000.0) -> str:
     med = statistics.median(values) * scale
     return f"{med:7.2f} [{min(values) * scale:.2f}-{max(values) * scale:.2f}]"
@@ -98,28 +119,46 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--before", type=Path, help="a checkout to compare with")
+    parser.add_argument("--child", nargs=4, metavar=("SIDE", "URL", "JOBS", "CONCURRENCY"))
     args = parser.parse_args()
+    if args.child:
+        side, url, jobs, concurrency = args.child
+        measure(side, url, 20, int(concurrency))  # warm-up: lazy imports, connections
+        print(json.dumps(measure(side, url, int(jobs), int(concurrency))))
+        return
+    sides: dict[str, tuple[str, Path | None]] = {side: (side, None) for side in SIDES}
+    if args.before is not None:
+        sides["runcomfy (before)"] = ("runcomfy", args.before)
     args_emulator = ("--queue-seconds", "0", "--run-seconds", "0", "--workers", "1000")
-    walls: dict[str, list[float]] = {side: [] for side in SIDES}
-    cpus: dict[str, list[float]] = {side: [] for side in SIDES}
+    walls: dict[str, list[float]] = {side: [] for side in sides}
+    cpus: dict[str, list[float]] = {side: [] for side in sides}
+
+    def one(name: str, url: str, jobs: int) -> tuple[float, float]:
+        side, tree = sides[name]
+        if args.before is None:
+            return measure(side, url, jobs, args.concurrency)
+        return measured_apart(side, url, jobs, args.concurrency, tree)
+
     with emulator_process(*args_emulator) as url:
-        for side in SIDES:  # warm-up, not counted
-            measure(side, url, 20, args.concurrency)
-        order = list(SIDES)
+        for name in sides:  # warm-up, not counted
+            one(name, url, 20)
+        order = list(sides)
         for rep in range(args.reps):
-            for side in order[rep % len(order) :] + order[: rep % len(order)]:  # interleaved
-                wall, cpu = measure(side, url, args.jobs, args.concurrency)
-                walls[side].append(wall)
-                cpus[side].append(cpu)
+            for name in order[rep % len(order) :] + order[: rep % len(order)]:  # interleaved
+                wall, cpu = one(name, url, args.jobs)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
     print(
         f"{args.jobs} jobs, concurrency {args.concurrency}, zero-latency emulator in its own "
         f"process; median [min-max] of {args.reps} interleaved repetitions"
+        + ("; every side in a child process of its own" if args.before else "")
     )
-    print(f"  {'side':<14} {'wall ms/job':>22} {'client CPU ms/job':>24}")
-    for side in SIDES:
-        print(f"  {side:<14} {shown(walls[side]):>22} {shown(cpus[side]):>24}")
+    print(f"  {'side':<18} {'wall ms/job':>22} {'client CPU ms/job':>24}")
+    for name in sides:
+        print(f"  {name:<18} {shown(walls[name]):>22} {shown(cpus[name]):>24}")
     raw_cpu = statistics.median(cpus["raw httpx"])
-    for other in ("raw httpx", "runcomfy-mcp"):
+    for other in [s for s in sides if s != "runcomfy"]:
         wall = statistics.median(walls["runcomfy"]) / statistics.median(walls[other])
         cpu = statistics.median(cpus["runcomfy"]) / statistics.median(cpus[other])
         print(f"  runcomfy / {other}: wall {wall:.2f}x, CPU {cpu:.2f}x")

@@ -44,7 +44,12 @@ LATENCIES = (0.0, 0.05)
 SPEC = EndpointSpec(
     model_id="bench/edit",
     endpoint="/v1/models/bench/edit",
-    input_schema={"type": "object"},
+    input_schema={
+        "type": "object",
+        "properties": {
+            "image_urls": {"type": "array", "items": {"type": "string", "format": "image_uri"}}
+        },
+    },
     fields=(
         FieldSpec(
             "image_urls",

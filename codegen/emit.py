@@ -14,9 +14,11 @@ from itertools import repeat
 from pathlib import Path
 
 from codegen.errors import SchemaFileError, SchemaFilesError
+from codegen.layout import Place, layout
 from codegen.load import fast_check, load_file, schema_paths
-from codegen.model import EndpointModel, build_endpoint, build_tree
+from codegen.model import EndpointModel, build_endpoint
 from codegen.render import environment, render_endpoint, render_shared
+from runcomfy_runtime.errors import SchemaProblem
 
 # The formatter's settings, independent of any config file; ruff's version is pinned in
 # pyproject.toml. The templates already emit sorted imports (render.py sorts the names).
@@ -43,16 +45,25 @@ def _put(folder: Path, rel: str, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def _endpoint(path: Path, root: Path, folder: Path) -> EndpointModel | SchemaFileError:
+def _endpoint(
+    path: Path, root: Path, folder: Path, place: Place | None
+) -> EndpointModel | SchemaFileError:
     """One schema file through load, check, normalise, model and template, written to
-    ``folder``; what comes back is only what the shared files need (names and ids), or every
-    problem of the file, so one bad file does not hide another's problems."""
+    ``folder`` at its ``place`` (None: its id was refused by the layout, whose problems are
+    reported; the file is still built so that none of its own problems is hidden); what comes
+    back is only what the shared files need (names and ids), or every problem of the file."""
     try:
-        model = build_endpoint(load_file(path, root))
+        model = build_endpoint(load_file(path, root), place)
     except SchemaFileError as e:
         return e
-    _put(folder, model.file, render_endpoint(model))
-    return replace(model, fields=(), schema={}, example=None)
+    if place is not None:
+        _put(folder, model.file, render_endpoint(model))
+    return replace(model, fields=(), schema={}, example=None, typed_dicts=(), input_type=None)
+
+
+def model_id_of(path: Path, root: Path) -> str:
+    """The id a schema file must hold: its path under the schemas root (``load`` checks it)."""
+    return path.relative_to(root).as_posix().removesuffix(".yaml")
 
 
 def warm_up() -> None:
@@ -70,23 +81,47 @@ def _render_into(schemas: Path, folder: Path) -> list[str]:
     paths = schema_paths(schemas)
     if not paths:
         raise SystemExit(f"no schema files under {schemas}")
+    ids = [model_id_of(p, schemas) for p in paths]
+    tree = layout(ids)  # every module, class and child, from the ids alone
+    places = [tree.places.get(i) if i not in tree.problems else None for i in ids]
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) >= PARALLEL_FROM and workers > 1:
         warm_up()  # forked workers inherit the compiled template and meta-schema
         with ProcessPoolExecutor(workers) as pool:
             chunk = max(1, len(paths) // (workers * 4))
-            jobs = pool.map(_endpoint, paths, repeat(schemas), repeat(folder), chunksize=chunk)
+            jobs = pool.map(
+                _endpoint, paths, repeat(schemas), repeat(folder), places, chunksize=chunk
+            )
             built = list(jobs)
     else:
-        built = [_endpoint(p, schemas, folder) for p in paths]
-    refused = [e for e in built if isinstance(e, SchemaFileError)]
+        built = [
+            _endpoint(p, schemas, folder, place) for p, place in zip(paths, places, strict=True)
+        ]
+    refused = _with_layout_problems(built, ids, tree.problems)
     if refused:
         raise SchemaFilesError(refused)
     endpoints = [e for e in built if isinstance(e, EndpointModel)]
-    shared = render_shared(endpoints, build_tree(endpoints))
+    shared = render_shared(endpoints, tree.root)
     for rel, text in shared.items():
         _put(folder, rel, text)
     return sorted([*shared, *(ep.file for ep in endpoints)])
+
+
+def _with_layout_problems(
+    built: list[EndpointModel | SchemaFileError],
+    ids: list[str],
+    problems: dict[str, list[SchemaProblem]],
+) -> list[SchemaFileError]:
+    """Every refused file: its own problems and those of its id in the tree, together."""
+    refused = []
+    for model_id, outcome in zip(ids, built, strict=True):
+        own = list(outcome.problems) if isinstance(outcome, SchemaFileError) else []
+        placed = problems.get(model_id, [])
+        if own or placed:
+            name = outcome.file if isinstance(outcome, SchemaFileError) else f"{model_id}.yaml"
+            unique = list(dict.fromkeys([*placed, *own]))  # a bad id: said by both
+            refused.append(SchemaFileError(name, problems=unique))
+    return refused
 
 
 @contextmanager

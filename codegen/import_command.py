@@ -24,6 +24,7 @@ from codegen.errors import SchemaFileError, SchemaFilesError
 from codegen.importer import dump_schema_file, parse_page, schema_path
 from codegen.load import check_doc, parse_yaml
 from codegen.model import build_endpoint
+from runcomfy_runtime.schema.text import display_text
 
 
 def _read(page: str) -> tuple[str, str]:
@@ -31,17 +32,17 @@ def _read(page: str) -> tuple[str, str]:
         return sys.stdin.read(), "<stdin>"
     path = Path(page)
     try:
-        return path.read_text(encoding="utf-8-sig"), path.name
+        return path.read_text(encoding="utf-8-sig"), display_text(path.name)  # a name: shown
     except (OSError, UnicodeDecodeError) as e:
         raise SchemaFileError(path.name, "", f"cannot read the input: {e}") from None
 
 
 def checked_yaml(doc: dict[str, Any], source: str) -> tuple[str, str]:
     """(model id, schema-file text) for one document, checked as strictly as generation."""
-    name = f"{doc['id']}.yaml"
+    name = display_text(f"{doc['id']}.yaml")  # as reports print it; check_doc refuses a flaw
     build_endpoint(check_doc(name, doc))
     rendered = dump_schema_file(doc)
-    if yaml.safe_load(rendered) != doc:  # the YAML must load back to exactly what was read
+    if parse_yaml(rendered) != doc:  # what generation reads back must be exactly what was read
         raise SchemaFileError(source, "", "the schema does not survive a YAML round trip")
     return doc["id"], rendered
 
@@ -56,7 +57,11 @@ def existing_doc(schemas: Path, model_id: str) -> dict[str, Any] | None:
     path = schema_path(schemas, model_id)
     if not path.is_file():
         return None
-    found = parse_yaml(path.read_text(encoding="utf-8"))
+    try:
+        found = parse_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        reason = f"the schema file there cannot be read, so what only it holds would be lost: {e}"
+        raise SchemaFileError(f"{model_id}.yaml", "", reason) from None
     return found if isinstance(found, dict) else None
 
 

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -142,10 +142,29 @@ CATALOG_HEADER = (
 )
 
 
+if TYPE_CHECKING:
+    _SafeDumper = yaml.SafeDumper
+else:  # libyaml's emitter where there is one: the same text as PyYAML's, several times faster
+    _SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _SchemaDumper(_SafeDumper):
+    """PyYAML's safe dumper, except that text holding a NEL (``\\x85``) is double-quoted, where
+    it is written ``\\N``: unquoted, a reader takes it for a line break and the text changes."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if "\x85" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_SchemaDumper.add_representer(str, _text)
+
+
 def dump_schema_file(doc: dict[str, Any]) -> str:
     """The YAML text of a schema file: key order kept, unicode kept, one value per line."""
     header = CATALOG_HEADER if "catalog" in doc else PAGE_HEADER
-    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=10_000)
+    body = yaml.dump(doc, Dumper=_SchemaDumper, sort_keys=False, allow_unicode=True, width=10_000)
     return header + body
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +16,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from codegen.errors import SchemaFileError
+from runcomfy_runtime.errors import SchemaProblem
+from runcomfy_runtime.schema.text import places, text_problems
 
 # libyaml's safe loader parses ten times faster than PyYAML's pure-Python one; same result.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -55,9 +58,34 @@ def _where(path: Any) -> str:
     return ".".join(str(p) for p in path) or "(top level)"
 
 
+_JSON_TYPES = (str, int, float, bool, type(None), dict, list)
+
+
+def data_problems(doc: Any) -> list[SchemaProblem]:
+    """What of a document cannot be kept as schema data: text with a NUL or a lone surrogate
+    (``runcomfy_runtime.schema.text``), and values JSON has no word for (a YAML date, binary, a
+    set, ``.nan``): generated code prints data only as literals of JSON values."""
+    try:
+        dumped = json.dumps(doc, ensure_ascii=False, check_circular=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        dumped = None
+    problems = text_problems(doc, dumped=dumped)
+    if dumped is None:
+        problems += [
+            SchemaProblem(place or "(top level)", f"{item!r} is not JSON data")
+            for place, item, _ in places(doc)
+            if not isinstance(item, _JSON_TYPES)
+            or (isinstance(item, float) and not math.isfinite(item))
+        ]
+    return problems
+
+
 def check_doc(name: str, doc: Any) -> SchemaFile:
     if not isinstance(doc, dict):
         raise SchemaFileError(name, "(top level)", "a schema file must be a YAML mapping")
+    problems = data_problems(doc)
+    if problems:
+        raise SchemaFileError(name, problems=problems)
     try:
         fast_check()(doc)
         error = None
@@ -121,6 +149,14 @@ def load_file(path: Path, root: Path) -> SchemaFile:
 def schema_paths(root: Path) -> list[Path]:
     """Every schema file under ``root``, sorted so order never depends on the disk."""
     return sorted(p for p in root.rglob("*.yaml") if not p.name.startswith("_"))
+
+
+def read_doc(path: Path) -> Any:
+    """A schema file's document, or None when it cannot be read or parsed."""
+    try:
+        return parse_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
 
 
 def load_tree(root: Path) -> list[SchemaFile]:

@@ -1,64 +1,54 @@
 """Stage 3: the intermediate model the templates print. Every name, type and literal is
 computed here, in Python, from what the runtime's schema engine made of the file; the
-templates only lay them out."""
+templates only lay them out. Where a model lives (module, class, children) comes from
+``layout.py``; the types of its inputs from ``hints.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from codegen.errors import SchemaFileError
+from codegen.hints import Hints, Key, TypedDictModel
+from codegen.layout import (
+    ENDPOINTS_PACKAGE,
+    MODULE_NAMES,
+    PACKAGE,
+    Child,
+    Node,
+    Place,
+    layout,
+)
+from codegen.layout import walk as walk_nodes
 from codegen.load import SchemaFile
+from codegen.source import wrap
 from runcomfy_runtime.errors import SchemaError, SchemaProblem
-from runcomfy_runtime.schema import names
+from runcomfy_runtime.schema import names, pointers
 from runcomfy_runtime.schema.compile import fields_of
 from runcomfy_runtime.schema.describe import describe_field, english_summary
 from runcomfy_runtime.schema.normalise import normalise
 from runcomfy_runtime.schema.outputs import OutputKey, kind_keys, output_keys, output_kind
-from runcomfy_runtime.spec import FieldSpec, Rule
+from runcomfy_runtime.spec import FieldSpec, MediaSite, Rule
 
-PACKAGE = "runcomfy"
-ENDPOINTS_PACKAGE = f"{PACKAGE}.endpoints"
-
-_SCALAR_HINTS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_MEDIA_HINTS = {"image": "ImageInput", "video": "VideoInput", "audio": "AudioInput"}
-
-MODULE_NAMES = frozenset(
-    {
-        "annotations",
-        "TYPE_CHECKING",
-        "dataclass",
-        "field",
-        "Sequence",
-        "Literal",
-        "TypeAlias",
-        "SPEC",
-        "AsyncEndpoint",
-        "SyncEndpoint",
-        "ValidationLevel",
-        "AsyncJob",
-        "Job",
-        "Result",
-        "StatusCallback",
-        "EndpointSpec",
-        "FieldSpec",
-        "OutputBase",
-        "ImageInput",
-        "VideoInput",
-        "AudioInput",
-        "Rule",
-    }
-)
-"""Names every endpoint module imports or defines; a generated type must not shadow one."""
+__all__ = [
+    "ENDPOINTS_PACKAGE",
+    "MODULE_NAMES",
+    "PACKAGE",
+    "EndpointModel",
+    "FieldModel",
+    "build_endpoint",
+    "build_tree",
+    "walk",
+]
 
 
 @dataclass(frozen=True)
 class FieldModel:
     spec: FieldSpec  # what the runtime gets, printed as is
     type_hint: str  # as printed in the signature
-    alias: tuple[str, str] | None  # (alias name, Literal[...] text) for enums
-    doc_lines: tuple[str, ...]  # the docstring entry, wrapped
+    alias: tuple[str, str] | None  # (alias name, its Literal[...] annotation) for enums
+    doc_lines: tuple[str, ...]  # the docstring entry, wrapped; text, escaped as it prints
 
     @property
     def python_name(self) -> str:
@@ -76,6 +66,14 @@ class FieldModel:
     def rules(self) -> tuple[Rule, ...]:
         return self.spec.rules
 
+    @property
+    def annotation(self) -> str:
+        """Its parameter's annotation: an optional field may be None (left out: not sent)."""
+        if self.required:
+            return self.type_hint
+        nullable = self.type_hint.endswith("| None") or self.type_hint == "None"
+        return self.type_hint if nullable else f"{self.type_hint} | None"
+
 
 @dataclass(frozen=True)
 class EndpointModel:
@@ -83,88 +81,54 @@ class EndpointModel:
     endpoint: str
     source: str
     summary: str  # English, built from the model id, its kind and the catalog's name
-    module: str  # runcomfy.endpoints.bytedance.dreamina_4_0.edit
-    attribute: str  # edit: its name in the namespace
-    class_name: str  # Edit (the sync class; the async one is Async + it)
-    namespace: tuple[str, ...]  # ("bytedance", "dreamina_4_0")
+    place: Place  # module, file, class and children, from the layout of every id
     fields: tuple[FieldModel, ...]
     schema: dict[str, Any]
     example: dict[str, Any] | None
     output_kind: str | None
     outputs: tuple[OutputKey, ...]
+    nested_media: tuple[MediaSite, ...] = ()
+    typed_dicts: tuple[TypedDictModel, ...] = ()  # nested objects, each after what it uses
+    input_type: TypedDictModel | None = None  # the whole input, by wire name
+    uses: frozenset[str] = frozenset()  # typing names and media types the hints need
+
+    @property
+    def module(self) -> str:
+        return self.place.module
+
+    @property
+    def attribute(self) -> str:
+        return self.place.attribute
+
+    @property
+    def class_name(self) -> str:
+        return self.place.class_name
+
+    @property
+    def namespace(self) -> tuple[str, ...]:
+        return self.place.namespace
+
+    @property
+    def children(self) -> tuple[Child, ...]:
+        return self.place.children
 
     @property
     def file(self) -> str:
-        return self.module.removeprefix(f"{PACKAGE}.").replace(".", "/") + ".py"
+        return self.place.file
 
     @property
     def output_class(self) -> str:
         return f"{self.class_name}Output"
 
 
-@dataclass
-class NamespaceModel:
-    path: tuple[str, ...]
-    wire: str  # the model id prefix it stands for: "bytedance/dreamina-4-0"
-    class_name: str
-    children: dict[str, NamespaceModel] = field(default_factory=dict)
-    endpoints: dict[str, EndpointModel] = field(default_factory=dict)
-
-    @property
-    def module_name(self) -> str:
-        """Its own module: the package of its endpoints, ``runcomfy.endpoints.bytedance``.
-        One folder per namespace keeps every folder small, so finding a module stays cheap
-        however many endpoints there are."""
-        return ".".join((ENDPOINTS_PACKAGE, *self.path))
-
-    @property
-    def folder(self) -> str:
-        return "/".join(("endpoints", *self.path))
-
-
-def _type_hint(spec: FieldSpec, schema: dict[str, Any], alias: str | None) -> str:
-    if alias is not None:
-        return alias
-    if spec.media is not None:
-        hint = _MEDIA_HINTS[spec.media]
-        return f"Sequence[{hint}]" if spec.many else hint
-    if schema["type"] == "array":
-        return f"Sequence[{_SCALAR_HINTS[schema['items']['type']]}]"
-    return _SCALAR_HINTS[schema["type"]]
-
-
-def _literal(schema: dict[str, Any]) -> str | None:
-    """``Literal[...]`` of an enum, or None where Python has no literal type (floats)."""
-    values = schema.get("enum")
-    if not values or any(isinstance(v, float) for v in values):
-        return None
-    return "Literal[" + ", ".join(repr(v) for v in values) + "]"
-
-
-def wrap(text: str, width: int = 84, indent: str = "", hang: str = "    ") -> list[str]:
-    """Docstring lines: words kept whole (a URL is never split), escaped for triple quotes."""
-    lines: list[str] = []
-    line = indent
-    for word in text.split():  # greedy, words never broken: what textwrap does here, faster
-        if line.strip() and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = indent + hang
-        line += (" " if line.strip() else "") + word
-    if line.strip():
-        lines.append(line)
-    return [_docstring_safe(line) for line in lines]
-
-
-def _docstring_safe(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-
-
-def _doc_lines(spec: FieldSpec, schema: dict[str, Any]) -> tuple[str, ...]:
+def _doc_lines(spec: FieldSpec, schema: dict[str, Any], hint: str, typed: bool) -> tuple[str, ...]:
     words = describe_field(spec, schema)
     sentences = words.sentences() or ["(undocumented)"]
-    lines = wrap(f"{spec.python_name}: {sentences[0]}")
+    if typed:
+        sentences.append(f"Typed as {hint}.")
+    lines = wrap(f"{spec.python_name}: {sentences[0]}", 84)
     for extra in sentences[1:]:
-        lines += wrap(extra, indent="    ")
+        lines += wrap(extra, 84, indent="    ")
     return tuple(lines)
 
 
@@ -172,110 +136,103 @@ def _problems(file: str, error: SchemaError) -> SchemaFileError:
     return SchemaFileError(file, problems=error.problems)
 
 
-def build_endpoint(schema_file: SchemaFile) -> EndpointModel:
-    """One schema file -> its model; :class:`SchemaFileError` lists every problem of it."""
+def place_of(model_id: str) -> Place:
+    """Where a model lives when it is generated alone (``import``/``sync`` check one file);
+    ``SchemaFileError`` when its id cannot be placed."""
+    found = layout([model_id])
+    if model_id in found.problems:
+        raise SchemaFileError(f"{model_id}.yaml", problems=found.problems[model_id])
+    return found.places[model_id]
+
+
+def build_endpoint(schema_file: SchemaFile, place: Place | None = None) -> EndpointModel:
+    """One schema file -> its model; :class:`SchemaFileError` lists every problem of it.
+    ``place`` comes from the layout of every id being generated (alone, it is worked out)."""
     doc, file = schema_file.doc, schema_file.name
     try:
         normal = normalise(doc["input"])
     except SchemaError as e:
         raise _problems(file, e) from None
+    if place is None:
+        place = place_of(doc["id"])
     problems: list[SchemaProblem] = []
     arguments = names.NameTable("input.properties", problems)
     specs = fields_of(normal, arguments)
-    aliases = names.NameTable("input.properties (enum type names)", problems)
-    taken = MODULE_NAMES
-
-    def type_name(wire: str) -> str:
-        return names.type_name(wire, taken)
-
-    segments = doc["id"].split("/")
-    class_name = names.NameTable("id", problems).name_for(segments[-1], type_name)
-    aliases.claim(class_name, f"the endpoint class {class_name}")
-    aliases.claim(f"{class_name}Output", f"the output class {class_name}Output")
+    types = names.NameTable("input (type names)", problems)
+    types.claim(place.class_name, f"the endpoint class {place.class_name}")
+    types.claim(f"{place.class_name}Output", f"the output class {place.class_name}Output")
+    own = {place.class_name, f"{place.class_name}Output", f"{place.class_name}Input"}
+    taken = MODULE_NAMES | own  # a type named like the module's own classes gets a "_"
+    hints = Hints(types, normal.schema, {s.pointer: s for s in normal.sites}, taken)
     properties = normal.schema["properties"]
     fields = []
     for spec in specs:
         schema = properties[spec.wire_name]
-        literal = _literal(schema)
-        alias = (aliases.name_for(spec.wire_name, type_name), literal) if literal else None
-        fields.append(
-            FieldModel(
-                spec=spec,
-                type_hint=_type_hint(spec, schema, alias[0] if alias else None),
-                alias=alias,
-                doc_lines=_doc_lines(spec, schema),
-            )
-        )
+        where = pointers.join("/properties", spec.wire_name)
+        literal = hints.literal(schema) if isinstance(schema, dict) else None
+        alias = None
+        if literal is not None:
+            alias = (types.name_for(spec.wire_name, lambda w: names.type_name(w, taken)), literal)
+            hint = alias[0]
+        else:
+            hint = hints.hint(schema, where, spec.wire_name)
+        typed = bool({t.name for t in hints.classes} & set(_WORD.findall(hint)))
+        fields.append(FieldModel(spec, hint, alias, _doc_lines(spec, schema, hint, typed)))
+    input_name = types.claim(f"{place.class_name}Input", "the whole input")
+    input_type = TypedDictModel(
+        input_name,
+        tuple(Key(f.wire_name, f.type_hint, f.required, "") for f in fields),
+        f"The whole input of {doc['id']}, keyed by wire name: what is sent.",
+    )
     catalog = doc.get("catalog", {})
     outputs = output_keys(doc.get("output"), problems)
     kind = output_kind(doc["id"], catalog.get("kind"), catalog.get("categories"), outputs)
     outputs = outputs or kind_keys(kind)
-
-    def segment(wire: str, make: Callable[[str], str]) -> str:
-        return names.NameTable("id", problems).name_for(wire, make)  # one scope per segment
-
-    namespace = tuple(
-        segment(s, names.namespace_name if i == 0 else names.identifier)
-        for i, s in enumerate(segments[:-1])
-    )
-    attribute = segment(segments[-1], names.identifier)
     if problems:
         raise SchemaFileError(file, problems=problems)
+    uses = set(hints.uses) | {"TypedDict"}
+    if any(not f.required for f in fields):
+        uses.add("NotRequired")
     return EndpointModel(
         model_id=doc["id"],
         endpoint=doc["endpoint"],
         source=doc["source"],
         summary=english_summary(doc["id"], kind, catalog.get("display_name")),
-        module=".".join((ENDPOINTS_PACKAGE, *namespace, attribute)),
-        attribute=attribute,
-        class_name=class_name,
-        namespace=namespace,
+        place=place,
         fields=tuple(fields),
         schema=normal.schema,
         example=doc.get("example"),
         output_kind=kind,
         outputs=outputs,
+        nested_media=normal.nested_sites,
+        typed_dicts=tuple(hints.classes),
+        input_type=input_type,
+        uses=frozenset(uses),
     )
 
 
-def build_tree(endpoints: list[EndpointModel]) -> NamespaceModel:
-    """The attribute tree ``client.<namespace>...<endpoint>``; a clash stops generation."""
-    root = NamespaceModel((), "", "Root")
-    class_names: dict[str, str] = {}
-    for ep in sorted(endpoints, key=lambda e: e.model_id):
-        node = root
-        for depth, name in enumerate(ep.namespace, start=1):
-            if name in node.endpoints:
-                clash = node.endpoints[name].model_id
-                raise SchemaFileError(
-                    f"{ep.model_id}.yaml", "id", f"{name!r} is already the endpoint {clash}"
-                )
-            if name not in node.children:
-                path = ep.namespace[:depth]
-                wire = "/".join(ep.model_id.split("/")[:depth])
-                class_name = "_".join(names.pascal(p) for p in path)
-                if class_names.setdefault(class_name, wire) != wire:
-                    raise SchemaFileError(
-                        f"{ep.model_id}.yaml",
-                        "id",
-                        f"namespace class {class_name} would serve both {class_names[class_name]} "
-                        f"and {wire}",
-                    )
-                node.children[name] = NamespaceModel(path, wire, class_name)
-            node = node.children[name]
-        if ep.attribute in node.children or ep.attribute in node.endpoints:
-            other = node.endpoints.get(ep.attribute)
-            what = f"the endpoint {other.model_id}" if other else "a namespace"
-            raise SchemaFileError(
-                f"{ep.model_id}.yaml", "id", f"{ep.attribute!r} is already {what}"
-            )
-        node.endpoints[ep.attribute] = ep
-    return root
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def walk(node: NamespaceModel) -> list[NamespaceModel]:
-    """Every namespace, depth first, children in name order: a fixed order for the templates."""
-    out = [node]
-    for name in sorted(node.children):
-        out.extend(walk(node.children[name]))
-    return out
+def build_tree(endpoints: list[EndpointModel]) -> Node:
+    """The attribute tree ``client.<namespace>...<endpoint>``; a clash stops generation, with
+    every model it involves named."""
+    found = layout(ep.model_id for ep in endpoints)
+    if found.problems:
+        errors = [
+            SchemaFileError(f"{model_id}.yaml", problems=problems)
+            for model_id, problems in sorted(found.problems.items())
+        ]
+        raise errors[0] if len(errors) == 1 else _many(errors)
+    return found.root
+
+
+def _many(errors: list[SchemaFileError]) -> Exception:
+    from codegen.errors import SchemaFilesError
+
+    return SchemaFilesError(errors)
+
+
+def walk(node: Node) -> list[Node]:
+    """Every node, depth first, children in name order: a fixed order for the templates."""
+    return walk_nodes(node)

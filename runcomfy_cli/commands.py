@@ -70,7 +70,7 @@ def _catalog(args: argparse.Namespace) -> tuple[list[CatalogEntry] | None, str |
     try:
         found = first_request(
             client,
-            lambda: client.models(args.search, args.category, args.kind),
+            lambda c: c.models(args.search, args.category, args.kind),
             session.context,
         )
     except (errors.AuthenticationError, errors.PermissionDeniedError):
@@ -134,7 +134,7 @@ def _matches(
 def _categories(args: argparse.Namespace) -> ExitCode:
     session = args.session
     client = session.client()
-    found = first_request(client, client.categories, session.context)
+    found = first_request(client, lambda c: c.categories(), session.context)
     emit(args.json, {"categories": found}, "\n".join(found))
     return ExitCode.OK
 
@@ -154,7 +154,7 @@ def _model_get(args: argparse.Namespace) -> ExitCode:
     if session.has_token():
         client = session.client()
         try:
-            entry = first_request(client, lambda: client.model(model_id), session.context)
+            entry = first_request(client, lambda c: c.model(model_id), session.context)
         except errors.NotFoundError:
             entry = None
         except (errors.AuthenticationError, errors.PermissionDeniedError):
@@ -279,7 +279,7 @@ async def _preflight(client: AsyncClient, args: argparse.Namespace) -> str | Non
     from runcomfy_runtime import errors
 
     try:
-        entry = await afirst_request(client, lambda: client.model(args.model), args.session.context)
+        entry = await afirst_request(client, lambda c: c.model(args.model), args.session.context)
     except (errors.AuthenticationError, errors.PermissionDeniedError):
         raise
     except errors.APIError:

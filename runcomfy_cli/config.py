@@ -19,7 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Awaitable, Callable, Mapping
+import socket
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -190,22 +191,39 @@ class Unreachable(CliFailure):
     code = ExitCode.RETRYABLE
 
 
+CONNECT_FAILURES: tuple[tuple[type[OSError], str], ...] = (
+    (ConnectionRefusedError, "connection refused"),
+    (socket.gaierror, "host name not found"),
+)
+"""What a connection that could not be made met, by the type of what the system raised."""
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """``error``'s causes, nearest first (``raise ... from``, else the error being handled)."""
+    seen: set[int] = set()
+    cause = error.__cause__ or error.__context__
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        yield cause
+        cause = cause.__cause__ or cause.__context__
+
+
 def unreachable(error: APIConnectionError, context: Context) -> Unreachable | None:
     """The one-line failure for a connection that could not even be made; None for others
     (a timeout, a dropped connection), which keep their retries."""
     import httpx
 
-    cause = error.__cause__
-    if not isinstance(cause, httpx.ConnectError):
+    if not isinstance(error.__cause__, httpx.ConnectError):
         return None
-    text = str(cause)
-    lowered = text.lower()
-    if "refused" in lowered or "all connection attempts failed" in lowered:
-        why = "connection refused"
-    elif "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
-        why = "host name not found"
-    else:
-        why = text or "cannot connect"
+    why = next(
+        (
+            why
+            for cause in _causes(error)
+            for kind, why in CONNECT_FAILURES
+            if isinstance(cause, kind)
+        ),
+        str(error.__cause__) or "cannot connect",
+    )
     url = context.base_url or "the API"
     return Unreachable(
         f"cannot reach {url} ({why}): check the base URL (from {context.base_url_source}: "
@@ -215,48 +233,46 @@ def unreachable(error: APIConnectionError, context: Context) -> Unreachable | No
 
 
 def _no_retries() -> Any:
-    from runcomfy_runtime.retry import RetryPolicy
+    from runcomfy_runtime.retry import RetryPolicy  # the CLI's start-up loads no client
 
     return RetryPolicy(max_retries=0)
 
 
-def first_request(client: Client, call: Callable[[], T], context: Context) -> T:
-    """``call()`` (idempotent: a GET, or a cancel), failing fast when no connection can be
-    made; anything else that would have been retried is tried again with every retry."""
-    from runcomfy_runtime.errors import APIConnectionError, RateLimitError, ServerError
+def _retried(error: Exception, context: Context) -> bool:
+    """Whether the first request's failure is worth every retry (a 5xx, a 429, a timeout);
+    raises at once when its host cannot be reached at all."""
+    from runcomfy_runtime import errors as e
 
-    saved, client.retry = client.retry, _no_retries()
-    try:
-        return call()
-    except APIConnectionError as exc:
-        fast = unreachable(exc, context)
+    if isinstance(error, e.APIConnectionError):
+        fast = unreachable(error, context)
         if fast is not None:
             raise fast from None
-    except (RateLimitError, ServerError):
-        pass
-    finally:
-        client.retry = saved
-    return call()
+    return isinstance(error, e.APIConnectionError | e.RateLimitError | e.ServerError)
+
+
+def first_request(client: Client, call: Callable[[Client], T], context: Context) -> T:
+    """``call(client)`` (idempotent: a GET, or a cancel), made first through a view of the
+    client without retries, failing fast when no connection can be made; anything else that
+    would have been retried is tried again with every retry. The client is never changed, so
+    nothing else using it is affected."""
+    try:
+        return call(client.with_options(retry=_no_retries()))
+    except Exception as exc:
+        if not _retried(exc, context):
+            raise
+    return call(client)
 
 
 async def afirst_request(
-    client: AsyncClient, call: Callable[[], Awaitable[T]], context: Context
+    client: AsyncClient, call: Callable[[AsyncClient], Awaitable[T]], context: Context
 ) -> T:
     """:func:`first_request` for the async client (the batch's)."""
-    from runcomfy_runtime.errors import APIConnectionError, RateLimitError, ServerError
-
-    saved, client.retry = client.retry, _no_retries()
     try:
-        return await call()
-    except APIConnectionError as exc:
-        fast = unreachable(exc, context)
-        if fast is not None:
-            raise fast from None
-    except (RateLimitError, ServerError):
-        pass
-    finally:
-        client.retry = saved
-    return await call()
+        return await call(client.with_options(retry=_no_retries()))
+    except Exception as exc:
+        if not _retried(exc, context):
+            raise
+    return await call(client)
 
 
 def catalog_entry(session: Session, model_id: str) -> CatalogEntry | None:
@@ -267,7 +283,7 @@ def catalog_entry(session: Session, model_id: str) -> CatalogEntry | None:
 
     client = session.client()
     try:
-        return first_request(client, lambda: client.model(model_id), session.context)
+        return first_request(client, lambda c: c.model(model_id), session.context)
     except APIError:
         return None
 

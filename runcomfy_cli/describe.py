@@ -1,5 +1,8 @@
 """``runcomfy models`` and ``runcomfy schema``: the registry, readable by a person or a script.
 
+A structured field (an object, a list of them) is shown with its nested shape: each key at its
+depth, its type, whether it is required, its description and limits.
+
 The text is built from the same :class:`EndpointSpec` the client validates with, and each field
 is worded by ``runcomfy_runtime.schema.describe``, as in the generated docstrings and ``--help``:
 what the command documents is what it enforces.
@@ -10,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from runcomfy_cli.options import option_name
-from runcomfy_runtime.schema.describe import describe_field
+from runcomfy_cli.options import option_name, structured
+from runcomfy_runtime.schema import pointers
+from runcomfy_runtime.schema.describe import Shape, describe_field
 from runcomfy_runtime.spec import EndpointSpec
 
 if TYPE_CHECKING:
@@ -68,14 +72,18 @@ def schema_text(spec: EndpointSpec) -> str:
         lines.append(f"  {spec.summary}")
     lines.append(f"  endpoint: POST {spec.endpoint}")
     properties: Mapping[str, Any] = spec.input_schema.get("properties", {})
+    shape = Shape(spec.input_schema, {s.pointer: s for s in spec.media_sites})
     for field in spec.fields:
-        words = describe_field(field, properties.get(field.wire_name, {}))
+        schema = properties.get(field.wire_name, {})
+        words = describe_field(field, schema, spec.input_schema)
         flag = "required" if field.required else "optional"
+        option = option_name(field) + (" JSON" if structured(schema, spec.input_schema) else "")
         lines.append("")
-        lines.append(f"  {field.wire_name}  [{words.type}, {flag}]  {option_name(field)}")
+        lines.append(f"  {field.wire_name}  [{words.type}, {flag}]  {option}")
         lines.extend(
             f"      {sentence}" for sentence in words.sentences() if sentence != "Required."
         )
+        lines.extend(shape.lines(schema, pointers.join("/properties", field.wire_name)))
     return "\n".join(lines)
 
 

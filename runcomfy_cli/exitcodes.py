@@ -7,13 +7,13 @@ otherwise; a script written for it branches the same way on ours. The outcomes i
 name (a job that failed or was cancelled, a submit whose answer was lost, a batch left
 unfinished, Ctrl-C) keep codes of their own, below 64 so they never collide with sysexits.
 
-:data:`TABLE` is the single source: ``main`` maps every error through :func:`exit_code_for`,
-and the ``--help`` epilog and the README table are rendered from it.
+:data:`TABLE` is the single source: ``main`` maps every error through
+``failures.exit_code_for``, and the ``--help`` epilog and the README table are rendered from it.
+A leaf: it imports nothing of the command line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import IntEnum
 
 
@@ -103,51 +103,3 @@ def markdown_table() -> str:
         for code, meaning in TABLE
     ]
     return "\n".join(["| code | meaning |", "|---:|---|", *rows])
-
-
-RETRYABLE_STATUSES = frozenset({408, 429})
-
-
-def not_the_api(error: BaseException) -> bool:
-    """A 4xx answer that is not the API's (no JSON error body): another server answered (a web
-    page, the wrong path or port), so the base URL is wrong: a configuration error."""
-    from runcomfy_runtime import errors as e
-
-    said = e.AuthenticationError | e.PermissionDeniedError | e.InsufficientBalanceError
-    if not isinstance(error, e.APIError) or isinstance(error, said) or error.error_code:
-        return False
-    if isinstance(error.body, Mapping) or error.status_code is None:
-        return False
-    return 400 <= error.status_code < 500 and error.status_code not in RETRYABLE_STATUSES
-
-
-def exit_code_for(error: BaseException) -> ExitCode:
-    """The exit code an error means. A pure function of the error's type and HTTP status."""
-    from runcomfy_cli.failures import CliFailure
-    from runcomfy_runtime import errors as e
-
-    if isinstance(error, CliFailure):
-        return error.code
-    if isinstance(error, KeyboardInterrupt):
-        return ExitCode.INTERRUPTED
-    if isinstance(error, e.UnknownModelError | e.ConfigurationError) or not_the_api(error):
-        return ExitCode.USAGE
-    if isinstance(error, e.InputValidationError | e.InputRejectedError | e.NotFoundError):
-        return ExitCode.INVALID_INPUT
-    auth = e.AuthenticationError | e.PermissionDeniedError | e.InsufficientBalanceError
-    if isinstance(error, auth):
-        return ExitCode.AUTH
-    if isinstance(error, e.JobFailed | e.NoOutputError):
-        return ExitCode.JOB_FAILED
-    if isinstance(error, e.JobCancelled):
-        return ExitCode.CANCELLED
-    if isinstance(error, e.AmbiguousSubmitError):
-        server = error.status_code is not None and error.status_code >= 500
-        return ExitCode.UNAVAILABLE if server else ExitCode.AMBIGUOUS
-    if isinstance(error, e.ServerError | e.UploadError):
-        return ExitCode.UNAVAILABLE
-    if isinstance(error, e.WaitTimeout | e.RateLimitError | e.APIConnectionError):
-        return ExitCode.RETRYABLE
-    if isinstance(error, e.APIError) and error.status_code in RETRYABLE_STATUSES:
-        return ExitCode.RETRYABLE
-    return ExitCode.ERROR

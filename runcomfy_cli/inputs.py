@@ -42,6 +42,8 @@ def read_bounded(source: str, what: str, limit: int = MAX_INPUT_BYTES) -> str:
         raise InputFailure(f"{what} {source} is a folder, not a file") from None
     except OSError as exc:
         raise InputFailure(f"cannot read {what} {source}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a path holding a NUL names no file
+        raise InputFailure(f"cannot read {what} {source!r}: {exc}") from None
     if len(data) > limit:
         where = "stdin" if source == "-" else source
         raise InputFailure(
@@ -94,6 +96,11 @@ def inline_input(value: str) -> dict[str, Any]:
     )
 
 
+def extra_input(value: str | None) -> dict[str, Any] | None:
+    """``--extra``: inputs the schema does not list (``extra_body``), a JSON object."""
+    return None if value is None else _parsed(value, "--extra")
+
+
 def _is_file(value: str) -> bool:
     try:
         return Path(value).is_file()
@@ -132,13 +139,19 @@ def _as_local(value: Any) -> Any:
 
 
 def local_files(spec: EndpointSpec, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """``payload`` with local paths in media fields turned into ``Path`` values, which the
+    """``payload`` with local paths wherever a media value goes (a field, a list, an object
+    in a list: ``elements[0].frontal_image_url``) turned into ``Path`` values, which the
     client checks against the same rules as a URL and sends as a data URI."""
-    out = dict(payload)
-    for field in spec.media_fields:
-        value = out.get(field.wire_name)
-        if isinstance(value, list):
-            out[field.wire_name] = [_as_local(v) for v in value]
-        elif value is not None:
-            out[field.wire_name] = _as_local(value)
+    from runcomfy_runtime.local_files import plain
+    from runcomfy_runtime.validation import validator_for
+
+    try:
+        out: dict[str, Any] = plain(payload)
+    except RecursionError:  # the schema stage says it is nested too deeply
+        return dict(payload)
+    for found in validator_for(spec).media(out):
+        node: Any = out
+        for part in found.path[:-1]:
+            node = node[part]
+        node[found.path[-1]] = _as_local(found.value)
     return out

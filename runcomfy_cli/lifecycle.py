@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from runcomfy_cli.config import attach_uploader, catalog_entry, first_request, out_dir
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.failures import CliFailure, Interrupted
-from runcomfy_cli.inputs import file_input, inline_input, local_files, wire_keys
+from runcomfy_cli.inputs import extra_input, file_input, inline_input, local_files, wire_keys
 from runcomfy_cli.options import payload_from
 from runcomfy_cli.printing import emit, result_record
 from runcomfy_cli.progress import StatusLine
@@ -79,6 +79,7 @@ def _submit(client: Client, model_id: str, body: dict[str, Any]) -> Job[Output]:
 
 def run(args: argparse.Namespace) -> ExitCode:
     payload = _input(args)
+    extra = extra_input(args.extra)  # inputs the schema does not list: a LoRA, say
     if not (args.no_wait or args.no_download):
         out_dir(args.out, create=False)  # a bad --out is said before a job is paid for
     session = args.session
@@ -86,22 +87,22 @@ def run(args: argparse.Namespace) -> ExitCode:
     attach_uploader(client, args)
     with _status_line(args) as line:
         try:
-            body = client.validate(args.model, payload, level=args.validate)
+            body = client.validate(args.model, payload, level=args.validate, extra_body=extra)
             entry = catalog_entry(session, args.model)
         except KeyboardInterrupt:
             raise Interrupted("interrupted before the submit: nothing was sent") from None
         price = entry.price if entry is not None else None
         if price:
             line.note(f"{args.model}: {price} (base price)")
-        extra = {"price": price} if price else {}
+        priced = {"price": price} if price else {}
         job = _submit(client, args.model, body)
         try:
             if args.no_wait:
-                record = {"request_id": job.request_id, "wait": False, **extra}
+                record = {"request_id": job.request_id, "wait": False, **priced}
                 emit(args.json, record, job.request_id)
                 return ExitCode.OK
             line.update(f"{job.request_id}: submitted")
-            return _finish(args, job, line, download=not args.no_download, extra=extra)
+            return _finish(args, job, line, download=not args.no_download, extra=priced)
         except KeyboardInterrupt:  # from the moment the job exists, whenever Ctrl-C lands
             raise _goes_on(job.request_id) from None
 
@@ -196,7 +197,7 @@ def _job(args: argparse.Namespace) -> tuple[Client, Job[Output]]:
 
 def status(args: argparse.Namespace) -> ExitCode:
     client, job = _job(args)
-    found = first_request(client, job.status, args.session.context)
+    found = first_request(client, lambda c: c.job(job.request_id).status(), args.session.context)
     record = {
         "request_id": found.request_id,
         "status": found.state,
@@ -212,7 +213,9 @@ RESULT_CODES = {"failed": ExitCode.JOB_FAILED, "cancelled": ExitCode.CANCELLED}
 def result(args: argparse.Namespace) -> ExitCode:
     """The result as it stands; a job still running is not an error (its status is shown)."""
     client, job = _job(args)
-    found = first_request(client, lambda: job.result(include_cost=args.cost), args.session.context)
+    found = first_request(
+        client, lambda c: c.job(job.request_id).result(include_cost=args.cost), args.session.context
+    )
     record = result_record(found)
     text = _result_text(found, None)
     if found.error not in (None, "", {}):
@@ -223,7 +226,7 @@ def result(args: argparse.Namespace) -> ExitCode:
 
 def wait(args: argparse.Namespace) -> ExitCode:
     client, job = _job(args)
-    first_request(client, job.status, args.session.context)
+    first_request(client, lambda c: c.job(job.request_id).status(), args.session.context)
     with _status_line(args) as line:
         return _finish(args, job, line, download=False)
 
@@ -232,14 +235,14 @@ def download(args: argparse.Namespace) -> ExitCode:
     """Waits first when the job is still running, so ``download`` works at any moment."""
     out_dir(args.out, create=False)
     client, job = _job(args)
-    first_request(client, job.status, args.session.context)
+    first_request(client, lambda c: c.job(job.request_id).status(), args.session.context)
     with _status_line(args) as line:
         return _finish(args, job, line, download=True)
 
 
 def cancel(args: argparse.Namespace) -> ExitCode:
     client, job = _job(args)
-    found = first_request(client, job.cancel, args.session.context)
+    found = first_request(client, lambda c: c.job(job.request_id).cancel(), args.session.context)
     emit(
         args.json,
         {"request_id": found.request_id, "status": found.state, "outcome": found.outcome},

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
-from runcomfy_cli.exitcodes import ExitCode, exit_code_for
-from runcomfy_cli.failures import CliFailure, UsageFailure
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.failures import CliFailure, UsageFailure, exit_code_for
 from runcomfy_cli.parser import (
     MODEL_COMMANDS,
     VALUE_OPTIONS,
@@ -177,7 +177,7 @@ def resolve_model(session: Session, registry: Registry, model_id: str) -> Endpoi
         )
     client = session.client()
     try:
-        spec = first_request(client, lambda: client.spec(model_id), session.context)
+        spec = first_request(client, lambda c: c.spec(model_id), session.context)
     except errors.UnknownModelError:
         known = generated + _catalog_ids(session)
         raise UsageFailure(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from runcomfy_cli.config import Context, unreachable
-from runcomfy_cli.exitcodes import not_the_api
+from runcomfy_cli.failures import not_the_api
 from runcomfy_runtime import errors as e
 
 

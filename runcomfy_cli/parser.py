@@ -276,6 +276,13 @@ def _run_command(command: Command, spec: EndpointSpec | None) -> None:
         "--input-file", metavar="PATH", help="the input from a JSON file (- for stdin)"
     )
     p.add_argument(
+        "--extra",
+        metavar="JSON",
+        help="inputs the model's schema does not list, as a JSON object merged into the body "
+        'after validation (a LoRA: --extra \'{"lora": {"path": "my-style.safetensors"}}\'); '
+        "a key the schema lists is validated as usual",
+    )
+    p.add_argument(
         "--out",
         "--output-dir",
         dest="out",

@@ -63,7 +63,7 @@ def error_record(error: BaseException, code: int, message: str | None = None) ->
     problems = getattr(error, "problems", None)
     if problems:
         record["problems"] = [
-            {"path": p.path, "message": p.message, "value": p.value, "fact": p.fact}
+            {"path": p.location, "message": p.message, "value": p.value, "fact": p.fact}
             for p in problems
         ]
     details = getattr(error, "body", None)

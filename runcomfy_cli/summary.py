@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from runcomfy_cli.exitcodes import ExitCode, exit_code_for
+from runcomfy_cli.exitcodes import ExitCode
+from runcomfy_cli.failures import exit_code_for
 
 Kind = Literal["succeeded", "failed", "skipped", "changed", "ambiguous", "pending", "not_started"]
 KINDS: tuple[Kind, ...] = (

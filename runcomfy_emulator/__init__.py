@@ -5,8 +5,9 @@ moves jobs through ``in_queue`` -> ``in_progress`` -> ``completed`` on a configu
 serves real output files (PNG, MP4, WAV) and a model catalog, speaks the documented words or
 the variants RunComfy's own clients meet (``dialects.py``), and injects faults on demand. See
 ``app.py`` for the routes, ``faults.py`` for the fault format, ``catalog.py`` for the catalog,
-``limits.py`` and ``fetching.py`` for what it accepts and fetches, ``server.py`` for running it
-in-process, and ``runcomfy emulator --help`` for the command line.
+``limits.py`` and ``fetching.py`` for what it accepts and fetches, ``settings.py`` for what it
+is built with (one frozen value), ``server.py`` for running it in-process, and
+``runcomfy emulator --help`` for the command line.
 
 Kept cheap to import: the names below load their modules (Starlette, uvicorn) on first use.
 """
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from runcomfy_emulator.examples import example_payload
     from runcomfy_emulator.faults import Fault, parse_faults
     from runcomfy_emulator.server import EmulatorServer
+    from runcomfy_emulator.settings import EmulatorSettings
     from runcomfy_emulator.stats import Stats
 
 _EXPORTS = {
@@ -32,12 +34,14 @@ _EXPORTS = {
     "Fault": "faults",
     "parse_faults": "faults",
     "EmulatorServer": "server",
+    "EmulatorSettings": "settings",
     "Stats": "stats",
 }
 
 __all__ = [
     "EmulatorApp",
     "EmulatorServer",
+    "EmulatorSettings",
     "Fault",
     "ManualClock",
     "Stats",

@@ -23,13 +23,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from runcomfy_emulator.app import DEFAULT_TIMING, EmulatorApp, create_app
+from runcomfy_emulator.app import EmulatorApp, create_app
 from runcomfy_emulator.connections import ConnectionDropper
 from runcomfy_emulator.dialects import DIALECTS
 from runcomfy_emulator.faults import parse_faults
 from runcomfy_emulator.jobs import Cycle, Seconds
 from runcomfy_emulator.limits import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PROBE_TIMEOUT
 from runcomfy_emulator.server import bind, build_server
+from runcomfy_emulator.settings import DEFAULT_TIMING, EmulatorSettings
 from runcomfy_runtime.schema.formats import is_loopback_host
 
 if TYPE_CHECKING:
@@ -199,22 +200,21 @@ def _serve(args: argparse.Namespace, registry: Mapping[str, EndpointSpec]) -> in
     token, given = _token(args.token)
     try:
         dropper = ConnectionDropper()
-        app = create_app(
-            registry,
+        settings = EmulatorSettings(
             token=token,
             queue_seconds=args.queue_seconds,
             run_seconds=args.run_seconds,
             workers=args.workers,
             seed=args.seed,
             inputs_dir=args.inputs,
-            faults=parse_faults(args.faults),
+            faults=tuple(parse_faults(args.faults)),
             probe_timeout=args.probe_timeout,
-            dropper=dropper,
             dialect=args.dialect,
             catalog=args.catalog,
             allow_remote_inputs=args.allow_remote_inputs,
-            input_origins=args.allow_input_origin,
+            input_origins=tuple(args.allow_input_origin),
         )
+        app = create_app(registry, settings, dropper=dropper)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return USAGE_ERROR

@@ -35,7 +35,8 @@ def error(status: int, message: str, code: int | None = None, **extra: Any) -> J
 def problems_answer(model_id: str, problems: Iterable[Problem]) -> JSONResponse:
     """422 with every problem, each at its JSON path with the documented message."""
     detail = [
-        {"path": p.path, "message": p.message, "value": p.value, "fact": p.fact} for p in problems
+        {"path": p.location, "message": p.message, "value": p.value, "fact": p.fact}
+        for p in problems
     ]
     noun = "problem" if len(detail) == 1 else "problems"
     summary = f"invalid input for {model_id} ({len(detail)} {noun})"

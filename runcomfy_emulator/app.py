@@ -8,6 +8,7 @@ API (token required)::
     GET  /v1/models/{model_id}                model       200 entry | 401 | 404 400001
     POST /v1/models/{model_id}                submit      200 | 400 400001 | 401 400004 | 422
                                                           | 400 bad JSON | 413 past 64 MiB
+         (a ``lora`` object is taken on any model, as RunComfy runs a LoRA on its base model)
     GET  /v1/requests/{id}/status             status      200 | 401 | 404 404001
     GET  /v1/requests/{id}/result             result      200 | 401 | 404 404001
                                                           (variants: 400 400005 until it ends)
@@ -35,6 +36,7 @@ Control (token required; see ``faults.py`` for the fault format)::
                                               may set queue_seconds, run_seconds (a number or
                                               a [low, high] range), workers, seed
     GET  /_emulator/stats                     {"jobs_created", "submits", "requests", ...}
+    GET  /_emulator/jobs/{request_id}         what the job was given: {"payload", "lora"}
 
 Faults fire before anything else is looked at, as a gateway's would. A body that is not
 strict JSON (not UTF-8, NaN, nested past 64 levels...) is a 400 on every route that reads one
@@ -46,10 +48,8 @@ strict JSON (not UTF-8, NaN, nested past 64 levels...) is a 400 on every route t
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -60,27 +60,23 @@ from starlette.routing import Route
 
 from runcomfy_emulator import answers
 from runcomfy_emulator.bodies import BadJson, TooLarge, parse_json, read_capped
-from runcomfy_emulator.catalog import CatalogSource, load_source, query_of
-from runcomfy_emulator.clock import Clock
+from runcomfy_emulator.catalog import query_of
 from runcomfy_emulator.connections import ConnectionDropper
-from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
-from runcomfy_emulator.dialects import dialect_named
+from runcomfy_emulator.core import Emulator, take_lora
 from runcomfy_emulator.examples import input_url
 from runcomfy_emulator.fault_actions import ACTIONS, Hit
-from runcomfy_emulator.faults import Fault, faults_from_json
-from runcomfy_emulator.fetching import FetchPolicy
+from runcomfy_emulator.faults import faults_from_json
 from runcomfy_emulator.inputs import NoRoom, check_name
-from runcomfy_emulator.jobs import Seconds, Snapshot, Timing
-from runcomfy_emulator.limits import MAX_UPLOAD_BYTES, MAX_UPLOADS_TOTAL_BYTES
+from runcomfy_emulator.jobs import Snapshot
 from runcomfy_emulator.outputs import MEDIA_TYPES, plan_output, render
 from runcomfy_emulator.ranges import bytes_response
+from runcomfy_emulator.settings import EmulatorSettings
 from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.spec import EndpointSpec
+from runcomfy_runtime.validation import sort_problems
 
 Handler = Callable[[Request], Awaitable[Response]]
 log = logging.getLogger("runcomfy_emulator")
-
-DEFAULT_TIMING = Timing()
 
 
 class EmulatorApp(Starlette):
@@ -91,49 +87,25 @@ class EmulatorApp(Starlette):
 
 def create_app(
     registry: Mapping[str, EndpointSpec],
+    settings: EmulatorSettings | None = None,
     *,
-    token: str,
-    queue_seconds: Seconds = DEFAULT_TIMING.queue_seconds,
-    run_seconds: Seconds = DEFAULT_TIMING.run_seconds,
-    workers: int = DEFAULT_TIMING.workers,
-    seed: int = DEFAULT_TIMING.seed,
-    clock: Clock = time.monotonic,
-    inputs_dir: Path | None = None,
-    faults: Iterable[Fault] = (),
-    probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
     dropper: ConnectionDropper | None = None,
-    dialect: str = "docs",
-    catalog: CatalogSource | None = None,
-    allow_remote_inputs: bool = False,
-    input_origins: Iterable[str] = (),
-    max_upload_bytes: int = MAX_UPLOAD_BYTES,
-    max_uploads_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
+    **changes: Any,
 ) -> EmulatorApp:
-    """An ASGI app emulating the Model API for the endpoints of ``registry``.
+    """An ASGI app emulating the Model API for the endpoints of ``registry``, as ``settings``
+    say (``settings.py``; ``changes`` are fields of it, a shorthand: ``create_app(REGISTRY,
+    token="t")``). The settings need a token.
 
     ``dropper`` lets drop faults hang up without a byte of answer; the server module attaches
     it to uvicorn. Without it, a drop still reaches the client as a transport error (see
-    ``connections.py``). ``dialect`` words the answers (``dialects.py``: ``docs`` or
-    ``variants``). ``catalog`` adds the models of a listing (a file, or decoded entries;
-    ``catalog.py``); entries the engine refuses are listed in ``app.emulator.catalog.refused``.
-    The emulator fetches only its own ``/inputs/`` files and ``input_origins`` unless
-    ``allow_remote_inputs`` (``fetching.py``); uploads are capped one by one and in all
-    (``limits.py``).
+    ``connections.py``). The dialect words the answers (``dialects.py``: ``docs`` or
+    ``variants``); a catalog adds the models of a listing (a file, or decoded entries;
+    ``catalog.py``), and entries the engine refuses are listed in
+    ``app.emulator.catalog.refused``. The emulator fetches only its own ``/inputs/`` files and
+    the input origins unless remote inputs are allowed (``fetching.py``); uploads are capped one
+    by one and in all (``limits.py``).
     """
-    emulator = Emulator(
-        registry,
-        token=token,
-        timing=Timing(queue_seconds, run_seconds, workers, seed),
-        clock=clock,
-        inputs_dir=inputs_dir,
-        faults=faults,
-        probe_timeout=probe_timeout,
-        dialect=dialect_named(dialect),
-        catalog=load_source(catalog) if catalog is not None else None,
-        fetch_policy=FetchPolicy(allow_remote=allow_remote_inputs, origins=input_origins),
-        max_upload_bytes=max_upload_bytes,
-        max_uploads_total_bytes=max_uploads_total_bytes,
-    )
+    emulator = Emulator(registry, EmulatorSettings.of(settings, changes))
     routes = _Routes(emulator, dropper)
 
     @asynccontextmanager
@@ -182,6 +154,7 @@ class _Routes:
             route("/_emulator/faults", guarded(self.faults), methods=["GET", "POST", "DELETE"]),
             route("/_emulator/reset", guarded(self.reset), methods=["POST"]),
             route("/_emulator/stats", guarded(self.stats), methods=["GET"]),
+            route("/_emulator/jobs/{rid}", guarded(self.job_record), methods=["GET"]),
         ]
 
     # -- wrappers --------------------------------------------------------------------------
@@ -245,17 +218,19 @@ class _Routes:
         own = request.scope.get("server")
         if own:  # the port it came in on: the emulator's own /inputs/ there may be fetched
             self.emulator.fetch_policy.own_port(int(own[1]))
-        payload = await self._json_body(request)
-        if isinstance(payload, Response):
-            return payload
+        body = await self._json_body(request)
+        if isinstance(body, Response):
+            return body
+        payload, lora, lora_problems = take_lora(spec, body)
         problems, source = await self.emulator.problems(spec, payload)
+        problems = sort_problems(spec, [*problems, *lora_problems])
         if problems:
             return answers.problems_answer(model_id, problems)
         try:
             plan = plan_output(spec, payload, source)
         except ValueError as e:  # a size field without an enum, given a value we cannot read
-            return answers.problems_answer(model_id, [Problem("", str(e))])
-        job = self.emulator.create_job(spec, payload, plan)
+            return answers.problems_answer(model_id, [Problem((), str(e))])
+        job = self.emulator.create_job(spec, payload, plan, lora)
         return JSONResponse(answers.submitted(_base_url(request), job))
 
     async def status(self, request: Request) -> Response:
@@ -400,6 +375,13 @@ class _Routes:
         except (ValueError, TypeError) as e:
             return answers.error(400, f"invalid reset: {e}")
         return JSONResponse(self.emulator.jobs.timing.to_dict())
+
+    async def job_record(self, request: Request) -> Response:
+        """What a job was given: its payload as validated and the ``lora`` beside it."""
+        job = self.emulator.jobs.get(request.path_params["rid"])
+        if job is None:
+            return _unknown_request(request)
+        return JSONResponse(job.record())
 
     async def stats(self, request: Request) -> Response:
         body = self.emulator.stats().to_dict()

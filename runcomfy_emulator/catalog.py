@@ -14,8 +14,10 @@ Two sources:
   price is made up, and ``pricing_note`` says so;
 * a listing given with ``--catalog FILE.json`` (``{"models": [...], "total": N}``, a list of
   entries, or one entry): each entry the engine understands is served as given and accepted
-  for jobs; one it refuses is left out, with its reasons in :attr:`Catalog.refused`. An entry
-  of a registry model's id replaces the registry's.
+  for jobs; one it refuses is left out, with its reasons in :attr:`Catalog.refused` (schema
+  text with a NUL or a lone surrogate among them). Display text (the name, categories...) with
+  such a character is served with U+FFFD in its place, as the client reads it, so every
+  answer can be encoded. An entry of a registry model's id replaces the registry's.
 
 Listing (``GET /v1/models``) filters by ``search`` (in the id or display name, any case),
 ``category`` and ``kind``, sorts by model id and pages with ``limit`` (default 50, at most
@@ -26,15 +28,17 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from runcomfy_emulator.outputs import check_sizes, output_kind
+from runcomfy_runtime.catalog import displayable
 from runcomfy_runtime.errors import SchemaError
+from runcomfy_runtime.schema import pointers
 from runcomfy_runtime.schema.compile import compile_spec
+from runcomfy_runtime.schema.ids import model_id_problem
 from runcomfy_runtime.schema.normalise import copy
 from runcomfy_runtime.schema.outputs import output_kind as catalog_kind
 from runcomfy_runtime.spec import EndpointSpec, Rule
@@ -49,7 +53,6 @@ PRICES: dict[str, tuple[float, str]] = {
 }
 """Made-up (base_price_usd, price_unit) per output kind: RunComfy's prices are not ours."""
 
-_MODEL_ID = re.compile(r"[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*")
 _SMALL_WORDS = frozenset({"to", "and", "of", "with"})
 
 
@@ -87,7 +90,8 @@ def _rule_entry(rule: Rule) -> dict[str, Any]:
 
 def wire_schema(spec: EndpointSpec) -> dict[str, Any]:
     """The spec's input schema as the catalog writes one: rules as ``validations`` and media
-    fields with their ``format``, so ``compile_spec`` gives back the spec's fields."""
+    fields with their ``format``, wherever they nest, so ``compile_spec`` gives back the spec's
+    fields and media sites."""
     schema: dict[str, Any] = copy(dict(spec.input_schema))
     schema.pop("additionalProperties", None)  # the engine closes every schema itself
     properties = schema.get("properties", {})
@@ -97,6 +101,11 @@ def wire_schema(spec: EndpointSpec) -> dict[str, Any]:
             prop["format"] = f"{f.media}_uris" if f.many else f"{f.media}_uri"
         if f.rules:
             prop["validations"] = [_rule_entry(rule) for rule in f.rules]
+    for site in spec.nested_media:
+        node = pointers.node_at(schema, site.pointer)
+        node["format"] = f"{site.kind}_uri"
+        if site.rules:
+            node["validations"] = [_rule_entry(rule) for rule in site.rules]
     return schema
 
 
@@ -153,8 +162,9 @@ def spec_of_entry(entry: Any) -> EndpointSpec:
     if not isinstance(entry, Mapping):
         raise ValueError(f"an entry is a JSON object, got {type(entry).__name__}")
     model_id = entry.get("model_id")
-    if not isinstance(model_id, str) or not _MODEL_ID.fullmatch(model_id):
-        raise ValueError(f"model_id must look like owner/model/task, got {model_id!r}")
+    wrong = model_id_problem(model_id)  # the rule sync and generate apply: one for all
+    if wrong is not None or not isinstance(model_id, str):
+        raise ValueError(wrong or "a model id is a string")
     kind = catalog_kind(model_id, entry.get("kind"), entry.get("categories"))
     name = entry.get("display_name")
     try:
@@ -175,7 +185,8 @@ def load(entries: Iterable[Any]) -> Loaded:
     served: dict[str, dict[str, Any]] = {}
     specs: dict[str, EndpointSpec] = {}
     refused: list[str] = []
-    for position, entry in enumerate(entries):
+    for position, given in enumerate(entries):
+        entry = displayable(given) if isinstance(given, Mapping) else given
         try:
             spec = spec_of_entry(entry)
         except ValueError as e:
@@ -273,10 +284,8 @@ class Catalog:
         return self._entries.get(model_id)
 
     def kind(self, model_id: str) -> str | None:
-        """The model's output kind as its entry says, else as its spec says."""
-        entry = self._entries.get(model_id)
-        if entry is not None and isinstance(entry.get("kind"), str):
-            return str(entry["kind"])
+        """The kind of file the model makes: what its spec says (from the entry's categories,
+        ``text-to-video``; the served ``kind`` is ``"model"``, which names none)."""
         spec = self.spec(model_id)
         return output_kind(spec) if spec is not None else None
 
@@ -321,8 +330,10 @@ def _by_category(catalog: Catalog, entry: Mapping[str, Any], query: Query) -> bo
 
 
 def _by_kind(catalog: Catalog, entry: Mapping[str, Any], query: Query) -> bool:
+    """The entry's own ``kind`` (``model``, as served), or the kind of file it makes."""
     wanted = query.kind.lower()
-    return not wanted or (catalog.kind(str(entry.get("model_id"))) or "").lower() == wanted
+    own = str(entry.get("kind") or "").lower()
+    return not wanted or wanted in (own, (catalog.kind(str(entry.get("model_id"))) or ""))
 
 
 _FILTERS = (_by_search, _by_category, _by_kind)

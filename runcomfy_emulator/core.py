@@ -9,38 +9,30 @@ tests; everything on it is safe to call from another thread.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from runcomfy_emulator.catalog import PRICES, Catalog, Loaded
-from runcomfy_emulator.clock import Clock, wall_time_of
-from runcomfy_emulator.dialects import DOCS, Dialect
-from runcomfy_emulator.faults import Fault, FaultBook
-from runcomfy_emulator.fetching import FetchPolicy, GuardedTransport
+from runcomfy_emulator.catalog import PRICES, Catalog, load_source
+from runcomfy_emulator.clock import wall_time_of
+from runcomfy_emulator.dialects import dialect_named
+from runcomfy_emulator.faults import FaultBook
+from runcomfy_emulator.fetching import GuardedTransport
 from runcomfy_emulator.inputs import InputStore
 from runcomfy_emulator.jobs import Failure, Job, JobStore, OutputPlan, Seconds, Timing
-from runcomfy_emulator.limits import (
-    DEFAULT_PROBE_TIMEOUT,
-    MAX_BODY_BYTES,
-    MAX_UPLOAD_BYTES,
-    MAX_UPLOADS_TOTAL_BYTES,
-)
+from runcomfy_emulator.limits import DEFAULT_PROBE_TIMEOUT, MAX_BODY_BYTES
 from runcomfy_emulator.outputs import check_sizes
+from runcomfy_emulator.settings import EmulatorSettings
 from runcomfy_emulator.stats import Counters, Stats
 from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.fetch import AsyncFetcher
-from runcomfy_runtime.media import check_media
+from runcomfy_runtime.media import check_media, media_values
 from runcomfy_runtime.probe import ProbeFailure, Prober
-from runcomfy_runtime.schema.formats import media_check
 from runcomfy_runtime.spec import EndpointSpec
 from runcomfy_runtime.validation import schema_problems
 
 __all__ = ["DEFAULT_PROBE_TIMEOUT", "Emulator"]
-
-is_image = media_check("image")
 
 _FAILURES: dict[str, Failure] = {"job_failed": "failed", "result_failed": "completed"}
 
@@ -48,45 +40,30 @@ _FAILURES: dict[str, Failure] = {"job_failed": "failed", "result_failed": "compl
 class Emulator:
     """Jobs, faults, counters and inputs of one emulated API."""
 
-    def __init__(
-        self,
-        registry: Mapping[str, EndpointSpec],
-        *,
-        token: str,
-        timing: Timing,
-        clock: Clock,
-        inputs_dir: Path | None = None,
-        faults: Iterable[Fault] = (),
-        probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
-        dialect: Dialect = DOCS,
-        catalog: Loaded | None = None,
-        fetch_policy: FetchPolicy | None = None,
-        max_upload_bytes: int = MAX_UPLOAD_BYTES,
-        max_uploads_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
-    ) -> None:
-        if not token:
+    def __init__(self, registry: Mapping[str, EndpointSpec], settings: EmulatorSettings) -> None:
+        if not settings.token:
             raise ValueError("the emulator needs a non-empty token")
-        if probe_timeout <= 0:
-            raise ValueError(f"probe_timeout must be positive, got {probe_timeout}")
         for spec in registry.values():
             check_sizes(spec)
+        catalog = load_source(settings.catalog) if settings.catalog is not None else None
+        self.settings = settings
         self.registry = registry
         self.catalog = Catalog(registry, catalog)
-        self.token = token
-        self.probe_timeout = probe_timeout
-        self.dialect = dialect
-        self.jobs = JobStore(clock, timing)
-        self.wall = wall_time_of(clock)
+        self.token = settings.token
+        self.probe_timeout = settings.probe_timeout
+        self.dialect = dialect_named(settings.dialect)
+        self.jobs = JobStore(settings.clock, settings.timing)
+        self.wall = wall_time_of(settings.clock)
         self.faults = FaultBook()
-        self.faults.add(*faults)
+        self.faults.add(*settings.faults)
         self.counters = Counters()
         self.inputs = InputStore(  # the catalog has no examples: the registry's are enough
             registry,
-            folder=inputs_dir,
-            max_upload_bytes=max_upload_bytes,
-            max_total_bytes=max_uploads_total_bytes,
+            folder=settings.inputs_dir,
+            max_upload_bytes=settings.max_upload_bytes,
+            max_total_bytes=settings.max_uploads_total_bytes,
         )
-        self.fetch_policy = fetch_policy or FetchPolicy()
+        self.fetch_policy = settings.fetch_policy()
         self.max_body_bytes = MAX_BODY_BYTES
         self._http: httpx.AsyncClient | None = None
 
@@ -127,7 +104,9 @@ class Emulator:
         found = self.catalog.price(model_id)
         return found if found is not None else PRICES[kind][0]
 
-    def create_job(self, spec: EndpointSpec, payload: Mapping[str, Any], plan: OutputPlan) -> Job:
+    def create_job(
+        self, spec: EndpointSpec, payload: Mapping[str, Any], plan: OutputPlan, lora: Any = None
+    ) -> Job:
         """Queue a job; an armed job fault decides that it will fail, and how."""
         fault = self.faults.take_job_fault()
         return self.jobs.create(
@@ -136,6 +115,7 @@ class Emulator:
             plan,
             failure=_FAILURES[fault.kind] if fault else None,
             failure_message=fault.message if fault else None,
+            lora=lora,
         )
 
     def stats(self) -> Stats:
@@ -181,13 +161,27 @@ class Emulator:
 
 
 def _first_image(spec: EndpointSpec, payload: Any) -> str | None:
+    """The first image URL of the payload, wherever it nests: its size shapes a video."""
     if not isinstance(payload, Mapping):
         return None
-    for field in spec.media_fields:
-        if field.media != "image":
-            continue
-        value = payload.get(field.wire_name)
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and is_image(item):
-                return item
-    return None
+    found = media_values(spec, payload)
+    return next((value.url for value in found if value.kind == "image"), None)
+
+
+def take_lora(spec: EndpointSpec, payload: Any) -> tuple[Any, Any, list[Problem]]:
+    """(the payload without ``lora``, the ``lora`` given, what is wrong with it).
+
+    RunComfy runs a LoRA on its base model's id with ``lora`` in the body, whether or not the
+    base model's schema lists it; where the schema does, it is validated like any field and
+    stays in the payload. Otherwise it must be an object naming its ``path``, and it is kept
+    beside the job (``Job.lora``), so a test can see it arrived.
+    """
+    properties = spec.input_schema.get("properties", {})
+    if not isinstance(payload, dict) or "lora" not in payload or "lora" in properties:
+        return payload, None, []
+    rest = {k: v for k, v in payload.items() if k != "lora"}
+    lora = payload["lora"]
+    if not isinstance(lora, Mapping) or not isinstance(lora.get("path"), str) or not lora["path"]:
+        why = 'must be an object naming the LoRA\'s file: {"path": "my-style.safetensors"}'
+        return rest, lora, [Problem(("lora",), why, lora)]
+    return rest, lora, []

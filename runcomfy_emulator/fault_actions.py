@@ -70,6 +70,7 @@ ACTIONS: dict[str, Callable[[Hit], Awaitable[Response]]] = {
     "delay": _delay,
     "server_error": _server_error,
     "rate_limit": _rate_limit,
+    "quota": _rate_limit,
     "drop_before": _drop_before,
     "drop_after": _drop_after,
     "garble_after": _garble_after,

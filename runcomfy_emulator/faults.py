@@ -13,6 +13,10 @@ kind            what happens                                                    
 =============== =============================================================== ===============
 server_error    answers ``status`` with an ``error_message``                    status=500
 rate_limit      answers 429 with ``Retry-After: retry_after``                   retry_after=1
+quota           answers 429 with ``Retry-After: retry_after`` to a request       per_second=10,
+                beyond ``per_second`` requests in the last second on its route  retry_after=1
+                (a sliding window, as an API gateway counts); fires ``count``
+                times, so a client sending too fast meets bursts of 429s
 delay           waits ``seconds``, then answers normally                        seconds=1
 drop_before     closes the connection with no answer; nothing was done          (none)
 drop_after      does the work (a submit creates its job), then closes the       (none)
@@ -35,9 +39,11 @@ route is ``submit`` (``*`` is accepted and means the same).
 
 Written as JSON, a fault is ``{"kind": "server_error", "route": "submit", "count": 2, "status":
 503}``; a list of them is accepted too. The command line also takes a short form, items
-separated by commas, each ``[route:]kind[=value][xCOUNT]``::
+separated by commas, each ``[route:]kind[=value][xCOUNT]`` (a kind of two parameters takes
+both as ``value/value``)::
 
-    submit:drop_after, status:server_error=503x2, *:rate_limit=0.5, result:delay=2x3
+    submit:drop_after, status:server_error=503x2, *:rate_limit=0.5, result:delay=2x3,
+    *:quota=50/1x100000
 """
 
 from __future__ import annotations
@@ -45,9 +51,10 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
 FaultKind = Literal[
@@ -60,6 +67,7 @@ FaultKind = Literal[
     "permission_200",
     "job_failed",
     "result_failed",
+    "quota",
 ]
 Route = Literal["submit", "status", "result", "cancel", "catalog", "upload", "inputs", "files"]
 
@@ -69,17 +77,18 @@ API_ROUTES: frozenset[str] = frozenset({"submit", "status", "result", "cancel"})
 JOB_KINDS: frozenset[str] = frozenset({"job_failed", "result_failed"})
 ANY_ROUTE = "*"
 
-# The one parameter each kind takes (None: none).
-PARAMETERS: dict[str, str | None] = {
-    "server_error": "status",
-    "rate_limit": "retry_after",
-    "delay": "seconds",
-    "drop_before": None,
-    "drop_after": None,
-    "garble_after": "body",
-    "permission_200": None,
-    "job_failed": "message",
-    "result_failed": "message",
+# The parameters each kind takes, in the order the short form gives them.
+PARAMETERS: dict[str, tuple[str, ...]] = {
+    "server_error": ("status",),
+    "rate_limit": ("retry_after",),
+    "quota": ("per_second", "retry_after"),
+    "delay": ("seconds",),
+    "drop_before": (),
+    "drop_after": (),
+    "garble_after": ("body",),
+    "permission_200": (),
+    "job_failed": ("message",),
+    "result_failed": ("message",),
 }
 DEFAULT_FAILURE_MESSAGE = "emulated failure: the model could not produce an output"
 DEFAULT_GARBLED_BODY = "<html><body>502 Bad Gateway</body></html>"
@@ -94,6 +103,7 @@ class Fault:
     count: int = 1
     status: int = 500
     retry_after: float = 1.0
+    per_second: float = 10.0
     seconds: float = 1.0
     message: str = DEFAULT_FAILURE_MESSAGE
     body: str = DEFAULT_GARBLED_BODY
@@ -113,6 +123,8 @@ class Fault:
             raise ValueError(f"a server_error status must be 5xx, got {self.status}")
         if self.retry_after < 0 or self.seconds < 0:
             raise ValueError("retry_after and seconds must be >= 0")
+        if self.per_second <= 0:
+            raise ValueError(f"per_second must be > 0, got {self.per_second}")
 
     def hits(self, route: str) -> bool:
         if self.kind in JOB_KINDS:
@@ -127,8 +139,7 @@ class Fault:
         kind = data.get("kind")
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
-        parameter = PARAMETERS[kind]
-        accepted = {"kind", "route", "count"} | ({parameter} if parameter else set())
+        accepted = {"kind", "route", "count", *PARAMETERS[kind]}
         unknown = sorted(set(data) - accepted)
         if unknown:
             raise ValueError(
@@ -141,8 +152,7 @@ class Fault:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "route": self.route, "count": self.count}
-        parameter = PARAMETERS[self.kind]
-        if parameter is not None:
+        for parameter in PARAMETERS[self.kind]:
             out[parameter] = getattr(self, parameter)
         return out
 
@@ -152,6 +162,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "count": (int,),
     "status": (int,),
     "retry_after": (int, float),
+    "per_second": (int, float),
     "seconds": (int, float),
     "message": (str,),
     "body": (str,),
@@ -182,11 +193,14 @@ def _short_fault(item: str) -> Fault:
     if match["count"]:
         data["count"] = int(match["count"])
     if match["value"] is not None:
-        parameter = PARAMETERS.get(kind)
-        if parameter is None:
+        parameters = PARAMETERS[kind]
+        if not parameters:
             raise ValueError(f"a {kind} fault takes no value: {item!r}")
-        text = match["value"]
-        data[parameter] = text if parameter in ("message", "body") else _number(text)
+        texts = match["value"].split("/") if len(parameters) > 1 else [match["value"]]
+        if len(texts) > len(parameters):
+            raise ValueError(f"a {kind} fault takes at most {len(parameters)} values: {item!r}")
+        for parameter, text in zip(parameters, texts, strict=False):
+            data[parameter] = text if parameter in ("message", "body") else _number(text)
     return Fault.from_dict(data)
 
 
@@ -222,12 +236,25 @@ def faults_from_json(data: Any) -> list[Fault]:
 class _Armed:
     fault: Fault
     remaining: int
+    admitted: deque[float] = field(default_factory=deque)  # a quota's window
+
+    def fires(self, now: float) -> bool:
+        """A quota fires only on a request beyond its rate; every other fault always does."""
+        if self.fault.kind != "quota":
+            return True
+        while self.admitted and self.admitted[0] <= now - 1.0:
+            self.admitted.popleft()
+        if len(self.admitted) < self.fault.per_second:
+            self.admitted.append(now)
+            return False
+        return True
 
 
 class FaultBook:
     """The faults waiting to fire, and how many of each kind have fired. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._lock = threading.Lock()
         self._armed: list[_Armed] = []
         self._fired: Counter[str] = Counter()
@@ -252,8 +279,9 @@ class FaultBook:
 
     def _take(self, wanted: Callable[[Fault], bool]) -> Fault | None:
         with self._lock:
+            now = self._clock()
             for armed in self._armed:
-                if wanted(armed.fault):
+                if wanted(armed.fault) and armed.fires(now):
                     armed.remaining -= 1
                     if armed.remaining == 0:
                         self._armed.remove(armed)

@@ -62,14 +62,13 @@ def basename_of(url: str) -> str:
 
 
 def example_media(spec: EndpointSpec) -> list[tuple[str, MediaKind]]:
-    """Every media URL in the endpoint's documented example with its kind, in field order."""
-    example = spec.example or {}
-    found: list[tuple[str, MediaKind]] = []
-    for field in spec.media_fields:
-        value = example.get(field.wire_name)
-        items = value if isinstance(value, list) else [value]
-        found.extend((item, field.media or "image") for item in items if isinstance(item, str))
-    return found
+    """Every media URL in the endpoint's documented example with its kind, wherever it nests."""
+    if not spec.example:
+        return []
+    from runcomfy_runtime.validation import validator_for
+
+    found = validator_for(spec).media(dict(spec.example))
+    return [(value.value, value.site.kind) for value in found]
 
 
 def media_type_of(name: str, data: bytes) -> str:

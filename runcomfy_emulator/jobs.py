@@ -155,6 +155,16 @@ class Job:
     failure_message: str | None = None
     cancelled_at: float | None = None
     index: int = -1  # its place in the schedule: the submission order
+    lora: Any = None  # the ``lora`` of the body, where the model's schema does not list it
+
+    def record(self) -> dict[str, Any]:
+        """What the job was given, as ``GET /_emulator/jobs/{id}`` shows it."""
+        return {
+            "request_id": self.request_id,
+            "model_id": self.model_id,
+            "payload": dict(self.payload),
+            "lora": self.lora,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +205,7 @@ class JobStore:
         *,
         failure: Failure | None = None,
         failure_message: str | None = None,
+        lora: Any = None,
     ) -> Job:
         job = Job(
             request_id=str(uuid.uuid4()),
@@ -204,6 +215,7 @@ class JobStore:
             output=output,
             failure=failure,
             failure_message=failure_message,
+            lora=lora,
         )
         with self._lock:
             turn = len(self._jobs)
@@ -212,6 +224,10 @@ class JobStore:
             job.index = self._schedule.add(job.created + queue, run)
             self._jobs[job.request_id] = job
         return job
+
+    def get(self, request_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(request_id)
 
     def snapshot(self, request_id: str) -> Snapshot | None:
         """The job's state now, or None for an unknown id."""

@@ -13,7 +13,11 @@ Sizes come from the endpoint's size field: ``width×height`` (``"2048x2048(1:1)"
 ``resolution`` (``"2304x1728 (4:3)"``, or ``"1K"``/``"2K"``/``"4K"`` for 1024/2048/4096
 square), the documented default when the payload leaves it out. An image endpoint with neither
 field gets :data:`FALLBACK_IMAGE_SIZE`: the docs say nothing about its size, so any size is
-as true as another.
+as true as another. A video's ``resolution`` (``480p``, ``720p``, ``1080p``, ``4k``; else the
+tier its id ends with: ``.../image-to-video/1080p``) is the short side of the frame, in the
+shape its ``aspect_ratio`` says (else the input image's, else 16:9); without one, the video
+is small (:data:`VIDEO_LONG_SIDE`).
+Large frames are encoded with fewer of them (:func:`video_frames`), so a 4K output stays cheap.
 """
 
 from __future__ import annotations
@@ -46,6 +50,12 @@ EXTENSIONS = {"image": "png", "video": "mp4", "audio": "wav"}
 
 _PIXELS = re.compile(r"^\s*(\d+)\s*[x×]\s*(\d+)")
 _K = re.compile(r"^\s*(\d+)\s*K\s*$", re.IGNORECASE)
+_LINES = re.compile(r"^\s*(\d+)\s*p\s*$", re.IGNORECASE)
+_RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$")
+VIDEO_K_LINES = {1: 540, 2: 1440, 4: 2160, 8: 4320}
+"""A video's ``2k``/``4k``...: the lines of its short side, as video labels mean them."""
+FRAME_BUDGET = 48 * 854 * 480
+"""Pixels encoded per video: 48 frames at 480p; a 4K video gets fewer, larger frames."""
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -58,6 +68,21 @@ def parse_size(text: str) -> tuple[int, int]:
         side = int(k[1]) * 1024
         return side, side
     raise ValueError(f"not a size: {text!r} (expected WIDTHxHEIGHT or 1K/2K/4K)")
+
+
+def video_lines(text: str) -> int | None:
+    """``"720p"`` -> 720; ``"4k"`` -> 2160; else None (a label that names no size)."""
+    lines = _LINES.match(text)
+    if lines:
+        return int(lines[1])
+    k = _K.match(text)
+    return VIDEO_K_LINES.get(int(k[1])) if k else None
+
+
+def aspect_of(text: str) -> tuple[float, float] | None:
+    """``"16:9"`` -> (16, 9); ``"auto"``/``"adaptive"`` -> None."""
+    found = _RATIO.match(text)
+    return (float(found[1]), float(found[2])) if found and float(found[2]) > 0 else None
 
 
 def output_kind(spec: EndpointSpec) -> MediaKind:
@@ -96,11 +121,32 @@ def check_sizes(spec: EndpointSpec) -> None:
                     raise ValueError(f"{spec.model_id}: field {name!r}: {e}") from None
 
 
-def video_size(source: tuple[int, int] | None) -> tuple[int, int]:
-    """The input's aspect with :data:`VIDEO_LONG_SIDE` on the long side; both sides even."""
-    width, height = source or VIDEO_FALLBACK_ASPECT
-    scale = VIDEO_LONG_SIDE / max(width, height)
+def video_size(
+    source: tuple[int, int] | None,
+    lines: int | None = None,
+    aspect: tuple[float, float] | None = None,
+) -> tuple[int, int]:
+    """The frame: ``aspect`` (else the input's, else 16:9); ``lines`` on the short side, or
+    :data:`VIDEO_LONG_SIDE` on the long side when no resolution is asked; both sides even."""
+    width, height = aspect or source or VIDEO_FALLBACK_ASPECT
+    if lines is not None:
+        scale = lines / min(width, height)
+    else:
+        scale = VIDEO_LONG_SIDE / max(width, height)
     return _even(width * scale), _even(height * scale)
+
+
+def video_frames(width: int, height: int) -> int:
+    """How many frames a video of that size gets: :data:`FRAME_BUDGET` pixels, 6 to 48."""
+    return max(6, min(round(VIDEO_SECONDS * VIDEO_FPS), FRAME_BUDGET // (width * height)))
+
+
+def _asked(spec: EndpointSpec, payload: Mapping[str, Any], name: str) -> str | None:
+    properties = spec.input_schema.get("properties", {})
+    if name not in properties:
+        return None
+    value = payload.get(name, properties[name].get("default"))
+    return value if isinstance(value, str) else None
 
 
 def _even(x: float) -> int:
@@ -124,7 +170,10 @@ def _image_plan(
 def _video_plan(
     spec: EndpointSpec, payload: Mapping[str, Any], source: tuple[int, int] | None
 ) -> OutputPlan:
-    return OutputPlan("video", *video_size(source))
+    resolution = _asked(spec, payload, "resolution") or spec.model_id.rsplit("/", 1)[-1]
+    ratio = _asked(spec, payload, "aspect_ratio")
+    lines = video_lines(resolution) if resolution else None
+    return OutputPlan("video", *video_size(source, lines, aspect_of(ratio) if ratio else None))
 
 
 def _audio_plan(
@@ -150,7 +199,8 @@ def render(plan: OutputPlan) -> bytes:
 def _mp4(plan: OutputPlan) -> bytes:
     from runcomfy_emulator.video import mp4_bytes
 
-    return mp4_bytes(plan.width, plan.height, seconds=VIDEO_SECONDS, fps=VIDEO_FPS)
+    frames = video_frames(plan.width, plan.height)
+    return mp4_bytes(plan.width, plan.height, seconds=frames / VIDEO_FPS, fps=VIDEO_FPS)
 
 
 def _wav(plan: OutputPlan) -> bytes:

@@ -19,22 +19,19 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
 import uvicorn
 
-from runcomfy_emulator.app import DEFAULT_TIMING, EmulatorApp, create_app
-from runcomfy_emulator.catalog import CatalogSource
-from runcomfy_emulator.clock import Clock
+from runcomfy_emulator.app import EmulatorApp, create_app
 from runcomfy_emulator.connections import ConnectionDropper
-from runcomfy_emulator.core import DEFAULT_PROBE_TIMEOUT, Emulator
+from runcomfy_emulator.core import Emulator
 from runcomfy_emulator.examples import example_payload, input_url
 from runcomfy_emulator.faults import Fault, parse_faults
 from runcomfy_emulator.jobs import Seconds
-from runcomfy_emulator.limits import MAX_UPLOAD_BYTES, MAX_UPLOADS_TOTAL_BYTES
+from runcomfy_emulator.settings import EmulatorSettings
 from runcomfy_emulator.stats import Stats
 from runcomfy_runtime.spec import EndpointSpec
 
@@ -96,48 +93,23 @@ class EmulatorServer:
     def __init__(
         self,
         registry: Mapping[str, EndpointSpec],
+        settings: EmulatorSettings | None = None,
         *,
-        token: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
-        queue_seconds: Seconds = DEFAULT_TIMING.queue_seconds,
-        run_seconds: Seconds = DEFAULT_TIMING.run_seconds,
-        workers: int = DEFAULT_TIMING.workers,
-        seed: int = DEFAULT_TIMING.seed,
-        clock: Clock = time.monotonic,
-        inputs_dir: Path | None = None,
-        faults: Iterable[Fault] | str = (),
-        probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
         log_level: str = "warning",
-        dialect: str = "docs",
-        catalog: CatalogSource | None = None,
-        allow_remote_inputs: bool = False,
-        input_origins: Iterable[str] = (),
-        max_upload_bytes: int = MAX_UPLOAD_BYTES,
-        max_uploads_total_bytes: int = MAX_UPLOADS_TOTAL_BYTES,
+        **changes: Any,
     ) -> None:
+        """``settings`` whole (``settings.py``), or its fields as keyword arguments, a
+        shorthand for tests: ``EmulatorServer(REGISTRY, queue_seconds=0.2)``."""
+        settings = EmulatorSettings.of(settings, changes)
+        if settings.token is None:
+            settings = settings.replace(token=secrets.token_urlsafe(24))
         self.registry = registry
-        self.token = token if token is not None else secrets.token_urlsafe(24)
+        self.settings = settings
+        self.token: str = settings.token or ""
         self._dropper = ConnectionDropper()
-        self.app = create_app(
-            self.registry,
-            token=self.token,
-            queue_seconds=queue_seconds,
-            run_seconds=run_seconds,
-            workers=workers,
-            seed=seed,
-            clock=clock,
-            inputs_dir=inputs_dir,
-            faults=parse_faults(faults) if isinstance(faults, str) else faults,
-            probe_timeout=probe_timeout,
-            dropper=self._dropper,
-            dialect=dialect,
-            catalog=catalog,
-            allow_remote_inputs=allow_remote_inputs,
-            input_origins=input_origins,
-            max_upload_bytes=max_upload_bytes,
-            max_uploads_total_bytes=max_uploads_total_bytes,
-        )
+        self.app = create_app(self.registry, settings, dropper=self._dropper)
         for line in self.emulator.catalog.refused:
             log.warning("%s", line)
         self._host, self._port = host, port
@@ -248,6 +220,13 @@ class EmulatorServer:
 
     def stats(self) -> Stats:
         return self.emulator.stats()
+
+    def job_record(self, request_id: str) -> dict[str, Any]:
+        """What a job was given (``GET /_emulator/jobs/{id}``): its payload and its ``lora``."""
+        job = self.emulator.jobs.get(request_id)
+        if job is None:
+            raise KeyError(request_id)
+        return job.record()
 
     def reset(
         self,

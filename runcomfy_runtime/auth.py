@@ -93,15 +93,33 @@ def resolve_token(given: str | None, environ: Mapping[str, str] = os.environ) ->
 
 def scrubbed(value: object, secret: Secret) -> object:
     """``value`` (an answer's decoded body) with every occurrence of the token replaced: a
-    server that echoes the token must not get it into an error message."""
+    server that echoes the token must not get it into an error message. Iterative, so no
+    nesting the JSON decoder accepts is too deep for it."""
     token = secret.reveal()
-    if isinstance(value, str):
-        return value.replace(token, REDACTED) if token and token in value else value
-    if isinstance(value, dict):
-        return {k: scrubbed(v, secret) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrubbed(v, secret) for v in value]
-    return value
+    if not token:
+        return value
+
+    def clean(item: object) -> object:
+        if isinstance(item, str):
+            return item.replace(token, REDACTED) if token in item else item
+        if isinstance(item, dict):
+            return {}
+        return [] if isinstance(item, list) else item
+
+    top = clean(value)
+    # (the copy being filled, the original it copies): children are copied as they are met
+    stack: list[tuple[object, object]] = [(top, value)]
+    while stack:
+        copy, original = stack.pop()
+        if isinstance(original, dict) and isinstance(copy, dict):
+            for key, child in original.items():
+                copy[clean(key) if isinstance(key, str) else key] = child_copy = clean(child)
+                stack.append((child_copy, child))
+        elif isinstance(original, list) and isinstance(copy, list):
+            for child in original:
+                copy.append(child_copy := clean(child))
+                stack.append((child_copy, child))
+    return top
 
 
 class RedactingFilter(logging.Filter):

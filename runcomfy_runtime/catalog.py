@@ -14,13 +14,34 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from runcomfy_runtime.schema.text import display_text
 from runcomfy_runtime.spec import EndpointSpec
 
 PAGE_SIZE = 100
 
 
 def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    """Display text (a name, a category, a price unit): only shown, never sent or validated,
+    so a NUL or a lone surrogate in it is replaced (``schema.text``) rather than hiding the
+    model; the listing then prints and the schema file it goes to reads back."""
+    return display_text(value) if isinstance(value, str) and value else None
+
+
+DISPLAY_FIELDS = ("display_name", "categories", "kind", "price_unit", "pricing_note")
+"""The fields of an entry that are only shown (their text is replaced, never refused)."""
+
+
+def displayable(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of an entry whose display text (:data:`DISPLAY_FIELDS`) has no NUL or lone
+    surrogate left: what a server of the catalog can encode and a terminal can print."""
+    out = dict(body)
+    for key in DISPLAY_FIELDS:
+        value = out.get(key)
+        if isinstance(value, str):
+            out[key] = display_text(value)
+        elif isinstance(value, list):
+            out[key] = [display_text(v) if isinstance(v, str) else v for v in value]
+    return out
 
 
 def _price(value: Any) -> float | None:
@@ -51,7 +72,7 @@ class CatalogEntry:
         return cls(
             model_id=str(body["model_id"]),
             display_name=_text(body.get("display_name")),
-            categories=tuple(c for c in categories if isinstance(c, str))
+            categories=tuple(c for c in map(_text, categories) if c is not None)
             if isinstance(categories, list)
             else (),
             kind=_text(body.get("kind")),
@@ -170,6 +191,18 @@ class Pager:
         return listing_url(self._base_url, offset=len(self.entries), **self._query)
 
     def add(self, body: Any) -> None:
+        """One page's entries; :class:`~runcomfy_runtime.errors.APIError` when the answer is
+        not a listing at all (an HTML maintenance page, JSON nested too deeply to decode, an
+        object without ``models``): read as an empty catalog, it would tell ``sync`` that
+        every model left."""
+        if not isinstance(body, Mapping) or not isinstance(body.get("models"), list):
+            from runcomfy_runtime.errors import APIError
+            from runcomfy_runtime.wire import excerpt
+
+            raise APIError(
+                f"the catalog answered something that is not a listing of models "
+                f"({excerpt(body)}): nothing was read from it"
+            )
         entries, total = page_of(body)
         self.entries.extend(entries)
         if not entries or (total is not None and len(self.entries) >= total):

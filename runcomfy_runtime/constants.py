@@ -25,7 +25,18 @@ MAX_KEEPALIVE_CONNECTIONS = 20  # httpcore scans every pooled connection on each
 MAX_RETRIES = 4
 RETRY_BASE_DELAY = 0.5  # seconds, doubled each attempt; "equal jitter": half fixed, half random
 RETRY_MAX_DELAY = 8.0
-RETRY_AFTER_CAP = 60.0  # a longer Retry-After raises RateLimitError instead of sleeping
+RETRY_AFTER_CAP = 60.0  # outside a wait, a longer Retry-After raises RateLimitError
+RATE_LIMIT_WAIT = 300.0  # one call (a submit too) waits out 429s this long in all; in a wait,
+# until the wait's deadline. A 429 is not counted against MAX_RETRIES: it proves nothing ran.
+
+# The client's shared rate limiter (throttle.py): what a 429 does to every call of the client.
+RATE_LIMIT_FLOOR = 0.5  # seconds: Retry-After: 0 (or none) never means "at once"
+RATE_LIMIT_JITTER = 0.5  # each refused call waits up to 50 % more, so they do not return in step
+RATE_LIMIT_MIN_RATE = 1.0  # requests a second the pace never falls below
+RATE_LIMIT_GROWTH = 0.25  # the pace grows by a quarter of itself a second (double in 4 s) and
+# halves on a 429: it settles around three quarters of the server's limit
+RATE_LIMIT_ROUND = 1.0  # seconds between two cuts of the pace: a gateway's window
+RATE_LIMIT_RECOVERY = 10.0  # seconds without a 429 that lift the pace
 
 # Waiting for a job (polling.py says how these combine, with the figures behind them). Cold:
 # a model with no finished job known; the interval is a fraction of the job's running age
@@ -50,8 +61,8 @@ WAIT_TIMEOUT = 1800.0  # 30 min: video jobs take minutes; pass timeout= to chang
 USER_AGENT = f"runcomfy-python/{__version__}"
 
 # Downloads of outputs and probes of input files (other hosts: never sent the token).
-DOWNLOAD_CHUNK = 256 * 1024
 DOWNLOAD_MAX_BYTES = 2 * 1024**3  # one output file; change per call with max_bytes=
+DOWNLOAD_MAX_REDIRECTS = 5
 PROBE_TIMEOUT = 10.0  # seconds one probe may take in all: every redirect and every range
 PROBE_MAX_REDIRECTS = 5
 PROBE_FIRST_RANGE_BYTES = 64 * 1024  # holds the header of nearly every JPEG, PNG, GIF, WebP
@@ -70,3 +81,7 @@ UPLOAD_CHUNK_BYTES = 1024 * 1024  # a local file is measured and hashed this muc
 UPLOAD_MIN_LIFETIME = 60.0  # seconds: a URL expiring sooner would fail before the job ran
 UPLOAD_EXPIRES = 3600  # seconds a pre-signed URL of S3Uploader lives by default
 UPLOAD_TIMEOUT = 300.0  # seconds EmulatorUploader's PUT may take in all
+
+# A schema's ``pattern``: re2 (linear time) matches every pattern it compiles; the few it
+# cannot (lookaround, backreferences) run on the ``regex`` module, bounded per match.
+PATTERN_MATCH_TIMEOUT = 1.0  # seconds; a value not decided in time is refused, never passed

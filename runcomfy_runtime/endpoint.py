@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, TypeVar
 
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec
@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 ValidationLevel = Literal["full", "schema", "off"]
 """``full``: schema and media rules (probes the files); ``schema``: offline only; ``off``."""
+
+ExtraBody: TypeAlias = Mapping[str, Any] | None
+"""Inputs a schema does not list (a LoRA on a base model), merged into the body after the
+documented fields are validated; a key the schema lists is validated as usual."""
 
 OutputT = TypeVar("OutputT", bound=OutputBase)
 
@@ -39,23 +43,27 @@ class SyncEndpoint(Generic[OutputT]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.spec.model_id}>"
 
-    def _submit(self, values: Mapping[str, Any], validate: ValidationLevel) -> Job[OutputT]:
+    def _submit(
+        self, values: Mapping[str, Any], validate: ValidationLevel, extra_body: ExtraBody = None
+    ) -> Job[OutputT]:
         payload = wire_payload(values)
         return self._client._submit(
-            self.spec.model_id, payload, validate, self.output, spec=self.spec
-        )
+            self.spec.model_id, payload, validate, self.output, spec=self.spec,
+            extra_body=extra_body,
+        )  # fmt: skip
 
     def _run(
         self,
         values: Mapping[str, Any],
         validate: ValidationLevel,
         *,
+        extra_body: ExtraBody = None,
         timeout: float | None,
         on_status: StatusCallback | None,
         include_cost: bool,
         expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
-        job = self._submit(values, validate)
+        job = self._submit(values, validate, extra_body)
         return job.wait(timeout, on_status=on_status, include_cost=include_cost, expected=expected)
 
 
@@ -70,24 +78,26 @@ class AsyncEndpoint(Generic[OutputT]):
         return f"<{type(self).__name__} {self.spec.model_id}>"
 
     async def _submit(
-        self, values: Mapping[str, Any], validate: ValidationLevel
+        self, values: Mapping[str, Any], validate: ValidationLevel, extra_body: ExtraBody = None
     ) -> AsyncJob[OutputT]:
         payload = wire_payload(values)
         return await self._client._submit(
-            self.spec.model_id, payload, validate, self.output, spec=self.spec
-        )
+            self.spec.model_id, payload, validate, self.output, spec=self.spec,
+            extra_body=extra_body,
+        )  # fmt: skip
 
     async def _run(
         self,
         values: Mapping[str, Any],
         validate: ValidationLevel,
         *,
+        extra_body: ExtraBody = None,
         timeout: float | None,
         on_status: StatusCallback | None,
         include_cost: bool,
         expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
-        job = await self._submit(values, validate)
+        job = await self._submit(values, validate, extra_body)
         return await job.wait(
             timeout, on_status=on_status, include_cost=include_cost, expected=expected
         )

@@ -2,8 +2,11 @@
 
 RunComfyError
 ├── ConfigurationError            no token, a bad base URL: nothing was sent
+│   └── CredentialsRefused        the http_client given would add credentials to a request for
+│                                 a file host (a request hook): nothing was sent
 ├── SchemaError                   a model's schema uses what the engine does not know
 ├── InputValidationError          input broke the documented schema or rules: nothing was sent
+├── InvalidRequestIdError         a request id not of RunComfy's form: nothing was sent
 ├── APIError                      the API answered with an error (status, error_code, message)
 │   ├── AuthenticationError       401, error_code 400004: missing, expired or revoked token
 │   ├── PermissionDeniedError     403, error_code 403001
@@ -18,10 +21,12 @@ RunComfyError
 ├── UploadError                   a local file could not be uploaded: nothing was submitted
 ├── AmbiguousSubmitError          a submit was sent but failed unclearly (lost answer, 5xx):
 │                                 the job may exist, so it is not retried
-├── WaitTimeout                   ``wait()`` reached its deadline; the job may still run
-├── JobFailed                     the job ended in failure; ``error`` holds the server's message
-├── NoOutputError                 the job succeeded but its result names no file; ``result``
-├── JobCancelled                  the job was cancelled
+├── JobError                      the job gave no result (catch every job outcome at once):
+│   ├── WaitTimeout               ``wait()`` reached its deadline; ``cancelled`` says whether
+│   │                             ``cancel_on_timeout`` cancelled it, else it may still run
+│   ├── JobFailed                 the job ended in failure; ``error`` holds the server's message
+│   ├── NoOutputError             the job succeeded but its result names no file; ``result``
+│   └── JobCancelled              the job was cancelled
 └── CancelRefused                 cancel answered ``not_cancellable`` (running or finished)
 
 Every error raised once a job exists carries its ``request_id``. No error ever holds the token.
@@ -33,18 +38,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from runcomfy_runtime.jsonpath import json_path
+
+InputPath = tuple[str | int, ...]
+"""A place in the input as its parts: ``("multi_prompt", 1, "duration")``."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input: where (``image_urls[1]``), what, and the value."""
+    """One thing wrong with the input: where, as the keys and indexes leading to it
+    (``("elements", 0, "frontal_image_url")``; empty: the input as a whole), what, and the
+    value. ``location`` is the place as a reader writes it: ``elements[0].frontal_image_url``."""
 
-    path: str
+    path: InputPath
     message: str
     value: Any = None
     fact: str | None = None
 
+    @property
+    def location(self) -> str:
+        """The path rendered once, for every reader: ``multi_prompt[1].duration``."""
+        return json_path(self.path)
+
     def __str__(self) -> str:
-        where = self.path or "(input)"
+        where = self.location or "(input)"
         shown = f" (got {_short(self.value)})" if self.value is not None else ""
         measured = f" [{self.fact}]" if self.fact else ""
         return f"{where}: {self.message}{shown}{measured}"
@@ -63,6 +80,20 @@ class RunComfyError(Exception):
 
 class ConfigurationError(RunComfyError):
     """The client cannot be built as asked (no token, a bad base URL). Nothing was sent."""
+
+
+class CredentialsRefused(ConfigurationError):
+    """A request hook of the ``http_client`` given added credentials (``Authorization``,
+    ``Cookie``) to a request for a file host, which never receives any: nothing was sent."""
+
+    def __init__(self, headers: Sequence[str], host: str) -> None:
+        self.headers = tuple(headers)
+        self.host = host
+        super().__init__(
+            f"a request hook of the httpx client given as http_client= added "
+            f"{', '.join(self.headers)} to a request for the file host {host}: file hosts never "
+            "receive credentials, so nothing was sent; add credentials only for the API's host"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +121,19 @@ class SchemaError(RunComfyError, ValueError):
         else:
             lines = "\n".join(f"  - {p}" for p in self.problems)
             super().__init__(f"{head}{len(self.problems)} problems:\n{lines}")
+
+
+class InvalidRequestIdError(RunComfyError, ValueError):
+    """A request id that is not RunComfy's (``[A-Za-z0-9_-]{1,128}``): refused before it is put
+    in a path. Nothing was sent."""
+
+    def __init__(self, request_id: object) -> None:
+        self.request_id = None
+        self.given = request_id
+        super().__init__(
+            f"{_short(request_id)} is not a RunComfy request id (1 to 128 letters, digits, "
+            "'-' or '_')"
+        )
 
 
 class InputValidationError(RunComfyError, ValueError):
@@ -132,23 +176,23 @@ class APIError(RunComfyError):
 
 
 class AuthenticationError(APIError):
-    pass
+    """401 or ``400004``: the token is missing, expired or revoked."""
 
 
 class PermissionDeniedError(APIError):
-    pass
+    """403, ``403001`` or ``403003`` (even in an HTTP 200): the token may not do this."""
 
 
 class InsufficientBalanceError(APIError):
-    pass
+    """402 or ``400002``: the account's balance does not cover the job."""
 
 
 class NotFoundError(APIError):
-    pass
+    """404 or ``404001``: no such request id (unknown, or expired)."""
 
 
 class UnknownModelError(NotFoundError):
-    pass
+    """``400001``, or an id neither generated nor in the catalog: no such model."""
 
 
 class InputRejectedError(APIError):
@@ -160,13 +204,16 @@ class InputRejectedError(APIError):
 
 
 class RateLimitError(APIError):
+    """429, after the client waited as long as it may; ``retry_after`` is the server's word
+    (or the wait left), in seconds."""
+
     def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
         self.retry_after = retry_after
         super().__init__(message, **kw)
 
 
 class ServerError(APIError):
-    pass
+    """5xx, after the retries where a retry was safe."""
 
 
 class APIConnectionError(RunComfyError):
@@ -220,17 +267,46 @@ class AmbiguousSubmitError(RunComfyError):
         )
 
 
-class WaitTimeout(RunComfyError, TimeoutError):
-    def __init__(self, request_id: str, waited: float, last_status: str | None) -> None:
+class JobError(RunComfyError):
+    """The job exists and did not give a result: it failed, was cancelled, produced no file, or
+    outlived the wait. ``except JobError`` catches every such outcome at once."""
+
+
+class WaitTimeout(JobError, TimeoutError):
+    """``wait()`` reached its deadline. ``cancelled`` says what ``cancel_on_timeout`` did:
+    True (the job was cancelled), False (it was not: ``cancel_note`` says why), None (not
+    asked: the job may still run)."""
+
+    def __init__(
+        self,
+        request_id: str,
+        waited: float,
+        last_status: str | None,
+        *,
+        cancelled: bool | None = None,
+        cancel_note: str | None = None,
+    ) -> None:
         self.request_id = request_id
         self.waited = waited
         self.last_status = last_status
+        self.cancelled = cancelled
+        self.cancel_note = cancel_note
+        if cancelled is None:
+            after = "; it may still run"
+        elif cancelled:
+            after = "; it was cancelled (cancel_on_timeout)"
+        else:
+            after = f"; cancel_on_timeout did not cancel it ({cancel_note})"
         super().__init__(
             f"job {request_id} did not finish within {waited:.1f}s (last status: {last_status})"
+            + after
         )
 
 
-class JobFailed(RunComfyError):
+class JobFailed(JobError):
+    """The job ended in failure (or a status nobody documented); ``error`` holds the server's
+    message as it sent it."""
+
     def __init__(self, request_id: str, status: str, error: Any = None) -> None:
         self.request_id = request_id
         self.status = status
@@ -239,7 +315,7 @@ class JobFailed(RunComfyError):
         super().__init__(f"job {request_id} ended with status {status!r}{reason}")
 
 
-class NoOutputError(RunComfyError):
+class NoOutputError(JobError):
     """The job succeeded but its result names no output file: nothing can be downloaded.
     ``result`` holds the result as the server sent it (``result.raw``)."""
 
@@ -252,13 +328,17 @@ class NoOutputError(RunComfyError):
         )
 
 
-class JobCancelled(RunComfyError):
+class JobCancelled(JobError):
+    """The job was cancelled (by this client or anyone else)."""
+
     def __init__(self, request_id: str) -> None:
         self.request_id = request_id
         super().__init__(f"job {request_id} was cancelled")
 
 
 class CancelRefused(RunComfyError):
+    """A cancel answered ``not_cancellable``: the job runs or has finished; it goes on."""
+
     def __init__(self, request_id: str, status: str | None) -> None:
         self.request_id = request_id
         self.status = status

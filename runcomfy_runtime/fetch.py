@@ -15,6 +15,8 @@ from typing import Protocol
 
 import httpx
 
+from runcomfy_runtime.filehost import SEND_OPTIONS
+
 
 class Opened(Protocol):
     """A streamed answer: status and headers now, the body as it comes."""
@@ -28,6 +30,8 @@ class Opened(Protocol):
 
 
 class Fetcher(Protocol):
+    asynchronous: bool  # which kind of httpx client sends (see ``filehost.file_request``)
+
     async def open(self, request: httpx.Request) -> Opened: ...
 
 
@@ -45,11 +49,13 @@ class _AsyncOpened:
 class AsyncFetcher:
     """Sends with an ``httpx.AsyncClient`` (the async API client's own pool)."""
 
+    asynchronous = True
+
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
 
     async def open(self, request: httpx.Request) -> Opened:
-        response = await self._client.send(request, stream=True, auth=None, follow_redirects=False)
+        response = await self._client.send(request, **SEND_OPTIONS)
         return _AsyncOpened(response)
 
 
@@ -73,11 +79,13 @@ class _ThreadOpened:
 class ThreadFetcher:
     """Sends with a sync ``httpx.Client`` from worker threads: the sync API client's pool."""
 
+    asynchronous = False
+
     def __init__(self, client: httpx.Client) -> None:
         self._client = client
 
     async def open(self, request: httpx.Request) -> Opened:
         from anyio import to_thread
 
-        send = partial(self._client.send, request, stream=True, auth=None, follow_redirects=False)
+        send = partial(self._client.send, request, **SEND_OPTIONS)
         return _ThreadOpened(await to_thread.run_sync(send))

@@ -1,19 +1,20 @@
 """Job handles: the small objects that move a submitted job along.
 
-``Job`` (sync) and ``AsyncJob`` differ only in their I/O; what each answer means is decided
-once, in :class:`~runcomfy_runtime.waiting.Waiter`. A handle is rebuilt from a request id alone
-(``client.job(request_id)``). Downloading lives here, on the handle, where the kind of I/O is
-known: a sync handle's ``download`` is a method, an async handle's is awaited.
+``Job`` (sync) and ``AsyncJob`` only drive the flows of ``operations.py`` with their client's
+I/O; what each answer means is decided there, once, and each method's docstring is written once
+(``surface.JobSurface``). A handle is rebuilt from a request id alone (``client.job(id)``).
+Downloading lives here too, on the handle, where the kind of I/O is known: a sync handle's
+``download`` is a method, an async handle's is awaited.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from runcomfy_runtime import constants
-from runcomfy_runtime.calls import DeadlineReached
+from runcomfy_runtime import operations as ops
+from runcomfy_runtime.effects import Flow
 from runcomfy_runtime.results import (
     Cancellation,
     JobRef,
@@ -23,19 +24,23 @@ from runcomfy_runtime.results import (
     Status,
     StatusCallback,
 )
+from runcomfy_runtime.surface import JobSurface
 
 if TYPE_CHECKING:
     from runcomfy_runtime.client import AsyncClient, Client
+    from runcomfy_runtime.core import BaseClient
 
 OutputT = TypeVar("OutputT", bound=OutputBase)
 
 
-class Job(Generic[OutputT]):
-    """The handle of a submitted job (sync). Rebuild one from an id with ``client.job(id)``."""
+class JobBase(JobSurface, Generic[OutputT]):
+    """What both handles hold: the job's ref, the type of its outputs, what its submit knew."""
+
+    _client: BaseClient
 
     def __init__(
         self,
-        client: Client,
+        client: BaseClient,
         ref: JobRef,
         output: type[OutputT],
         submitted_at: float | None = None,
@@ -52,18 +57,56 @@ class Job(Generic[OutputT]):
         return self.ref.request_id
 
     def __repr__(self) -> str:
-        return f"Job(request_id={self.request_id!r})"
+        return f"{type(self).__name__}(request_id={self.request_id!r})"
+
+    def _wait(
+        self,
+        timeout: float | None = None,
+        on_status: StatusCallback | None = None,
+        include_cost: bool = False,
+        cancel_on_timeout: bool = False,
+        expected: float | tuple[float, float] | None = None,
+    ) -> Flow[Result[OutputT]]:
+        return ops.wait(
+            self._client,
+            self.ref,
+            self._output,
+            timeout=timeout,
+            on_status=on_status,
+            include_cost=include_cost,
+            cancel_on_timeout=cancel_on_timeout,
+            expected=expected,
+            submitted_at=self.submitted_at,
+            model_id=self.model_id,
+        )
+
+    def _download(
+        self,
+        directory: str | Path,
+        result: Result[OutputT] | None,
+        on_progress: ProgressCallback | None,
+        skip_existing: bool,
+        max_bytes: int,
+    ) -> Flow[list[Path]]:
+        found = result if result is not None else self._wait()
+        return ops.job_download(
+            self._client, found, directory, on_progress, skip_existing, max_bytes
+        )
+
+
+class Job(JobBase[OutputT]):
+    """The handle of a submitted job (sync). Rebuild one from an id with ``client.job(id)``."""
+
+    _client: Client
 
     def status(self) -> Status:
-        return self._client._fetch_status(self.ref)
+        return self._client._run(ops.status(self._client, self.ref))
 
     def result(self, *, include_cost: bool = False) -> Result[OutputT]:
-        """The result now: ``status`` tells whether it is final (see :class:`Result`)."""
-        return self._client._fetch_result(self.ref, self._output, include_cost=include_cost)
+        return self._client._run(ops.result(self._client, self.ref, self._output, include_cost))
 
     def cancel(self) -> Cancellation:
-        """Cancel a queued job; ``CancelRefused`` once it runs or has finished."""
-        return self._client._cancel(self.ref)
+        return self._client._run(ops.cancel(self._client, self.ref))
 
     def wait(
         self,
@@ -74,35 +117,8 @@ class Job(Generic[OutputT]):
         cancel_on_timeout: bool = False,
         expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
-        """Poll until the job ends: the succeeded result, or ``JobFailed``/``JobCancelled``/
-        ``NoOutputError``/``WaitTimeout`` (after cancelling the job, when asked and still
-        possible). The deadline holds whatever the server does: a request in flight at the
-        deadline is abandoned. ``expected`` (seconds, or a (low, high) range) tells how long
-        the job should take, so polling concentrates around its end; without it, the lengths
-        of this client's finished jobs of the same model are used (``polling.py``)."""
-        client = self._client
-        waiter = client._waiter(
-            self.request_id, timeout, on_status, self.submitted_at, self.model_id, expected
-        )
-        deadline = time.monotonic() + waiter.timeout
-        try:
-            time.sleep(waiter.first_delay())
-            while True:
-                if waiter.status_seen(client._fetch_status(self.ref, deadline)):
-                    found = client._fetch_result(self.ref, self._output, include_cost, deadline)
-                    done = waiter.result_seen(found)
-                    if done is not None:
-                        client._learn(self.model_id, done, waiter)
-                        return done
-                delay = waiter.next_delay()
-                if delay is None:
-                    break
-                time.sleep(delay)
-        except DeadlineReached:
-            pass
-        if cancel_on_timeout:
-            client._cancel_quietly(self.ref)
-        raise waiter.timed_out()
+        flow = self._wait(timeout, on_status, include_cost, cancel_on_timeout, expected)
+        return self._client._run(flow)
 
     def download(
         self,
@@ -113,50 +129,24 @@ class Job(Generic[OutputT]):
         skip_existing: bool = False,
         max_bytes: int = constants.DOWNLOAD_MAX_BYTES,
     ) -> list[Path]:
-        """Save every output into ``directory`` (waiting for the job first unless ``result``
-        is given); returns the paths, in output order. See ``Client.download``."""
-        found = result if result is not None else self.wait()
-        return self._client.download(
-            found,
-            directory,
-            on_progress=on_progress,
-            skip_existing=skip_existing,
-            max_bytes=max_bytes,
-        )
+        flow = self._download(directory, result, on_progress, skip_existing, max_bytes)
+        return self._client._run(flow)
 
 
-class AsyncJob(Generic[OutputT]):
+class AsyncJob(JobBase[OutputT]):
     """The handle of a submitted job (async): the same surface as :class:`Job`, awaitable."""
 
-    def __init__(
-        self,
-        client: AsyncClient,
-        ref: JobRef,
-        output: type[OutputT],
-        submitted_at: float | None = None,
-        model_id: str | None = None,
-    ) -> None:
-        self._client = client
-        self._output = output
-        self.ref = ref
-        self.model_id = model_id  # known when this client submitted it; None if rebuilt
-        self.submitted_at = submitted_at
-
-    @property
-    def request_id(self) -> str:
-        return self.ref.request_id
-
-    def __repr__(self) -> str:
-        return f"AsyncJob(request_id={self.request_id!r})"
+    _client: AsyncClient
 
     async def status(self) -> Status:
-        return await self._client._fetch_status(self.ref)
+        return await self._client._run(ops.status(self._client, self.ref))
 
     async def result(self, *, include_cost: bool = False) -> Result[OutputT]:
-        return await self._client._fetch_result(self.ref, self._output, include_cost=include_cost)
+        flow = ops.result(self._client, self.ref, self._output, include_cost)
+        return await self._client._run(flow)
 
     async def cancel(self) -> Cancellation:
-        return await self._client._cancel(self.ref)
+        return await self._client._run(ops.cancel(self._client, self.ref))
 
     async def wait(
         self,
@@ -167,34 +157,8 @@ class AsyncJob(Generic[OutputT]):
         cancel_on_timeout: bool = False,
         expected: float | tuple[float, float] | None = None,
     ) -> Result[OutputT]:
-        import asyncio  # only async callers pay for it
-
-        client = self._client
-        waiter = client._waiter(
-            self.request_id, timeout, on_status, self.submitted_at, self.model_id, expected
-        )
-        deadline = time.monotonic() + waiter.timeout
-        try:
-            await asyncio.sleep(waiter.first_delay())
-            while True:
-                status = await client._fetch_status(self.ref, deadline)
-                if waiter.status_seen(status):
-                    found = await client._fetch_result(
-                        self.ref, self._output, include_cost, deadline
-                    )
-                    done = waiter.result_seen(found)
-                    if done is not None:
-                        client._learn(self.model_id, done, waiter)
-                        return done
-                delay = waiter.next_delay()
-                if delay is None:
-                    break
-                await asyncio.sleep(delay)
-        except DeadlineReached:
-            pass
-        if cancel_on_timeout:
-            await client._cancel_quietly(self.ref)
-        raise waiter.timed_out()
+        flow = self._wait(timeout, on_status, include_cost, cancel_on_timeout, expected)
+        return await self._client._run(flow)
 
     async def download(
         self,
@@ -205,11 +169,5 @@ class AsyncJob(Generic[OutputT]):
         skip_existing: bool = False,
         max_bytes: int = constants.DOWNLOAD_MAX_BYTES,
     ) -> list[Path]:
-        found = result if result is not None else await self.wait()
-        return await self._client.download(
-            found,
-            directory,
-            on_progress=on_progress,
-            skip_existing=skip_existing,
-            max_bytes=max_bytes,
-        )
+        flow = self._download(directory, result, on_progress, skip_existing, max_bytes)
+        return await self._client._run(flow)

@@ -1,8 +1,9 @@
 """Local files as inputs: checked against the documented rules, then sent inline or uploaded.
 
 The API fetches media by URL, but it also accepts ``data:<type>/...;base64,`` URIs; a
-``pathlib.Path`` (any ``os.PathLike``) in a media field becomes one, after its bytes pass the
-same format and rule checks a URL's would. Each data URI is capped, and so is the whole
+``pathlib.Path`` (any ``os.PathLike``) wherever a media value goes (a field, a list, an object
+inside a list: ``elements[0].frontal_image_url``) becomes one, after its bytes pass the same
+format and rule checks a URL's would. Each data URI is capped, and so is the whole
 request (``constants.INLINE_*``). A file past a cap goes to the client's uploader, when it has
 one (``uploads.py``: checked here on its own bytes, uploaded by the submit); without one the
 error says how to give one, or to host the file at a URL.
@@ -15,20 +16,20 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from runcomfy_runtime import constants
-from runcomfy_runtime.errors import Problem
+from runcomfy_runtime.errors import InputPath, Problem
 from runcomfy_runtime.jsonpath import json_path
 from runcomfy_runtime.media import count_limit, problems_of
 from runcomfy_runtime.media_headers import Header, Unreadable, reader_for
 from runcomfy_runtime.probe import ProbeFailure, facts_of_bytes
-from runcomfy_runtime.schema.formats import MEDIA_TYPES, MediaKind
+from runcomfy_runtime.schema.formats import MEDIA_TYPES, LocalPath, MediaKind
 from runcomfy_runtime.schema.rules import MediaFacts
-from runcomfy_runtime.spec import EndpointSpec, FieldSpec
+from runcomfy_runtime.spec import EndpointSpec, MediaSite
 
 if TYPE_CHECKING:
     from runcomfy_runtime.uploads import LocalFile
@@ -38,13 +39,14 @@ _MiB = 1024 * 1024
 
 @dataclass
 class Inlined:
-    """The payload to send, what the local files broke, the payload left for probing, and
-    the paths where a local file stood (the schema stage does not report those again)."""
+    """The payload to send, what the local files broke, the payload left for probing (each
+    local file standing as a :class:`LocalPath`, which the probes pass by), and the paths
+    where a local file stood (the schema stage does not report those again)."""
 
     payload: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
-    to_probe: dict[str, Any] = field(default_factory=dict)  # local files masked out
-    local_paths: set[str] = field(default_factory=set)
+    to_probe: dict[str, Any] = field(default_factory=dict)
+    local_paths: set[InputPath] = field(default_factory=set)
 
 
 def _encoded_size(n: int) -> int:
@@ -68,8 +70,8 @@ def read_bounded(path: os.PathLike[str] | str, limit: int) -> bytes | str:
 class _Local:
     """One local file of the payload: where it stands, and, once decided, what is sent."""
 
-    field: FieldSpec
-    path: str
+    site: MediaSite
+    path: InputPath
     item: os.PathLike[str]
     data: bytes | None = None  # the whole file, when it is small enough to inline
     mime: str = ""
@@ -101,7 +103,7 @@ def _examine(local: _Local, check: bool) -> None:
         if not data.startswith("is larger"):
             local.fail(data)
         return
-    facts = facts_of_bytes(data, local.field.media or "image", source=local.shown)
+    facts = facts_of_bytes(data, local.site.kind, source=local.shown)
     mime = _checked(local, facts, check)
     if mime is not None:
         local.data, local.mime = data, mime
@@ -127,7 +129,7 @@ def _checked(local: _Local, facts: MediaFacts | ProbeFailure, check: bool) -> st
         local.fail(f"the local file is {facts.format}, which cannot be sent")
         return None
     if check:
-        found = problems_of(local.field, facts, local.path, local.shown)
+        found = problems_of(local.site, facts, local.path, local.shown)
         if found:
             local.problem = found[0] if len(found) == 1 else _merged(found)
             return None
@@ -151,45 +153,86 @@ def _merged(found: list[Problem]) -> Problem:
     return Problem(first.path, messages, first.value, facts)
 
 
+def plain(value: Any, local: Callable[[str], str] = str) -> Any:
+    """``value`` as JSON data: mappings as dicts, tuples as lists, a path as ``local`` of it
+    (a :class:`LocalPath` while media sites are looked for, else a plain string), a pending
+    upload marked the same way (checked before: a payload ``validate()`` gave)."""
+    from runcomfy_runtime.uploads import PendingUpload
+
+    if isinstance(value, Mapping):
+        return {k: plain(v, local) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v, local) for v in value]
+    if isinstance(value, os.PathLike):
+        return local(os.fspath(value))
+    if isinstance(value, PendingUpload) and local is LocalPath:
+        return LocalPath(value.shown)
+    return value
+
+
+def _at(payload: Any, path: InputPath) -> Any:
+    node = payload
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _put(payload: Any, path: InputPath, value: Any) -> None:
+    """Set the value at ``path`` (it exists: the walk found it there)."""
+    _at(payload, path[:-1])[path[-1]] = value
+
+
+def _has_local(value: Any) -> bool:
+    from runcomfy_runtime.uploads import PendingUpload
+
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, os.PathLike | PendingUpload):
+            return True
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
 def inline_local_files(
     spec: EndpointSpec, payload: Mapping[str, Any], *, check: bool, can_upload: bool = False
 ) -> Inlined:
-    """Turn every path in a media field into what is sent; with ``check``, apply the rules.
+    """Turn every path at a media site, wherever it nests, into what is sent; with ``check``,
+    apply the site's rules to its bytes.
 
     Each local file goes inline as a data URI, or, with ``can_upload`` (the client has an
     uploader), to the user's storage when too large to inline (``uploads.placement`` decides):
     it is then checked on its own bytes and left as a :class:`~runcomfy_runtime.uploads.
     PendingUpload` for the submit to upload. Each local file gives at most one problem.
-    ``to_probe`` is the payload with those files masked, so the online stage neither probes
-    nor reports them twice.
+    ``to_probe`` keeps each local file as a :class:`LocalPath`, so the online stage neither
+    probes nor reports it twice.
     """
+    try:
+        if not _has_local(payload):
+            sent = plain(payload)
+            return Inlined(sent, to_probe=sent)
+        marked = plain(payload, LocalPath)
+        out = Inlined(plain(payload), to_probe=marked)
+    except RecursionError:  # the schema stage says the input is nested too deeply
+        return Inlined(dict(payload), to_probe=dict(payload))
     from runcomfy_runtime.uploads import PendingUpload
+    from runcomfy_runtime.validation import validator_for
 
-    out = Inlined(dict(payload), to_probe=dict(payload))
     found: list[_Local] = []
-    for fld in spec.media_fields:
-        value = payload.get(fld.wire_name)
-        items = list(value) if fld.many and isinstance(value, list | tuple) else [value]
-        if not any(isinstance(v, os.PathLike | PendingUpload) for v in items):
+    for value in validator_for(spec).media(marked):
+        if not isinstance(value.value, LocalPath):
             continue
-        sent: list[Any] = []
-        masked: list[Any] = []
-        for index, item in enumerate(items):
-            if not isinstance(item, os.PathLike | PendingUpload):
-                sent.append(item)
-                masked.append(item)
-                continue
-            path = json_path([fld.wire_name, index]) if fld.many else fld.wire_name
-            out.local_paths.add(path)
-            masked.append(None)
-            if isinstance(item, PendingUpload):  # checked before (a payload validate() gave)
-                sent.append(item)
-                continue
-            local = _Local(fld, path, item)
-            found.append(local)
-            sent.append(local)
-        out.payload[fld.wire_name] = sent if fld.many else sent[0]
-        out.to_probe[fld.wire_name] = masked if fld.many else masked[0]
+        out.local_paths.add(value.path)
+        given = _at(payload, value.path)
+        if isinstance(given, PendingUpload):
+            _put(out.payload, value.path, given)
+            continue
+        local = _Local(value.site, value.path, given)
+        found.append(local)
+        _put(out.payload, value.path, local)
     if found:
         _place(out, found, check, can_upload)
     return out
@@ -227,7 +270,7 @@ def _place(out: Inlined, found: list[_Local], check: bool, can_upload: bool) -> 
         size = decided.request_bytes / _MiB
         out.problems.append(
             Problem(
-                "",
+                (),
                 f"the request is {size:.1f} MiB with its local files inline; at most "
                 f"{cap / _MiB:g} MiB can be sent: give the client an uploader, or host some "
                 "files at https URLs and pass the URLs",
@@ -241,7 +284,7 @@ def _to_upload(local: _Local, check: bool) -> None:
     too large to hold) against every rule of its field."""
     from runcomfy_runtime.uploads import LocalFile, PendingUpload
 
-    kind = local.field.media or "image"
+    kind = local.site.kind
     if local.data is not None:  # read whole and checked already; moved out for the request cap
         facts = facts_of_bytes(local.data, kind, source=local.shown)
         assert isinstance(facts, MediaFacts) and facts.format is not None
@@ -257,7 +300,7 @@ def _to_upload(local: _Local, check: bool) -> None:
         if measured is None:
             return
         file = measured
-    local.sent = PendingUpload(local.path, file, local.shown, kind)
+    local.sent = PendingUpload(json_path(local.path), file, local.shown, kind)
 
 
 def _measured(local: _Local, check: bool) -> LocalFile | None:
@@ -267,7 +310,7 @@ def _measured(local: _Local, check: bool) -> LocalFile | None:
     size rule is decided, so a file breaking one is not read on."""
     from runcomfy_runtime.uploads import LocalFile
 
-    kind = local.field.media or "image"
+    kind = local.site.kind
     try:
         if not stat.S_ISREG(os.stat(local.item).st_mode):
             local.fail("the local file is not a regular file: only a regular file is uploaded")
@@ -296,7 +339,7 @@ def _read_all(
     digest = hashlib.sha256()
     header: Header | None = None
     size = 0
-    bound = count_limit(local.field) if check else None
+    bound = count_limit(local.site) if check else None
     cap = constants.UPLOAD_FILE_MAX_BYTES
     while chunk := handle.read(constants.UPLOAD_CHUNK_BYTES):
         size += len(chunk)

@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from runcomfy_runtime import constants
+from runcomfy_runtime.retry import refuse_impossible
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,9 @@ class Queued:
 
 @dataclass(frozen=True)
 class PollPolicy:
+    """How often a wait asks for the status (the module docstring says how these combine);
+    impossible values (a zero or negative interval, a jitter of 100 %) are refused."""
+
     min_interval: float = constants.POLL_MIN_INTERVAL
     proportion: float = constants.POLL_PROPORTION
     max_interval: float = constants.POLL_MAX_INTERVAL
@@ -96,6 +100,19 @@ class PollPolicy:
         """The shortest wait when the length or the queue's pace is known (never above the
         cold floor: knowing more never makes it ask less often)."""
         return min(self.min_interval, self.known_min_interval)
+
+    def __post_init__(self) -> None:
+        refuse_impossible(
+            self,
+            ("min_interval", self.min_interval > 0, "> 0 (polling at once would hammer the API)"),
+            ("proportion", self.proportion >= 0, ">= 0"),
+            ("max_interval", self.max_interval >= self.min_interval,
+             f">= min_interval ({self.min_interval})"),
+            ("jitter", 0 <= self.jitter < 1, "in [0, 1)"),
+            ("window_interval", self.window_interval > 0, "> 0"),
+            ("window_margin", 0 <= self.window_margin < 1, "in [0, 1)"),
+            ("known_min_interval", self.known_min_interval > 0, "> 0"),
+        )  # fmt: skip
 
     def first(self, expected: Expected | None = None) -> float:
         """Seconds after the submit to ask first: a job cannot be done a moment after it."""

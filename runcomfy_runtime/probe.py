@@ -9,14 +9,9 @@ from those first bytes (``media_headers``). Only when an image header lies deepe
 JPEGs put the frame header 100+ KiB in) does it ask for the next range, doubling, up to
 ``header_cap_bytes``.
 
-Credentials never leave for a file host. The prober shares the API client's connection pool,
-whose defaults may carry the API token. It never calls ``client.build_request``/``client.get``
-(where default headers, cookies and params are merged); it builds every request itself with an
-explicit header set and sends it with ``send(request, auth=None, follow_redirects=False)``, so
-neither the client's default headers nor its cookies nor its ``auth`` apply, on the first hop
-or on any redirect, which it follows itself. Request event hooks are the one client feature
-that still runs; if one adds ``Authorization`` or ``Cookie``, the probe raises ``RuntimeError``
-rather than carry on.
+Credentials never leave for a file host: every request is built by
+:func:`runcomfy_runtime.filehost.file_request` (the reason is in its docstring), and redirects
+are followed here, each hop built again.
 """
 
 from __future__ import annotations
@@ -33,6 +28,7 @@ import httpx
 
 from runcomfy_runtime import constants
 from runcomfy_runtime.fetch import Fetcher, Opened
+from runcomfy_runtime.filehost import check_sent, file_request
 from runcomfy_runtime.media_headers import Header, HeaderReader, Unreadable, reader_for
 from runcomfy_runtime.schema.formats import MediaKind
 from runcomfy_runtime.schema.rules import MediaFacts
@@ -379,25 +375,16 @@ class Prober:
         }
         if byte_range is not None:
             headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
-        request = httpx.Request(
-            "GET", url, headers=headers, extensions={"timeout": self._request_timeout}
+        request = file_request(
+            url,
+            headers,
+            timeout=self._request_timeout,
+            asynchronous=self._fetcher.asynchronous,
         )
         opened = await self._fetcher.open(request)
-        await _refuse_credentials(opened)
+        try:
+            check_sent(opened.response)
+        except BaseException:
+            await opened.close()
+            raise
         return opened
-
-
-async def _refuse_credentials(opened: Opened) -> None:
-    """Stop loudly if a request hook of the shared client put credentials on a file request.
-
-    Credentials in the URL itself (``https://user:pass@host/``) are the user's to send.
-    """
-    sent = opened.response.request
-    own = bool(sent.url.username or sent.url.password)
-    leaked = [name for name in ("authorization", "cookie") if name in sent.headers]
-    if leaked and not (own and leaked == ["authorization"]):
-        await opened.close()
-        raise RuntimeError(
-            f"a request hook of the shared httpx client added {', '.join(leaked)} to a file "
-            f"request for {sent.url.host}; file hosts must never receive credentials"
-        )

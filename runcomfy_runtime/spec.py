@@ -37,6 +37,19 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaSite:
+    """A place in the input schema where one media value sits, wherever it nests: its JSON
+    pointer into the validating schema (``/properties/elements/items/properties/image_url``),
+    the kind of file, the rules it must meet and the container formats it accepts (empty: any
+    of its kind). The media stage finds the payload's values at these places (``schema.sites``)."""
+
+    pointer: str
+    kind: MediaKind
+    rules: tuple[Rule, ...] = ()
+    accepted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FieldSpec:
     """One input property: its Python name, its name on the wire, and, for a media field, its
     kind, whether it is a list, its rules and the container formats it accepts (empty: any)."""
@@ -48,6 +61,14 @@ class FieldSpec:
     many: bool = False
     rules: tuple[Rule, ...] = ()
     accepted: tuple[str, ...] = ()
+
+    def site(self) -> MediaSite:
+        """The media site of a media field: the property, or its items for a list."""
+        from runcomfy_runtime.schema.pointers import top_level
+
+        assert self.media is not None, f"{self.wire_name} is not a media field"
+        where = top_level(self.wire_name, self.many)
+        return MediaSite(where, self.media, self.rules, self.accepted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +87,15 @@ class EndpointSpec:
     summary: str | None = None
     title: str | None = None
     output_kind: MediaKind | None = None
+    nested_media: tuple[MediaSite, ...] = ()
+    """Media inside structured fields (objects, lists of them, unions); a top-level media
+    field's site is on its :class:`FieldSpec`."""
 
     @property
     def media_fields(self) -> tuple[FieldSpec, ...]:
         return tuple(f for f in self.fields if f.media is not None)
+
+    @property
+    def media_sites(self) -> tuple[MediaSite, ...]:
+        """Every place a media value sits: the top-level media fields', then the nested ones."""
+        return (*(field.site() for field in self.media_fields), *self.nested_media)

@@ -117,7 +117,7 @@ class EmulatorUploader:
         timeout: float = constants.UPLOAD_TIMEOUT,
     ) -> None:
         from runcomfy_runtime.auth import resolve_token
-        from runcomfy_runtime.client import _checked_base_url
+        from runcomfy_runtime.core import _checked_base_url
 
         self.base_url = _checked_base_url(base_url)
         self._token = resolve_token(token)

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from runcomfy_runtime.errors import JobCancelled, JobFailed, NoOutputError, WaitTimeout
 from runcomfy_runtime.polling import Expected, PollPolicy, Queued
-from runcomfy_runtime.results import OutputBase, Result, Status, StatusCallback
+from runcomfy_runtime.results import Cancellation, OutputBase, Result, Status, StatusCallback
 from runcomfy_runtime.statuses import NOT_DONE, Meaning
 
 OutputT = TypeVar("OutputT", bound=OutputBase)
@@ -130,6 +130,14 @@ class Waiter:
             wait = self.policy.interval(now - self.started_at(), self.expected)
         return min(wait, remaining)
 
-    def timed_out(self) -> WaitTimeout:
+    def timed_out(self, cancel: Cancellation | Exception | None = None) -> WaitTimeout:
+        """The deadline's error; ``cancel``: what ``cancel_on_timeout`` got, when asked."""
         last = self.last.state if self.last else None
-        return WaitTimeout(self.request_id, self.clock() - self.started, last)
+        waited = self.clock() - self.started
+        if cancel is None:
+            return WaitTimeout(self.request_id, waited, last)
+        if isinstance(cancel, Exception):
+            note = f"{type(cancel).__name__}: {cancel}"
+            return WaitTimeout(self.request_id, waited, last, cancelled=False, cancel_note=note)
+        done = cancel.outcome == "cancelled"
+        return WaitTimeout(self.request_id, waited, last, cancelled=done, cancel_note=str(cancel))

@@ -6,6 +6,7 @@ Shared by the sync and async clients; nothing here does I/O.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -35,8 +36,12 @@ MESSAGE_KEYS = ("error_message", "message", "error", "detail")
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    """(scheme, host, port); a URL that cannot be read has an origin nothing else has."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    except ValueError:
+        return ("", "", None)
     return (parts.scheme, (parts.hostname or "").lower(), port)
 
 
@@ -44,18 +49,35 @@ def submit_url(base_url: str, model_id: str) -> str:
     return f"{base_url}/v1/models/{quote(model_id, safe='/')}"
 
 
+REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+"""RunComfy's request ids, as RunComfy's own ComfyUI nodes check them before use."""
+
+
+def checked_request_id(request_id: Any) -> str:
+    """``request_id`` when it has RunComfy's form; ``InvalidRequestIdError`` otherwise, before
+    it is put in a path (``..``, ``.`` or an empty id would name another route)."""
+    if isinstance(request_id, str) and REQUEST_ID.fullmatch(request_id):
+        return request_id
+    raise errors.InvalidRequestIdError(request_id)
+
+
 def request_url(base_url: str, request_id: str, action: str) -> str:
-    return f"{base_url}/v1/requests/{quote(request_id, safe='')}/{action}"
+    return f"{base_url}/v1/requests/{quote(checked_request_id(request_id), safe='')}/{action}"
 
 
 def trusted_url(base_url: str, given: Any, request_id: str, action: str) -> str:
-    """The server's URL when it is on the API's own origin; else the documented one.
+    """The server's URL when it is the documented one, ``/v1/requests/<this id>/<action>`` on
+    the API's own origin (a query of its own allowed); else the documented URL.
 
-    The token goes with these requests, so a URL elsewhere is never used as is.
+    The token goes with these requests, so a URL elsewhere is never used; and a same-origin
+    URL naming another route is not either: a ``cancel_url`` pointing at a model's route would
+    turn ``job.cancel()`` into a submit (a paid job).
     """
-    if isinstance(given, str) and origin(given) == origin(base_url):
-        return given
-    return request_url(base_url, request_id, action)
+    documented = request_url(base_url, request_id, action)
+    same_origin = isinstance(given, str) and origin(given) == origin(base_url)
+    if same_origin and urlsplit(given).path == urlsplit(documented).path:
+        return str(given)
+    return documented
 
 
 def decode_json(content: bytes) -> Any:
@@ -75,9 +97,16 @@ def excerpt(body: Any, limit: int = 200) -> str:
         return "an empty body"
     try:
         text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
-    except (ValueError, RecursionError):
-        text = repr(type(body))
+    except (ValueError, TypeError, RecursionError):
+        text = f"an answer nested too deeply to show ({type(body).__name__})"
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def _dumped(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError):
+        return excerpt(value)
 
 
 def _message(body: Any, fallback: str) -> str:
@@ -85,7 +114,7 @@ def _message(body: Any, fallback: str) -> str:
         for key in MESSAGE_KEYS:
             value = body.get(key)
             if value:
-                return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                return value if isinstance(value, str) else _dumped(value)
     if isinstance(body, str) and body.strip():
         return body.strip()
     return fallback

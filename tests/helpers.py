@@ -236,3 +236,15 @@ def wait_line(stream: Any, wanted: str, seen: list[str]) -> None:
         if wanted in line:
             return
     raise AssertionError(f"{wanted!r} never came; got {''.join(seen)!r}")
+
+
+def schema_of(*fields: Any) -> dict[str, Any]:
+    """The input schema a hand-built spec's fields (``FieldSpec``) describe: a media field is a
+    string of its format, or a list of them; anything else a string."""
+    properties: dict[str, Any] = {}
+    for f in fields:
+        value: dict[str, Any] = {"type": "string"}
+        if f.media is not None:
+            value["format"] = f"{f.media}_uri"
+        properties[f.wire_name] = {"type": "array", "items": value} if f.many else value
+    return {"type": "object", "properties": properties, "additionalProperties": False}

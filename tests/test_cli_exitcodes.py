@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from runcomfy_cli.exitcodes import TABLE, ExitCode, exit_code_for, markdown_table
+from runcomfy_cli.exitcodes import TABLE, ExitCode, markdown_table
+from runcomfy_cli.failures import exit_code_for
 from runcomfy_emulator import EmulatorServer
 from runcomfy_runtime import errors as e
 from tests.conftest import QUICK_JOBS

@@ -124,10 +124,52 @@ BAD_FILES = {
         "input.properties.prompt",
         "unknown type 'text'",
     ),
-    "unknown keyword": (
-        lambda d: d["input"]["properties"]["prompt"].update(maxWords=3),
+    "unknown media format": (
+        lambda d: d["input"]["properties"].update(scan={"type": "string", "format": "depth_uri"}),
+        "input.properties.scan",
+        "unknown format 'depth_uri'",
+    ),
+    "a reference out of the schema": (
+        lambda d: d["input"]["properties"].update(other={"$ref": "https://example.com/s.json"}),
+        "input.properties.other",
+        "nothing is fetched",
+    ),
+    "an unknown metric deep inside a list of objects": (
+        lambda d: d["input"]["properties"].update(
+            shots={
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "frame": {
+                            "type": "string",
+                            "format": "image_uri",
+                            "validations": [
+                                {
+                                    "validation_rule": "depth_pixels<",
+                                    "validation_value": 3,
+                                    "validation_error": "m",
+                                }
+                            ],
+                        }
+                    },
+                },
+            }
+        ),
+        "input.properties.shots.items.properties.frame.validations[0]",
+        "unknown metric 'depth_pixels'",
+    ),
+    "a media field where the media stage would not look": (
+        lambda d: d["input"]["properties"].update(
+            odd={"not": {"type": "string", "format": "image_uri"}}
+        ),
+        "input.properties.odd.not",
+        "would go unchecked",
+    ),
+    "a pattern no engine compiles": (
+        lambda d: d["input"]["properties"]["prompt"].update(pattern="(["),
         "input.properties.prompt",
-        "maxWords",
+        "pattern is not a regular expression",
     ),
     "endpoint does not match id": (
         lambda d: d.update(endpoint="/v1/models/other"),
@@ -135,6 +177,15 @@ BAD_FILES = {
         "must be '/v1/models/acme/widget-2.0/make'",
     ),
 }
+
+
+def test_a_keyword_outside_json_schema_is_an_annotation_never_a_refusal(tmp_path: Path) -> None:
+    def mutate(doc: dict) -> None:
+        doc["input"]["properties"]["prompt"].update({"maxWords": 3, "x-order": 1})
+        doc["input"]["properties"]["note"] = {"type": "string", "format": "textarea"}
+
+    files = build(_schema_tree(tmp_path, mutate))
+    assert "endpoints/acme/widget_2_0/make.py" in files
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
@@ -175,15 +226,15 @@ def test_generate_command_reports_a_bad_file_and_exits_non_zero(tmp_path: Path) 
 
 def test_the_reserved_names_are_the_clients_public_api_and_nothing_else() -> None:
     from runcomfy_runtime.client import AsyncClient
-    from runcomfy_runtime.schema.names import client_attributes
+    from runcomfy_runtime.reserved import CLIENT_ATTRIBUTES
 
     client = AsyncClient(api_token="t" * 12, base_url="http://127.0.0.1:9")
     public = {n for n in dir(client) if not n.startswith("_")}
-    assert public <= client_attributes()
+    assert public <= CLIENT_ATTRIBUTES
     assert {"submit", "run", "validate", "job", "download", "base_url", "wait_timeout"} <= public
     helpers = {"headers_for", "job_ref", "submitted", "verdict", "waiter", "fetch_status"}
     assert not helpers & public, "internals must be private"
-    assert not helpers & client_attributes()
+    assert not helpers & CLIENT_ATTRIBUTES
 
 
 def test_names_that_would_shadow_or_break_python_are_renamed(tmp_path: Path) -> None:

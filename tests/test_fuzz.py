@@ -49,7 +49,11 @@ def test_offline_validation_raises_only_input_validation_error(
     except InputValidationError as e:
         assert e.problems
         for problem in e.problems:
-            assert isinstance(problem.path, str) and problem.message
+            assert (
+                isinstance(problem.path, tuple)
+                and isinstance(problem.location, str)
+                and problem.message
+            )
 
 
 @FAST

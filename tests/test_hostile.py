@@ -200,4 +200,4 @@ def test_a_local_file_whose_bytes_break_pillow_is_one_clear_problem(tmp_path: Pa
         with pytest.raises(InputValidationError) as caught:
             client.validate("bytedance/dreamina-4-0/edit", {"prompt": "p", "image_urls": [odd]})
     (problem,) = caught.value.problems
-    assert problem.path == "image_urls[0]" and "local file" in problem.message
+    assert problem.path == ("image_urls", 0) and "local file" in problem.message

@@ -84,7 +84,7 @@ def test_each_rule_at_and_just_beyond_its_bound(
     found = _problems(client, model_id, payload_with(spec, past))
     assert [p.message for p in found] == [rule.message]
     field = image_field(spec)
-    assert found[0].path == (f"{field.wire_name}[0]" if field.many else field.wire_name)
+    assert found[0].location == (f"{field.wire_name}[0]" if field.many else field.wire_name)
     assert found[0].value == past and found[0].fact
 
 
@@ -104,7 +104,7 @@ def test_every_problem_of_both_stages_at_once(server: ImageServer, client: RunCo
     payload = {"prompt": "x" * 801, "image_urls": [big, html, missing, gif_like, "ftp://x/y.jpg"]}
     with pytest.raises(InputValidationError) as caught:
         client.validate("bytedance/dreamina-4-0/edit", payload)
-    shown = [(p.path, p.message, p.fact) for p in caught.value.problems]
+    shown = [(p.location, p.message, p.fact) for p in caught.value.problems]
     assert shown == [
         ("image_urls[0]", "Maximum resolution is 4096x4096.", "width 5000 px"),
         ("image_urls[1]", "could not read the image: not an image (text/html)", None),
@@ -143,7 +143,9 @@ async def test_async_client_validates_both_stages(server: ImageServer) -> None:
             await client.validate(
                 "bytedance/seedream-4-0/edit", {"prompt": "p", "images": [ok, tall]}
             )
-    assert [(p.path, p.fact) for p in caught.value.problems] == [("images[1]", "width/height 0.25")]
+    assert [(p.location, p.fact) for p in caught.value.problems] == [
+        ("images[1]", "width/height 0.25")
+    ]
 
 
 def test_a_local_file_is_checked_then_sent_inline(tmp_path: Path, client: RunComfy) -> None:
@@ -157,6 +159,6 @@ def test_a_local_file_is_checked_then_sent_inline(tmp_path: Path, client: RunCom
             "bytedance/seedream-4-0/edit",
             {"prompt": "p", "images": [good, wide, tmp_path / "nope.png"]},
         )
-    shown = [(p.path, p.message, p.value) for p in caught.value.problems]
+    shown = [(p.location, p.message, p.value) for p in caught.value.problems]
     assert shown[0] == ("images[1]", "The aspect ratio range should be 1:3 to 3:1.", str(wide))
     assert shown[1][0] == "images[2]" and shown[1][1].startswith("cannot read the file")

@@ -74,7 +74,7 @@ def test_typed_call_rejects_bad_input_before_any_request(
             prompt="x" * 801,
             width_height="1x1",  # type: ignore[arg-type]
         )
-    assert [p.path for p in caught.value.problems] == ["image_urls", "prompt", "width×height"]
+    assert [p.location for p in caught.value.problems] == ["image_urls", "prompt", "width×height"]
     assert sent == []
 
 

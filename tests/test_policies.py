@@ -37,6 +37,7 @@ RETRY_TABLE = [
     (True, Failure.STATUS, 404, 0, False),
     (True, Failure.STATUS, 401, 0, False),
     (True, Failure.STATUS, 503, 3, False),  # out of retries
+    (True, Failure.STATUS, 429, 9, True),  # a 429 is not counted: the limiter paces it
     # A submit: only where the server cannot have accepted it.
     (False, Failure.NOT_SENT, None, 0, True),
     (False, Failure.STATUS, 429, 0, True),
@@ -45,7 +46,26 @@ RETRY_TABLE = [
     (False, Failure.STATUS, 502, 0, False),
     (False, Failure.STATUS, 422, 0, False),
     (False, Failure.NOT_SENT, None, 3, False),
+    (False, Failure.STATUS, 429, 9, True),  # a submit waits for its slot: nothing was accepted
 ]
+
+
+@pytest.mark.parametrize(
+    ("idempotent", "failure", "status", "expected"),
+    [
+        (True, Failure.STATUS, 503, True),  # inside a wait: until its deadline, not 3 tries
+        (True, Failure.LOST, None, True),
+        (True, Failure.STATUS, 404, False),
+        (False, Failure.STATUS, 503, False),  # never a submit that may have been accepted
+    ],
+)
+def test_a_persistent_call_is_bounded_by_its_deadline_not_its_retries(
+    idempotent: bool, failure: Failure, status: int | None, expected: bool
+) -> None:
+    retry = should_retry(
+        POLICY, idempotent=idempotent, failure=failure, status=status, attempt=9, persistent=True
+    )
+    assert retry is expected
 
 
 @pytest.mark.parametrize(("idempotent", "failure", "status", "attempt", "expected"), RETRY_TABLE)
@@ -542,12 +562,10 @@ CANCEL_OUTCOMES = [
 def test_a_cancel_says_whether_the_job_is_cancelled_or_only_requested(
     body: dict[str, str], outcome: str
 ) -> None:
-    from runcomfy_runtime.client import BaseClient
-    from runcomfy_runtime.results import JobRef
+    from runcomfy_runtime.operations import cancellation
 
-    ref = JobRef("r1", "s", "r", "c")
-    found = BaseClient._cancelled(ref, body)
+    found = cancellation("r1", body)
     assert found.outcome == outcome
     assert ("not cancelled yet" in str(found)) is (outcome == "requested")
     with pytest.raises(errors.CancelRefused):
-        BaseClient._cancelled(ref, {"outcome": "not_cancellable", "status": "in_progress"})
+        cancellation("r1", {"outcome": "not_cancellable", "status": "in_progress"})

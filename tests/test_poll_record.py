@@ -215,18 +215,28 @@ def test_a_client_reads_the_record_at_its_first_wait_and_adds_to_it(
     assert emulator.token not in path.read_text()
     with RunComfy(api_token=emulator.token, base_url=emulator.url, poll_cache=tmp_path) as second:
         job = second.submit(MODEL, PAYLOAD, validate="schema")
-        assert second._waiter(job.request_id, 30, None, job.submitted_at, MODEL).expected
+        assert second._expected(MODEL) is not None  # what its wait polls with: warm
         job.wait(timeout=30)
     again = read(path)
     assert again is not None and len(again[MODEL]) == 2
     with RunComfy(api_token=emulator.token, base_url=emulator.url, poll_cache=False) as off:
         job = off.submit(MODEL, PAYLOAD, validate="schema")
-        assert off._waiter(job.request_id, 30, None, job.submitted_at, MODEL).expected is None
+        assert off._expected(MODEL) is None
         job.wait(timeout=30)
     assert read(path) == again  # nothing written either
+
+
+def test_a_clients_views_share_its_record(emulator: Any, tmp_path: Path) -> None:
+    with RunComfy(api_token=emulator.token, base_url=emulator.url, poll_cache=tmp_path) as client:
+        view = client.with_options(wait_timeout=30)
+        view.submit(MODEL, PAYLOAD, validate="schema").wait()
+        assert client._expected(MODEL) is not None  # what the view learnt, the client knows
+        client.submit(MODEL, PAYLOAD, validate="schema").wait(timeout=30)
+    found = read(tmp_path / "job-lengths-loopback.json")
+    assert found is not None and len(found[MODEL]) == 2  # both jobs, one record
 
 
 def test_under_the_test_suite_a_default_client_keeps_no_record(emulator: Any) -> None:
     with RunComfy(api_token=emulator.token, base_url=emulator.url) as client:
         client.submit(MODEL, PAYLOAD, validate="schema").wait(timeout=30)
-        assert client._record is None  # conftest: RUNCOMFY_NO_POLL_CACHE
+        assert client._record.record is None  # conftest: RUNCOMFY_NO_POLL_CACHE

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from runcomfy_runtime.constants import PROBE_FIRST_RANGE_BYTES as FIRST_RANGE_BYTES
-from runcomfy_runtime.errors import Problem
+from runcomfy_runtime.errors import CredentialsRefused, Problem
 from runcomfy_runtime.fetch import AsyncFetcher
 from runcomfy_runtime.media import check_media, count_limit, media_problems
 from runcomfy_runtime.probe import ProbeFailure, Prober, facts_of_bytes
@@ -29,6 +29,7 @@ from runcomfy_runtime.schema.formats import MediaKind
 from runcomfy_runtime.schema.rules import BYTES_PER_MB, MediaFacts, rule_problems
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, Rule
 from tests import imagefiles
+from tests.helpers import schema_of
 from tests.imageserver import ImageServer, small_receive_buffer_transport
 
 KiB = 1024
@@ -244,7 +245,7 @@ async def test_webp_and_gif_are_detected_and_rejected_by_a_jpeg_png_spec(
     assert facts == MediaFacts(len(data), 200, 150, pillow_name)
     assert media_problems(SPEC, payload, {(url, "image"): facts}) == [
         Problem(
-            "image_urls[0]",
+            ("image_urls", 0),
             "must be one of the formats: JPEG, PNG",
             url,
             fact=f"format {pillow_name}",
@@ -370,8 +371,9 @@ async def test_a_request_hook_that_adds_credentials_is_refused(image_server: Ima
 
     url = image_server.serve("/hooked.png", imagefiles.png(10, 10), "image/png")
     async with httpx.AsyncClient(event_hooks={"request": [add_token]}) as hooked:
-        with pytest.raises(RuntimeError, match="must never receive credentials"):
+        with pytest.raises(CredentialsRefused, match="nothing was sent"):
             await Prober(AsyncFetcher(hooked)).probe(url)
+    assert image_server.hits() == []  # refused before the request left
 
 
 # --- failures without an answer ---------------------------------------------------------------
@@ -476,11 +478,12 @@ IMAGE_URL = FieldSpec(
     rules=(SIZE_UNDER_10, WIDTH_OVER_320),
     accepted=("JPEG", "PNG"),
 )
+PROMPT = FieldSpec("prompt", "prompt", required=True)
 SPEC = EndpointSpec(
     model_id="test/edit",
     endpoint="/v1/models/test/edit",
-    input_schema={"type": "object"},
-    fields=(FieldSpec("prompt", "prompt", required=True), IMAGE_URLS, IMAGE_URL),
+    input_schema=schema_of(PROMPT, IMAGE_URLS, IMAGE_URL),
+    fields=(PROMPT, IMAGE_URLS, IMAGE_URL),
 )
 URL = "https://img.example/a.jpg"
 
@@ -516,7 +519,7 @@ def test_each_bound_passes_at_the_limit_and_fails_just_past_it(
     problems = media_problems(SPEC, {field.wire_name: value}, {(URL, "image"): measured})
 
     assert [p.fact for p in problems] == ([] if expected_fact is None else [expected_fact])
-    assert all(p.path == path and p.value == URL for p in problems)
+    assert all(p.location == path and p.value == URL for p in problems)
 
 
 def test_a_broken_bound_carries_the_documented_message() -> None:
@@ -525,7 +528,7 @@ def test_a_broken_bound_carries_the_documented_message() -> None:
     )
 
     assert problems == [
-        Problem("image_urls[0]", "Maximum resolution is 4096x4096.", URL, fact="width 4097 px")
+        Problem(("image_urls", 0), "Maximum resolution is 4096x4096.", URL, fact="width 4097 px")
     ]
 
 
@@ -542,12 +545,12 @@ def test_every_problem_is_reported_at_once_in_documented_field_order() -> None:
     problems = media_problems(SPEC, payload, results)
 
     assert problems == [
-        Problem("image_urls[1]", "must be one of the formats: JPEG, PNG", gif, fact="format GIF"),
-        Problem("image_urls[1]", WIDTH_4096.message, gif, fact="width 5000 px"),
-        Problem("image_urls[2]", SIZE_15.message, huge, fact="file size 20.00 MB"),
-        Problem("image_urls[2]", WIDTH_4096.message, huge, fact="width 5000 px"),
-        Problem("image_urls[2]", RATIO_MAX.message, huge, fact="width/height 5"),
-        Problem("image_url", "could not read the image: HTTP 404", dead),
+        Problem(("image_urls", 1), "must be one of the formats: JPEG, PNG", gif, fact="format GIF"),
+        Problem(("image_urls", 1), WIDTH_4096.message, gif, fact="width 5000 px"),
+        Problem(("image_urls", 2), SIZE_15.message, huge, fact="file size 20.00 MB"),
+        Problem(("image_urls", 2), WIDTH_4096.message, huge, fact="width 5000 px"),
+        Problem(("image_urls", 2), RATIO_MAX.message, huge, fact="width/height 5"),
+        Problem(("image_url",), "could not read the image: HTTP 404", dead),
     ]
 
 
@@ -564,7 +567,9 @@ def test_an_unmeasured_fact_is_a_problem_not_a_pass() -> None:
 
 def test_a_field_without_formats_accepts_any_format() -> None:
     any_format = dataclasses.replace(IMAGE_URL, accepted=())
-    open_spec = EndpointSpec("test/any", "/v1/models/test/any", {}, (any_format,))
+    open_spec = EndpointSpec(
+        "test/any", "/v1/models/test/any", schema_of(any_format), (any_format,)
+    )
 
     assert media_problems(open_spec, {"image_url": URL}, {(URL, "image"): facts(fmt="WEBP")}) == []
 
@@ -608,7 +613,7 @@ def test_counting_to_the_limit_decides_a_size_rule_as_the_true_size_would(
     counted = size if size <= limit else limit + 1  # what a probe reports without a length
 
     def broken(n: int) -> bool:
-        return bool(rule_problems([rule], MediaFacts(n, 1, 1), "f", URL))
+        return bool(rule_problems([rule], MediaFacts(n, 1, 1), ("f",), URL))
 
     assert broken(counted) == broken(size)
 
@@ -631,8 +636,8 @@ async def test_check_media_probes_each_url_once_and_reports_everything(
     problems = await check_media(SPEC, payload, prober)
 
     assert problems == [
-        Problem("image_urls[1]", RATIO_MAX.message, wide, fact="width/height 3.75"),
-        Problem("image_urls[3]", "could not read the image: not an image (text/html)", page),
+        Problem(("image_urls", 1), RATIO_MAX.message, wide, fact="width/height 3.75"),
+        Problem(("image_urls", 3), "could not read the image: not an image (text/html)", page),
     ]
     assert sorted(hit.path for hit in image_server.hits()) == ["/good.jpg", "/page", "/wide.png"]
 
@@ -642,21 +647,20 @@ async def test_check_media_counts_a_shared_url_to_the_largest_bound_of_its_field
 ) -> None:
     half = Rule("file_size_mb", "<=", 0.5, "at most 0.5 MB")
     one = Rule("file_size_mb", "<=", 1, "at most 1 MB")
-    spec = EndpointSpec(
-        "test/two",
-        "/v1/models/test/two",
-        {},
-        (
-            FieldSpec("a", "a", True, media="image", rules=(half,)),
-            FieldSpec("b", "b", True, media="image", rules=(one,)),
-        ),
+    two = (
+        FieldSpec("a", "a", True, media="image", rules=(half,)),
+        FieldSpec("b", "b", True, media="image", rules=(one,)),
     )
+    spec = EndpointSpec("test/two", "/v1/models/test/two", schema_of(*two), two)
     data = imagefiles.jpeg(64, 48, pad_to_bytes=4 * MiB)
     url = image_server.serve("/shared.jpg", data, honour_range=False, framing="close")
 
     problems = await check_media(spec, {"a": url, "b": url}, prober)
 
-    assert [(p.path, p.message) for p in problems] == [("a", half.message), ("b", one.message)]
+    assert [(p.path, p.message) for p in problems] == [
+        (("a",), half.message),
+        (("b",), one.message),
+    ]
     assert len(image_server.hits("/shared.jpg")) == 1
     assert image_server.bytes_sent("/shared.jpg") <= MiB + 1 + SLACK
 

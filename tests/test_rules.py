@@ -60,12 +60,12 @@ def test_rule_passes_inside_and_fails_outside_its_bound(
     model_id: str, field: str, rule: Rule
 ) -> None:
     spec_rules = next(f.rules for f in REGISTRY[model_id].fields if f.wire_name == field)
-    assert rule_problems(spec_rules, GOOD, f"{field}[0]", URL) == []
-    assert rule_problems([rule], facts_at(rule, inside(rule)), f"{field}[0]", URL) == []
-    found = rule_problems([rule], facts_at(rule, outside(rule)), f"{field}[0]", URL)
+    assert rule_problems(spec_rules, GOOD, (field, 0), URL) == []
+    assert rule_problems([rule], facts_at(rule, inside(rule)), (field, 0), URL) == []
+    found = rule_problems([rule], facts_at(rule, outside(rule)), (field, 0), URL)
     assert len(found) == 1
     assert found[0].message == rule.message  # the documented words, as written
-    assert found[0].path == f"{field}[0]"
+    assert found[0].location == f"{field}[0]"
     assert found[0].value == URL
     assert found[0].fact
 
@@ -83,7 +83,7 @@ def test_rule_at_its_exact_bound_follows_the_operator(
     model_id: str, field: str, rule: Rule
 ) -> None:
     facts = facts_at(rule, rule.value)
-    found = rule_problems([rule], facts, "x", URL)
+    found = rule_problems([rule], facts, ("x",), URL)
     assert (found == []) is (rule.op in ("<=", ">="))
 
 
@@ -91,7 +91,7 @@ def test_measured_fact_is_shown_with_the_documented_message() -> None:
     spec = REGISTRY["bytedance/dreamina-4-0/edit"]
     (images,) = [f for f in spec.fields if f.media == "image"]
     facts = MediaFacts(size_bytes=16 * BYTES_PER_MB, width=5000, height=1000, format="JPEG")
-    found = rule_problems(images.rules, facts, "image_urls[2]", URL)
+    found = rule_problems(images.rules, facts, ("image_urls", 2), URL)
     assert [(p.message, p.fact) for p in found] == [
         ("Each image file must be ≤ 15 MB.", "file size 16.00 MB"),
         ("Maximum resolution is 4096x4096.", "width 5000 px"),
@@ -105,5 +105,5 @@ def test_measured_fact_is_shown_with_the_documented_message() -> None:
 
 def test_an_unmeasured_fact_is_a_problem_not_a_pass() -> None:
     rule = Rule("file_size_mb", "<", 10, "File size must be less than 10 MB.")
-    found = rule_problems([rule], replace(GOOD, size_bytes=None), "images[0]", URL)
+    found = rule_problems([rule], replace(GOOD, size_bytes=None), ("images", 0), URL)
     assert found[0].message == "File size must be less than 10 MB. (could not measure file_size_mb)"

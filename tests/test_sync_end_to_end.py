@@ -1,4 +1,4 @@
-"""``python -m codegen sync`` against a served catalog (the emulator's, with a fixture of 25
+"""``python -m codegen sync`` against a served catalog (the emulator's, with a fixture of 28
 models of every kind), then ``generate``, ``check``, ``mypy --strict`` and one job per synced
 model through the freshly generated package, its output saved with the right kind. And a sync
 where one model uses a construct nobody knows: the rest is written, it is listed, exit 1."""
@@ -58,7 +58,7 @@ def test_sync_generate_check_type_check_and_run_every_model(tmp_path: Path) -> N
         synced = run(sys.executable, "-m", "codegen", "--schemas", "schemas", "sync",
                      "--base-url", emulator.url, cwd=repo, env=env)  # fmt: skip
         assert synced.returncode == 0, synced.stdout + synced.stderr
-        assert "25 added, 4 changed" in synced.stdout, synced.stdout
+        assert "28 added, 4 changed" in synced.stdout, synced.stdout
         for verb in ("generate", "check"):
             done = run(sys.executable, "-m", "codegen", "--schemas", "schemas",
                        "--out", "generated/runcomfy", verb, cwd=repo)  # fmt: skip
@@ -76,7 +76,7 @@ def test_sync_generate_check_type_check_and_run_every_model(tmp_path: Path) -> N
                    env={**env, "PYTHONPATH": str(repo / "generated")})  # fmt: skip
         assert jobs.returncode == 0, jobs.stdout + jobs.stderr
     kinds = json.loads(jobs.stdout)
-    assert len(kinds) == 29
+    assert len(kinds) == 32
     assert set(kinds.values()) == {"image", "video", "audio"}
     merged = (repo / "schemas/bytedance/dreamina-4-0/edit.yaml").read_text()
     assert "catalog:" in merged and "output:" in merged  # the page's output schema was kept

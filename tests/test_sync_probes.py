@@ -53,7 +53,7 @@ def test_a_users_http_client_serves_the_sync_probes_concurrently() -> None:
     with RunComfy(api_token="sk-test-token-123", http_client=http) as client:
         with pytest.raises(InputValidationError) as caught:
             client.validate(EDIT, {"prompt": "p", "image_urls": urls})
-    assert [(p.path, p.fact) for p in caught.value.problems] == [
+    assert [(p.location, p.fact) for p in caught.value.problems] == [
         ("image_urls[1]", "width 5000 px"),
         ("image_urls[1]", "width/height 5"),
     ]

@@ -219,11 +219,11 @@ def test_a_local_file_breaking_a_rule_or_any_problem_anywhere_uploads_nothing(
         with pytest.raises(InputValidationError) as elsewhere:
             client.submit(VIDEO_MODEL, {"video_url": big.video, "prompt": "x" * 101})
     [problem] = too_big.value.problems
-    assert (problem.path, problem.message) == (
+    assert (problem.location, problem.message) == (
         "video_url",
         "Video file size must be less than 30 MB.",
     )
-    assert [p.path for p in elsewhere.value.problems] == ["prompt"]
+    assert [p.location for p in elsewhere.value.problems] == ["prompt"]
     assert object_puts(moto) == []
     assert emulator.stats().submits == 0
 

@@ -58,7 +58,7 @@ def test_documented_example_validates(model_id: str) -> None:
     assert spec.example is not None
     found = problems(model_id, dict(spec.example))
     expected = INVALID_DOCUMENTED_EXAMPLES.get(model_id, [])
-    assert [p.path for p in found] == expected
+    assert [p.location for p in found] == expected
     if expected:
         assert found[0].message == "must have at least 1 item"
 
@@ -115,7 +115,7 @@ def test_each_documented_constraint_is_enforced(
     else:
         payload[name] = bad
     found = problems(model_id, payload)
-    assert [p.path for p in found] == [path], found
+    assert [p.location for p in found] == [path], found
     assert fragment in found[0].message
     if bad is not None and case != "image_uri":
         assert found[0].value == bad
@@ -130,7 +130,13 @@ def test_every_problem_is_reported_at_once_in_documented_order() -> None:
         "seed": 3,
     }
     found = problems("bytedance/dreamina-4-0/edit", payload)
-    assert [p.path for p in found] == ["image_urls[1]", "prompt", "width×height", "scale", "seed"]
+    assert [p.location for p in found] == [
+        "image_urls[1]",
+        "prompt",
+        "width×height",
+        "scale",
+        "seed",
+    ]
     assert found[1].fact == "801 chars"
     assert "accepted: force_single, image_urls, prompt, scale, width×height" in found[4].message
     text = str(InputValidationError("bytedance/dreamina-4-0/edit", found))
@@ -143,7 +149,7 @@ def test_index_paths_sort_as_numbers() -> None:
     found = problems(
         "bytedance/dreamina-4-0/edit", {"image_urls": urls[:10] + urls[10:], "prompt": "p"}
     )
-    assert [p.path for p in found] == ["image_urls", "image_urls[2]", "image_urls[10]"]
+    assert [p.location for p in found] == ["image_urls", "image_urls[2]", "image_urls[10]"]
 
 
 @pytest.mark.parametrize(

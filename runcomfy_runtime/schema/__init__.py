@@ -6,9 +6,13 @@ with the same words. One module a job:
 
 - ``formats``: the media formats (``image_uri``, ``video_uris``...) and what a value must be;
 - ``rules``: the ``validation_rule`` vocabulary (metrics, operators) and its evaluation;
-- ``keywords``: the JSON Schema keywords a property may use, each with its check;
-- ``names``: the one naming authority (wire name -> Python name);
-- ``normalise``: a raw input schema -> fields, rules and a strict validating schema;
-- ``describe``: a field in words (docstrings, ``--help``, ``runcomfy schema``);
+- ``keywords``: what each JSON Schema keyword's value may be, each with its check;
+- ``patterns``: a ``pattern`` matched without catastrophic backtracking (RE2, else ``regex``);
+- ``pointers``: JSON pointers into one schema, and the only ``$ref`` followed (a local one);
+- ``names``: the one naming authority (wire name -> Python name); ``ids``: what a model id is;
+- ``normalise``: a raw input schema, nested -> fields, media sites and a strict schema;
+- ``sites``: a payload's media values, wherever they nest, found beside the schema;
+- ``describe``: a field in words (docstrings, ``--help``, ``runcomfy schema``), nested too;
+- ``text``: which text can be kept as it arrives (a NUL or a lone surrogate cannot);
 - ``compile``: a raw input schema -> the :class:`~runcomfy_runtime.spec.EndpointSpec`.
 """

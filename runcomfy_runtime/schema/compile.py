@@ -58,4 +58,5 @@ def compile_spec(
         summary=summary,
         title=title,
         output_kind=output_kind,
+        nested_media=normal.nested_sites,
     )

@@ -37,15 +37,106 @@ def limits(schema: Mapping[str, Any]) -> list[str]:
     return [text.format(shown(schema[key])) for key, text in _LIMITS if key in schema]
 
 
-def type_words(field: FieldSpec, schema: Mapping[str, Any]) -> str:
-    """``string``, ``integer``, ``image``, ``list of video``, ``list of string``..."""
+def type_words(
+    field: FieldSpec, schema: Mapping[str, Any], root: Mapping[str, Any] | None = None
+) -> str:
+    """``string``, ``integer``, ``image``, ``list of video``, ``list of object``... (``root``,
+    the whole input schema, resolves references)."""
     if field.media is not None:
         return f"list of {field.media}" if field.many else field.media
-    kind = str(schema.get("type", "any"))
-    items = schema.get("items")
-    if kind == "array" and isinstance(items, Mapping):
-        return f"list of {items.get('type', 'any')}"
-    return kind
+    return Shape(root or {}, {}).words(schema, "")
+
+
+class Shape:
+    """A nested input in words, for ``runcomfy schema``: each key of each object, at its
+    depth, with its type (``list of object``, ``image``, ``string or null``), whether it is
+    required, and its description and limits. References are followed inside the schema
+    (once: a recursive one is named, not unrolled)."""
+
+    def __init__(self, root: Mapping[str, Any], sites: Mapping[str, Any]) -> None:
+        self.root = root
+        self.sites = sites  # pointer -> MediaSite: where media values sit
+
+    def _resolved(self, node: Any, pointer: str) -> tuple[Any, str]:
+        from runcomfy_runtime.schema import pointers
+
+        for _ in range(16):  # a chain of references, never a loop
+            ref = node.get("$ref") if isinstance(node, Mapping) else None
+            target = pointers.local_target(ref, self.root, {}) if ref else None
+            if target is None:
+                return node, pointer
+            node, pointer = pointers.node_at(self.root, target), target
+        return node, pointer
+
+    def words(self, node: Any, pointer: str) -> str:
+        from runcomfy_runtime.schema import pointers
+
+        node, pointer = self._resolved(node, pointer)
+        if pointer in self.sites:
+            return str(self.sites[pointer].kind)
+        if not isinstance(node, Mapping):
+            return "any"
+        for keyword in ("anyOf", "oneOf"):
+            branches = node.get(keyword)
+            if isinstance(branches, list) and branches:
+                found = [self.words(b, pointers.join(pointer, keyword, i))
+                         for i, b in enumerate(branches)]  # fmt: skip
+                return " or ".join(dict.fromkeys(found))
+        raw = node.get("type")
+        kinds = raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []
+        if not kinds:
+            kinds = ["object"] if "properties" in node else ["array"] if "items" in node else []
+        shown = [self._kind(str(k), node, pointer) for k in kinds]
+        return " or ".join(shown) if shown else "any"
+
+    def _kind(self, kind: str, node: Mapping[str, Any], pointer: str) -> str:
+        from runcomfy_runtime.schema import pointers
+
+        if kind == "array":
+            items = node.get("items")
+            inner = self.words(items, pointers.join(pointer, "items")) if items else "any"
+            return f"list of {inner}"
+        return kind
+
+    def lines(self, node: Any, pointer: str, indent: str = "      ", depth: int = 0) -> list[str]:
+        """The keys of the object(s) ``node`` holds, each described, nested deeper by two."""
+        from runcomfy_runtime.schema import pointers
+
+        node, pointer = self._resolved(node, pointer)
+        if not isinstance(node, Mapping) or depth > 6:
+            return []
+        out: list[str] = []
+        for keyword in ("items", "additionalProperties"):
+            inner = node.get(keyword)
+            if isinstance(inner, Mapping):
+                out += self.lines(inner, pointers.join(pointer, keyword), indent, depth)
+        for keyword in ("anyOf", "oneOf", "allOf"):
+            for i, branch in enumerate(node.get(keyword) or []):
+                out += self.lines(branch, pointers.join(pointer, keyword, i), indent, depth)
+        properties = node.get("properties")
+        if not isinstance(properties, Mapping):
+            return out
+        required = set(node.get("required") or [])
+        for key, value in properties.items():
+            where = pointers.join(pointer, "properties", str(key))
+            flag = "required" if key in required else "optional"
+            out.append(f"{indent}{key}  [{self.words(value, where)}, {flag}]")
+            resolved, _ = self._resolved(value, where)
+            text = _text_of(resolved) if isinstance(resolved, Mapping) else ""
+            spoken = limits(resolved) if isinstance(resolved, Mapping) else []
+            facts = [text] if text else []
+            facts += ["Limits: " + "; ".join(spoken) + "."] if spoken else []
+            out += [f"{indent}    {fact}" for fact in facts]
+            out += self.lines(value, where, indent + "    ", depth + 1)
+        return out
+
+
+def _text_of(schema: Mapping[str, Any]) -> str:
+    text = str(schema.get("description") or schema.get("title") or "").strip()
+    enum = schema.get("enum")
+    if enum:
+        text = (text + " " if text else "") + "One of: " + ", ".join(repr(v) for v in enum) + "."
+    return text
 
 
 _ARTICLE = {"image": "an image", "audio": "an audio file", "video": "a video"}
@@ -79,8 +170,11 @@ class FieldWords:
         return " ".join(self.sentences()) or "(undocumented)"
 
 
-def describe_field(field: FieldSpec, schema: Mapping[str, Any]) -> FieldWords:
-    """``field`` in words, from its property ``schema`` (the validating one)."""
+def describe_field(
+    field: FieldSpec, schema: Mapping[str, Any], root: Mapping[str, Any] | None = None
+) -> FieldWords:
+    """``field`` in words, from its property ``schema`` (the validating one; ``root``, the
+    whole input schema, resolves references)."""
     description = str(schema.get("description") or "").strip()
     title = str(schema.get("title") or "").strip()
     text = description or title
@@ -107,7 +201,7 @@ def describe_field(field: FieldSpec, schema: Mapping[str, Any]) -> FieldWords:
     return FieldWords(
         field.python_name,
         field.wire_name,
-        type_words(field, schema),
+        type_words(field, schema, root),
         field.required,
         text,
         tuple(facts),

@@ -110,12 +110,20 @@ def is_remote_url(value: str) -> bool:
     return parts.scheme == "http" and is_loopback_host(host)
 
 
+class LocalPath(str):
+    """A local file's path standing where a media value goes, while the media values of a
+    payload are found and before the file is sent inline (``local_files.py``): a union's
+    branch takes it as a media value of any kind, and the probes pass it by."""
+
+    __slots__ = ()
+
+
 def media_check(kind: MediaKind) -> Callable[[object], bool]:
     """The format check of ``kind``'s single form: a URL or a data URI of that kind."""
 
     def check(value: object) -> bool:
-        if not isinstance(value, str):
-            return True  # the type keyword reports non-strings
+        if not isinstance(value, str) or isinstance(value, LocalPath):
+            return True  # the type keyword reports non-strings; a local file is read apart
         return is_data_uri(value, kind) or is_remote_url(value)
 
     return check

@@ -11,14 +11,9 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
 
 from runcomfy_runtime.errors import SchemaError, SchemaProblem
-
-RESERVED_ARGUMENTS = frozenset(
-    {"self", "validate", "timeout", "on_status", "include_cost", "expected"}
-)
-"""Keyword arguments every generated call takes besides the schema's fields."""
+from runcomfy_runtime.reserved import CALL_ARGUMENTS, CLIENT_ATTRIBUTES
 
 _NOT_WORD = re.compile(r"[^0-9a-zA-Z]+")
 
@@ -48,28 +43,13 @@ def identifier(wire: str) -> str:
 def argument_name(wire: str) -> str:
     """A keyword argument of a generated call: never one of the call's own arguments."""
     name = identifier(wire)
-    return name + "_" if name in RESERVED_ARGUMENTS else name
-
-
-@cache
-def client_attributes() -> frozenset[str]:
-    """The clients' public attributes, read from the classes: a top-level namespace must
-    not hide one (``client.run``), so such a namespace gets a trailing ``_``."""
-    from runcomfy_runtime.client import AsyncClient, Client
-
-    return frozenset(
-        name
-        for cls in (Client, AsyncClient)
-        for klass in cls.__mro__
-        for name in (*vars(klass), *vars(klass).get("__annotations__", {}))
-        if not name.startswith("_")
-    )
+    return name + "_" if name in CALL_ARGUMENTS else name
 
 
 def namespace_name(wire: str) -> str:
     """A top-level namespace attribute: ``run`` would hide ``client.run``, so it is ``run_``."""
     name = identifier(wire)
-    return name + "_" if name in client_attributes() else name
+    return name + "_" if name in CLIENT_ATTRIBUTES else name
 
 
 def pascal(wire: str) -> str:

@@ -113,6 +113,12 @@ _TASK_WORDS: dict[str, MediaKind] = {
 """Words of a model id's last segment that name what it makes."""
 
 
+def category_kind(category: str) -> MediaKind | None:
+    """What a catalog category names: ``video``, ``text-to-video``, ``image-to-video``,
+    ``video-to-video``, ``text-to-audio`` -> the kind it ends with; ``upscale`` -> None."""
+    return _kind_word(category.lower().replace("_", "-").rsplit("-", 1)[-1])
+
+
 def output_kind(
     model_id: str,
     kind: Any = None,
@@ -120,14 +126,15 @@ def output_kind(
     outputs: Sequence[OutputKey] = (),
 ) -> MediaKind | None:
     """The kind of file a model produces, from the most to the least explicit: the catalog's
-    ``kind``, its categories, an output schema naming one kind, the model id; else None."""
+    ``kind`` when it names one (the catalog as served says ``"model"``, which names none), its
+    categories (``text-to-video``), an output schema naming one kind, the model id; else None.
+    Categories that disagree name no kind; the id decides."""
     if isinstance(kind, str) and _kind_word(kind):
         return _kind_word(kind)
-    if isinstance(categories, list):
-        for category in categories:
-            found = _kind_word(category) if isinstance(category, str) else None
-            if found:
-                return found
+    if isinstance(categories, list | tuple):
+        named = {category_kind(c) for c in categories if isinstance(c, str)} - {None}
+        if len(named) == 1:
+            return named.pop()
     kinds = {KEY_KINDS[k.wire_name] for k in outputs if k.wire_name in KEY_KINDS}
     if len(kinds) == 1:
         return kinds.pop()

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runcomfy_runtime.errors import Problem, SchemaProblem
+from runcomfy_runtime.errors import InputPath, Problem, SchemaProblem
 from runcomfy_runtime.schema.formats import MEDIA_KINDS, MediaKind
 from runcomfy_runtime.spec import Rule
 
@@ -145,7 +145,9 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def rule_problems(rules: Iterable[Rule], facts: MediaFacts, path: str, value: str) -> list[Problem]:
+def rule_problems(
+    rules: Iterable[Rule], facts: MediaFacts, path: InputPath, value: str
+) -> list[Problem]:
     """Every rule ``facts`` break, each with the documented message and the measured fact.
 
     A rule whose fact could not be measured is reported, not passed: unknown is not valid.

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -33,6 +33,19 @@ WidthHeight: TypeAlias = Literal[
     "5404x3040(16:9)",
     "6198x2656(21:9)",
 ]
+
+
+EditInput = TypedDict(
+    "EditInput",
+    {
+        "image_urls": Sequence[ImageInput],
+        "prompt": str,
+        "width×height": NotRequired[WidthHeight],
+        "scale": NotRequired[float],
+        "force_single": NotRequired[bool],
+    },
+)
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/dreamina-4-0/edit",
@@ -187,6 +200,7 @@ class Edit(SyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -225,6 +239,9 @@ class Edit(SyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -235,6 +252,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -246,6 +264,7 @@ class Edit(SyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -288,6 +307,9 @@ class Edit(SyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -304,6 +326,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -326,6 +349,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -364,6 +388,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -374,6 +401,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -385,6 +413,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -427,6 +456,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -443,6 +475,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,

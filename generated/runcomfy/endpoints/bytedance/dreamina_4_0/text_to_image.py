@@ -9,9 +9,9 @@ Generated from schemas/bytedance/dreamina-4-0/text-to-image.yaml (source: 001_b0
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec
 
@@ -32,6 +32,18 @@ WidthHeight: TypeAlias = Literal[
     "5404x3040(16:9)",
     "6198x2656(21:9)",
 ]
+
+
+TextToImageInput = TypedDict(
+    "TextToImageInput",
+    {
+        "prompt": str,
+        "width×height": NotRequired[WidthHeight],
+        "scale": NotRequired[float],
+        "force_single": NotRequired[bool],
+    },
+)
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/dreamina-4-0/text-to-image",
@@ -142,6 +154,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[TextToImageOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -165,6 +178,9 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -174,6 +190,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -184,6 +201,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -211,6 +229,9 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -226,6 +247,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -247,6 +269,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[TextToImageOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -270,6 +293,9 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -279,6 +305,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -289,6 +316,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         scale: float | None = None,
         force_single: bool | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -316,6 +344,9 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 and height.
                 Default: false.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -331,6 +362,7 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
                 "force_single": force_single,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,

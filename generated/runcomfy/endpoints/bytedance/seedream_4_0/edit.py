@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -33,6 +33,15 @@ Resolution: TypeAlias = Literal[
     "1664x2496 (2:3)",
     "3024x1296 (21:9)",
 ]
+
+
+class EditInput(TypedDict):
+    """The whole input of bytedance/seedream-4-0/edit, keyed by wire name: what is sent."""
+
+    prompt: str
+    images: Sequence[ImageInput]
+    resolution: NotRequired[Resolution]
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/seedream-4-0/edit",
@@ -145,6 +154,7 @@ class Edit(SyncEndpoint[EditOutput]):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -170,6 +180,9 @@ class Edit(SyncEndpoint[EditOutput]):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Default: 2048x2048 (1:1).
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -178,6 +191,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "resolution": resolution,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -187,6 +201,7 @@ class Edit(SyncEndpoint[EditOutput]):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -216,6 +231,9 @@ class Edit(SyncEndpoint[EditOutput]):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Default: 2048x2048 (1:1).
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -230,6 +248,7 @@ class Edit(SyncEndpoint[EditOutput]):
                 "resolution": resolution,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -250,6 +269,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[EditOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -275,6 +295,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Default: 2048x2048 (1:1).
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -283,6 +306,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "resolution": resolution,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -292,6 +316,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
         images: Sequence[ImageInput],
         resolution: Resolution | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -321,6 +346,9 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                     '1664x2496 (2:3)', '3024x1296 (21:9)'.
                 Default: 2048x2048 (1:1).
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -335,6 +363,7 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 "resolution": resolution,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -21,6 +21,18 @@ if TYPE_CHECKING:  # annotations only: listing models loads no HTTP client
     from runcomfy_runtime.results import Result, StatusCallback
 
 Frames: TypeAlias = Literal[121, 241]
+
+
+class ImageToVideoInput(TypedDict):
+    """The whole input of bytedance/dreamina-3-0/pro/image-to-video, keyed by wire name: what is
+    sent.
+    """
+
+    prompt: str
+    image_urls: Sequence[ImageInput]
+    seed: NotRequired[int]
+    frames: NotRequired[Frames]
+
 
 SPEC = EndpointSpec(
     model_id="bytedance/dreamina-3-0/pro/image-to-video",
@@ -144,6 +156,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[ImageToVideoOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -180,6 +193,9 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -189,6 +205,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -199,6 +216,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -239,6 +257,9 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -254,6 +275,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -275,6 +297,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[ImageToVideoOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -311,6 +334,9 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -320,6 +346,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -330,6 +357,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         seed: int | None = None,
         frames: Frames | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -370,6 +398,9 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 One of: 121, 241.
                 Default: 121.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -385,6 +416,7 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
                 "frames": frames,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,

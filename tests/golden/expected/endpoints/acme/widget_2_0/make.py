@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, NotRequired, TypeAlias, TypedDict
 
-from runcomfy_runtime.endpoint import AsyncEndpoint, SyncEndpoint, ValidationLevel
+from runcomfy_runtime.endpoint import AsyncEndpoint, ExtraBody, SyncEndpoint, ValidationLevel
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec, ImageInput, Rule
 
@@ -22,6 +22,19 @@ if TYPE_CHECKING:  # annotations only: listing models loads no HTTP client
 
 SizeRatio: TypeAlias = Literal["1x1", "2x1"]
 Class: TypeAlias = Literal[121, 241]
+
+
+MakeInput = TypedDict(
+    "MakeInput",
+    {
+        "photo_urls": Sequence[ImageInput],
+        "prompt": str,
+        "size×ratio": NotRequired[SizeRatio],
+        "strength": NotRequired[float],
+        "class": NotRequired[Class],
+    },
+)
+
 
 SPEC = EndpointSpec(
     model_id="acme/widget-2.0/make",
@@ -117,6 +130,7 @@ class Make(SyncEndpoint[MakeOutput]):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> Job[MakeOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -141,6 +155,9 @@ class Make(SyncEndpoint[MakeOutput]):
                 Sent as 'class'.
                 One of: 121, 241.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return self._submit(
             {
@@ -151,6 +168,7 @@ class Make(SyncEndpoint[MakeOutput]):
                 "class": class_,
             },
             validate,
+            extra_body,
         )
 
     def run(
@@ -162,6 +180,7 @@ class Make(SyncEndpoint[MakeOutput]):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -190,6 +209,9 @@ class Make(SyncEndpoint[MakeOutput]):
                 Sent as 'class'.
                 One of: 121, 241.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -206,6 +228,7 @@ class Make(SyncEndpoint[MakeOutput]):
                 "class": class_,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
@@ -228,6 +251,7 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
     ) -> AsyncJob[MakeOutput]:
         """Validate the input, then queue a job and return its handle at once.
 
@@ -252,6 +276,9 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
                 Sent as 'class'.
                 One of: 121, 241.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
         """
         return await self._submit(
             {
@@ -262,6 +289,7 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
                 "class": class_,
             },
             validate,
+            extra_body,
         )
 
     async def run(
@@ -273,6 +301,7 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
         strength: float | None = None,
         class_: Class | None = None,
         validate: ValidationLevel = "full",
+        extra_body: ExtraBody = None,
         timeout: float | None = None,
         on_status: StatusCallback | None = None,
         include_cost: bool = False,
@@ -301,6 +330,9 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
                 Sent as 'class'.
                 One of: 121, 241.
             validate: "full" (schema and media rules), "schema" (offline only) or "off".
+            extra_body: inputs the schema does not list, merged into the body after the
+                fields above are validated (a LoRA: ``{"lora": {"path": "..."}}``); a key the
+                schema lists is validated as usual.
             timeout: seconds to wait; None takes the client's ``wait_timeout``.
             on_status: called with each new status while waiting.
             include_cost: ask the result for the job's cost in USD.
@@ -317,6 +349,7 @@ class AsyncMake(AsyncEndpoint[MakeOutput]):
                 "class": class_,
             },
             validate,
+            extra_body=extra_body,
             timeout=timeout,
             on_status=on_status,
             include_cost=include_cost,
