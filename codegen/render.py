@@ -52,6 +52,7 @@ TEMPLATE_NAMES = (
     "namespace.py.jinja",
     "namespace.pyi.jinja",
     "package_init.py.jinja",
+    "pytest_plugin.py.jinja",
     "registry.py.jinja",
 )
 
@@ -135,6 +136,19 @@ def render_package(endpoints: list[EndpointModel], root: Node) -> dict[str, str]
     return files
 
 
+def _source_orders() -> dict[str, str]:
+    """Where the clients' token and base URL come from, as sentences for their docstrings:
+    rendered from the runtime's tables, the one statement of each order."""
+    from runcomfy_runtime.sources import BASE_URL_SOURCES, TOKEN_SOURCES, inline
+
+    return {
+        "token_order": "The token, first found: " + inline(TOKEN_SOURCES, quote="``") + ".",
+        "base_url_order": "The base URL, first found: "
+        + inline(BASE_URL_SOURCES, quote="``")
+        + ".",
+    }
+
+
 def render_shared(endpoints: list[EndpointModel], root: Node) -> dict[str, str]:
     """The files that list every endpoint: package init, registry, clients, folder inits."""
     ordered = sorted(endpoints, key=lambda e: e.model_id)
@@ -148,8 +162,9 @@ def render_shared(endpoints: list[EndpointModel], root: Node) -> dict[str, str]:
             exported=exported(),
         ),
         "_registry.py": _render("registry.py.jinja", endpoints=ordered),
-        "_client.py": _render("client.py.jinja", first=first, root=root),
+        "_client.py": _render("client.py.jinja", first=first, root=root, **_source_orders()),
         "__main__.py": _render("main.py.jinja"),
+        "pytest_plugin.py": _render("pytest_plugin.py.jinja", count=str(len(ordered))),
         "py.typed": "",
     }
     files.update(_package_inits(ordered))

@@ -294,13 +294,9 @@ class BatchRunner:
         """Count ``outcome``; a line that did not succeed is noted, once per distinct reason
         (the summary lists every line of it)."""
         self.summary.outcomes.append(outcome)
+        self.counts.end(outcome.kind)
         if outcome.kind == "succeeded":
-            self.counts.done += 1
             return
-        if outcome.kind == "skipped":
-            self.counts.skipped += 1
-        else:
-            self.counts.failed += 1
         key = (outcome.kind, same_reason(outcome.reason))
         fatal = self.summary.fatal_message
         if key in self._noted or (fatal and fatal in (outcome.reason or "")):

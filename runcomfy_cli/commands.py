@@ -23,17 +23,21 @@ if TYPE_CHECKING:
     from runcomfy_runtime.catalog import CatalogEntry
     from runcomfy_runtime.client import AsyncClient
 
-__all__ = ["batch", "completion", "models", "schema"]  # and, loaded on use, _LIFECYCLE
+__all__ = ["batch", "completion", "models", "schema"]  # and, loaded on use, _LAZY's
 
 
-_LIFECYCLE = frozenset({"cancel", "download", "result", "run", "status", "wait"})
-"""One job's commands live in ``lifecycle`` (the HTTP client and all): loaded only when one of
-them runs, so ``--help`` and ``models`` without a token stay light."""
+_LAZY = {
+    **dict.fromkeys(("cancel", "download", "result", "run", "status", "wait"), "lifecycle"),
+    **dict.fromkeys(("login", "logout"), "login"),
+}
+"""Commands that live in modules of their own, loaded only when one of them runs: one job's
+(``lifecycle``: the HTTP client and all), so ``--help`` and ``models`` without a token stay
+light, and the token file's (``login``)."""
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LIFECYCLE:
-        return getattr(importlib.import_module("runcomfy_cli.lifecycle"), name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"runcomfy_cli.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -62,8 +66,8 @@ def _catalog(args: argparse.Namespace) -> tuple[list[CatalogEntry] | None, str |
     session = args.session
     if not session.has_token():
         return None, (
-            "only the generated models are listed: with an API token (RUNCOMFY_API_TOKEN, "
-            "RUNCOMFY_TOKEN, --token-file or `runcomfy login`) RunComfy's live catalog is "
+            "only the generated models are listed: with an API token (`runcomfy login`, "
+            "RUNCOMFY_API_TOKEN, RUNCOMFY_TOKEN or --token-file) RunComfy's live catalog is "
             "listed too, with prices"
         )
     client = session.client()

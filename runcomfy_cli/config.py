@@ -1,13 +1,10 @@
 """Where the command's client settings come from, and the first request of a command.
 
-The token is never a command-line value (it would land in shell history and ``ps``). In order:
-``--token-file PATH``, ``$RUNCOMFY_API_TOKEN``, ``$YOUR_API_TOKEN`` (the API docs' name),
-``$RUNCOMFY_TOKEN`` (RunComfy's CLI's), then ``<config dir>/token.json``, the file RunComfy's
-``runcomfy login`` writes (config dir: ``$RUNCOMFY_CONFIG_DIR``, else
-``$XDG_CONFIG_HOME/runcomfy``, else ``~/.config/runcomfy``). The base URL: ``--base-url``,
-``$RUNCOMFY_BASE_URL``, ``$RUNCOMFY_MODEL_API_BASE`` (RunComfy's CLI's, ending in ``/v1``),
-then the service. The runtime resolves the environment; this module adds ``--token-file``
-and words the failures for a person at a shell.
+The token is never a command-line value (it would land in shell history and ``ps``). The
+orders in which the token and the base URL are looked for are the runtime's tables
+(``runcomfy_runtime.sources``), with ``--token-file PATH`` and ``--base-url`` first;
+``runcomfy --help`` prints them. The runtime resolves the environment; this module adds the
+two options and words the failures for a person at a shell.
 
 A command's first request fails fast on a connection that cannot be made (refused, unknown
 host): a wrong ``--base-url`` or an emulator that is not running is said in one line, at once,
@@ -17,10 +14,10 @@ instead of after the whole retry schedule. Later requests keep every retry.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,73 +34,94 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 ClientT = TypeVar("ClientT", bound="BaseClient")
-TOKEN_FILE_MAX_BYTES = 64 * 1024
-BASE_URL_PRECEDENCE = (
-    "--base-url, $RUNCOMFY_BASE_URL, $RUNCOMFY_MODEL_API_BASE (RunComfy's CLI's; its /v1 is "
-    "dropped), then https://model-api.runcomfy.net"
-)
+
+
+def base_url_precedence() -> str:
+    """Where the base URL may come from, first found (``sources.BASE_URL_SOURCES``)."""
+    from runcomfy_runtime.sources import BASE_URL_SOURCES, inline
+
+    return inline(BASE_URL_SOURCES, "cli")
 
 
 def token_from_file(path: str) -> str:
     """The token in ``path``: its first line, or the ``access_token`` of a JSON object (the
-    ``token.json`` RunComfy's ``runcomfy login`` writes); ``UsageFailure`` when unreadable."""
+    ``token.json`` ``runcomfy login`` writes); ``UsageFailure`` when unusable. Read as the
+    runtime reads token.json (never hanging, capped), but a pipe is taken: ``--token-file
+    <(pass show runcomfy)`` is a pipe given on purpose."""
+    from runcomfy_runtime.auth import TokenFileProblem, read_token_file, token_json
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(TOKEN_FILE_MAX_BYTES)
-    except OSError as exc:
-        raise UsageFailure(f"cannot read --token-file {path}: {exc.strerror or exc}") from None
-    text = raw.decode("utf-8", "replace").strip()
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):
-            data = None
-        token = data.get("access_token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token.strip():
-            raise UsageFailure(f'--token-file {path} is JSON without an "access_token"')
-        return token.strip()
-    token = text.splitlines()[0].strip() if text else ""
+        read = read_token_file(path, pipes=True)
+        text = read.data.decode("utf-8", "replace").strip()
+        if text.startswith("{"):
+            token = str(token_json(read.data)["access_token"]).strip()
+        else:
+            token = text.splitlines()[0].strip() if text else ""
+    except FileNotFoundError:
+        raise UsageFailure(f"cannot read --token-file {path}: no such file") from None
+    except TokenFileProblem as problem:
+        raise UsageFailure(f"--token-file {path} {problem}") from None
     if not token:
         raise UsageFailure(f"--token-file {path} is empty")
+    read.warn_if_open(path)
     return token
 
 
-def no_token_message(environ: Mapping[str, str] = os.environ) -> str:
-    from runcomfy_runtime.auth import config_dir
+def no_token_message(environ: Mapping[str, str] = os.environ, reason: str | None = None) -> str:
+    """No token anywhere, worded for the shell; ``reason`` says why token.json was not used."""
+    from runcomfy_runtime.sources import TOKEN_ENVS, token_file
 
-    token_json = config_dir(environ) / "token.json"
+    names = ", ".join(TOKEN_ENVS[:-1]) + f" or {TOKEN_ENVS[-1]}"
+    path = token_file(environ)
+    why = f"; {path} {reason}" if reason else ""
     return (
-        "no API token: set RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN, as RunComfy's CLI reads), "
-        f"pass --token-file PATH, or sign in with RunComfy's CLI (`runcomfy login` writes "
-        f"{token_json}, which is read too)"
+        f"no API token: run `runcomfy login` (it writes {path}, which is read too), set "
+        f"{names}, or pass --token-file PATH{why}"
     )
 
 
 def resolve_secret(args: argparse.Namespace) -> Secret:
     """The token and where it came from; ``AuthFailure`` (exit 77) when there is none or it
-    cannot be sent. Never shows the token."""
+    cannot be sent. Never shows the token; a token file open to others is warned of, once."""
+    import warnings
+
     from runcomfy_runtime.auth import Secret, checked, resolve_token
-    from runcomfy_runtime.errors import ConfigurationError
+    from runcomfy_runtime.errors import ConfigurationError, MissingTokenError
 
     token_file = getattr(args, "token_file", None)
     try:
-        if token_file:
-            return checked(Secret(token_from_file(token_file), f"--token-file {token_file}"))
-        return resolve_token(None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if token_file:
+                return checked(Secret(token_from_file(token_file), f"--token-file {token_file}"))
+            return resolve_token(None)
+    except MissingTokenError as exc:
+        raise AuthFailure(no_token_message(reason=exc.reason)) from None
     except ConfigurationError as exc:
-        if str(exc).startswith("no API token"):
-            raise AuthFailure(no_token_message()) from None
         raise AuthFailure(str(exc)) from None
+    finally:
+        _warn_once(str(w.message) for w in caught)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(messages: Iterable[str]) -> None:
+    """A warning (a token file open to others) on stderr once per command, however often the
+    token is resolved."""
+    for message in messages:
+        if message not in _warned:
+            _warned.add(message)
+            print(f"runcomfy: warning: {message}", file=sys.stderr)
 
 
 def base_url_source(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> str:
     """Where the base URL came from, for messages that say what to check."""
+    from runcomfy_runtime.sources import base_url_from_env
+
     if getattr(args, "base_url", None):
         return "--base-url"
-    for name in ("RUNCOMFY_BASE_URL", "RUNCOMFY_MODEL_API_BASE"):
-        if environ.get(name, "").strip():
-            return f"${name}"
-    return "the default"
+    return base_url_from_env(environ)[1]
 
 
 @dataclass
@@ -128,7 +146,8 @@ def _build(cls: type[ClientT], args: argparse.Namespace, context: Context, **ext
         client = cls(registry=args.registry, **options, **extra)
     except ConfigurationError as exc:
         raise UsageFailure(
-            f"{exc} (from {context.base_url_source}; the base URL comes from {BASE_URL_PRECEDENCE})"
+            f"{exc} (from {context.base_url_source}; the base URL comes from, first found: "
+            f"{base_url_precedence()})"
         ) from None
     client._token.source = secret.source  # ours: "--token-file PATH", not "api_token="
     context.base_url = client.base_url
@@ -226,8 +245,8 @@ def unreachable(error: APIConnectionError, context: Context) -> Unreachable | No
     )
     url = context.base_url or "the API"
     return Unreachable(
-        f"cannot reach {url} ({why}): check the base URL (from {context.base_url_source}: "
-        "--base-url, $RUNCOMFY_BASE_URL); for the local emulator, is it running "
+        f"cannot reach {url} ({why}): check the base URL (from {context.base_url_source}; "
+        f"first found: {base_url_precedence()}); for the local emulator, is it running "
         "(`runcomfy emulator`)?"
     )
 

@@ -76,8 +76,8 @@ def _refused_token(argv: Sequence[str], known: set[str]) -> bool:
         ):
             print(
                 f"runcomfy: {name} is refused: the API token is never taken on the command line "
-                "(it would land in shell history and `ps`); set RUNCOMFY_API_TOKEN (or "
-                "RUNCOMFY_TOKEN), or pass --token-file PATH",
+                "(it would land in shell history and `ps`); run `runcomfy login`, set "
+                "RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN), or pass --token-file PATH",
                 file=sys.stderr,
             )
             return True
@@ -173,7 +173,8 @@ def resolve_model(session: Session, registry: Registry, model_id: str) -> Endpoi
         raise UsageFailure(
             f"unknown model id {model_id!r}{did_you_mean(model_id, generated)} (`runcomfy "
             f"models` lists the {len(generated)} generated ones; with an API token, "
-            "RunComfy's catalog is asked too: set RUNCOMFY_API_TOKEN or pass --token-file)"
+            "RunComfy's catalog is asked too: `runcomfy login`, RUNCOMFY_API_TOKEN or "
+            "--token-file)"
         )
     client = session.client()
     try:

@@ -8,10 +8,7 @@ words are kept, after ours, never alone.
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
-from typing import Any
 
 from runcomfy_cli.config import Context, unreachable
 from runcomfy_cli.failures import not_the_api
@@ -67,13 +64,15 @@ def _refused_token(error: e.APIError, context: Context) -> str:
 
 def _expired_hint(source: str) -> str:
     """RunComfy's ``token.json`` records when its token expires: say so when it has."""
+    from runcomfy_runtime.auth import TokenFileProblem, read_token_file, token_json
+
     if not source.endswith("token.json"):
         return ""
     try:
-        data: Any = json.loads(Path(source).read_bytes()[: 64 * 1024])
-    except (OSError, ValueError, RecursionError):
+        data = token_json(read_token_file(source).data)
+    except (OSError, TokenFileProblem):
         return ""
-    expires = data.get("expires_at") if isinstance(data, dict) else None
+    expires = data.get("expires_at")
     if isinstance(expires, int | float) and expires < time.time():
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(expires))
         return f" (it expired at {when}: sign in again with `runcomfy login`)"

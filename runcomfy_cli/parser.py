@@ -21,26 +21,22 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from runcomfy_cli.exitcodes import ExitCode, epilog
+from runcomfy_runtime.sources import BASE_URL_SOURCES, TOKEN_SOURCES, numbered
 from runcomfy_runtime.spec import EndpointSpec
 
 MAX_CONCURRENCY = 256
 """Jobs a batch runs at once: more only queues them on the server and opens more sockets."""
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Run RunComfy models from the shell: one job (run), a job you already have (status, result,
 wait, cancel, download; requests get|cancel), a resumable batch of many (batch), the model
-catalog (models, schema). Options of `run` come from the model's documented schema:
-`runcomfy run MODEL --help` lists them.
+catalog (models, schema), the token (login, logout). Options of `run` come from the model's
+documented schema: `runcomfy run MODEL --help` lists them.
 
 The API token is never taken on the command line. It comes from, first found:
-  1. --token-file PATH (its first line, or the access_token of a token.json)
-  2. $RUNCOMFY_API_TOKEN
-  3. $YOUR_API_TOKEN (the name in RunComfy's API docs)
-  4. $RUNCOMFY_TOKEN (RunComfy's own CLI's)
-  5. <config dir>/token.json, as RunComfy's `runcomfy login` writes it; config dir:
-     $RUNCOMFY_CONFIG_DIR, else $XDG_CONFIG_HOME/runcomfy, else ~/.config/runcomfy
-The base URL, first found: --base-url, $RUNCOMFY_BASE_URL, $RUNCOMFY_MODEL_API_BASE
-  (RunComfy's CLI's; its trailing /v1 is dropped), then https://model-api.runcomfy.net."""
+{numbered(TOKEN_SOURCES)}
+The base URL, first found:
+{numbered(BASE_URL_SOURCES)}"""
 
 MODEL_COMMANDS = ("run", "schema", "batch")
 """Commands whose first value is a model id."""
@@ -228,6 +224,7 @@ def build_parser(spec: EndpointSpec | None = None) -> Parser:
     _run_command(command, spec)
     _job_commands(command)
     _batch_command(command)
+    _login_commands(command)
     p = command("completion", "print a shell completion script: bash, zsh or fish")
     p.add_argument("shell", choices=("bash", "zsh", "fish"))
     sub.add_parser(
@@ -332,6 +329,25 @@ def _job_commands(command: Command) -> None:
             found.add_argument("--cost", action="store_true", help="ask for the job's cost")
         _global(found, after_command=True)
         found.set_defaults(handler=handler)
+
+
+def _login_commands(command: Command) -> None:
+    from runcomfy_runtime.sources import TOKEN_FILE
+
+    command(
+        "login",
+        f"save the API token to {TOKEN_FILE} (mode 0600), read as RunComfy's CLI reads it",
+        description="Save the API token in the token file RunComfy's own CLI uses (every "
+        f"command reads it when no other source gives a token): {TOKEN_FILE}, mode 0600, "
+        "written atomically. The token is read from --token-file PATH, a prompt that does not "
+        "echo it, or standard input: `printf %s \"$TOKEN\" | runcomfy login`. It is not "
+        "checked here: the next command that calls the API uses it.",
+    )
+    command(
+        "logout",
+        f"remove {TOKEN_FILE}",
+        description=f"Remove the token file ({TOKEN_FILE}); a token in the environment stays.",
+    )
 
 
 def _batch_command(command: Command) -> None:

@@ -12,7 +12,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -66,17 +66,22 @@ class StatusLine:
         while not self._stop.wait(REDRAW_SECONDS):
             with self._lock:
                 elapsed = self.clock() - self.started
-                line = f"\r\033[K{SPINNER[frame % len(SPINNER)]} {self.text}  {elapsed:.0f}s"
+                line = (
+                    f"\r\033[K{SPINNER[frame % len(SPINNER)]} {self.text}  "
+                    f"{clock_time(elapsed)} elapsed"
+                )
             self.stream.write(line)
             self.stream.flush()
             frame += 1
 
     def update(self, text: str) -> None:
+        """A new state; without a terminal, one line each, with the time since the start."""
         with self._lock:
             changed = text != self.text
             self.text = text
         if changed and not self.live and not self.quiet:
-            print(text, file=self.stream, flush=True)
+            elapsed = clock_time(self.clock() - self.started)
+            print(f"{text}  ({elapsed} elapsed)", file=self.stream, flush=True)
 
     def note(self, text: str) -> None:
         """A line that stays (the price, say), above the spinner; nothing when quiet."""
@@ -98,24 +103,78 @@ class StatusLine:
                 self.text = f"downloading {url.rsplit('/', 1)[-1]}  {size}"
 
 
+def clock_time(seconds: float) -> str:
+    """``75`` -> ``1:15``; ``3725`` -> ``1:02:05``: elapsed times and ETAs as people read them."""
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+ENDED_AS: dict[str, str] = {
+    "succeeded": "done",
+    "failed": "failed",
+    "ambiguous": "ambiguous",
+    "changed": "changed",
+    "pending": "pending",
+    "not_started": "not started",
+    "skipped": "skipped",
+}
+"""A line's outcome (the summary's kind) -> the word the bar counts it under: the bar and the
+summary say the same thing of each line (``ambiguous`` is never shown as ``failed``)."""
+ALWAYS_SHOWN = ("done", "failed", "skipped")
+
+
 @dataclass
 class Counts:
-    """Where each line of a batch stands; ``queued`` lines have not been started yet."""
+    """Where each line of a batch stands; ``queued`` lines have not been started yet, ``ended``
+    counts finished lines by the word of :data:`ENDED_AS`. ``started`` (a ``clock()`` reading)
+    is when the run began, for elapsed time, rate and ETA."""
 
     total: int = 0
     queued: int = 0
     running: int = 0
-    done: int = 0
-    failed: int = 0
-    skipped: int = 0
+    ended: dict[str, int] = field(default_factory=dict)
+    started: float | None = None
+    ended_at_start: int = 0  # lines already ended when the run began (invalid, resumed)
+    clock: Callable[[], float] = time.monotonic
+
+    def end(self, kind: str) -> None:
+        """One line ended as ``kind`` (an outcome's kind: ``succeeded``, ``ambiguous``...)."""
+        word = ENDED_AS.get(kind, kind)
+        self.ended[word] = self.ended.get(word, 0) + 1
+
+    @property
+    def finished(self) -> int:
+        return sum(self.ended.values())
+
+    def start(self) -> None:
+        self.started = self.clock()
+        self.ended_at_start = self.finished
+
+    def timing(self) -> str:
+        """``0:32 elapsed, 0.38 lines/s, ETA 1:14``; the ETA is ``?`` until a line ends."""
+        if self.started is None:
+            return ""
+        elapsed = self.clock() - self.started
+        ended = self.finished - self.ended_at_start
+        rate = ended / elapsed if elapsed > 0 else 0.0
+        left = self.total - self.finished
+        eta = clock_time(left / rate) if rate > 0 else "?"
+        return f"{clock_time(elapsed)} elapsed, {rate:.2f} lines/s, ETA {eta if left else '0:00'}"
 
     def bar(self, width: int = 24) -> str:
-        finished = self.done + self.failed + self.skipped
+        finished = self.finished
         filled = round(width * finished / self.total) if self.total else 0
+        words = [*ALWAYS_SHOWN, *(w for w in ENDED_AS.values() if w not in ALWAYS_SHOWN)]
+        shown = [
+            f"{w} {self.ended.get(w, 0)}" for w in words if w in ALWAYS_SHOWN or self.ended.get(w)
+        ]
+        timing = self.timing()
         return (
             f"[{'#' * filled}{'.' * (width - filled)}] {finished}/{self.total}  "
-            f"done {self.done}  failed {self.failed}  skipped {self.skipped}  "
-            f"running {self.running}  queued {self.queued}"
+            f"{'  '.join(shown)}  running {self.running}  queued {self.queued}"
+            + (f"  |  {timing}" if timing else "")
         )
 
 
@@ -159,6 +218,7 @@ class BatchBar:
             self.draw()
 
     def start(self) -> None:
+        self.counts.start()
         if not self.quiet:
             self._task = asyncio.get_running_loop().create_task(self._loop())
 

@@ -135,11 +135,10 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--catalog",
-        type=Path,
-        metavar="FILE.json",
+        metavar="FILE.json|sample",
         help='more models to serve: a catalog listing {"models": [...], "total": N} as '
-        "GET /v1/models?include_schema=true answers; entries the schema engine refuses are "
-        "reported and left out",
+        "GET /v1/models?include_schema=true answers, or `sample` for the 25 fictional models "
+        "shipped with the package; entries the schema engine refuses are reported and left out",
     )
     p.add_argument("--inputs", type=Path, help="a folder whose files are served at /inputs/")
     p.add_argument(

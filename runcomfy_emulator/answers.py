@@ -104,6 +104,7 @@ def result(
     job = snapshot.job
     word = result_word(snapshot)
     body: dict[str, Any] = {"request_id": job.request_id, "status": dialect.say(word)}
+    body["model_id"] = job.model_id  # as RunComfy's nodes see it, when the service names it
     if word == "succeeded":
         body["output"] = {job.output.kind: f"{base_url}/files/{file_name(job)}"}
     body["created_at"] = _iso(wall(job.created))

@@ -48,6 +48,7 @@ strict JSON (not UTF-8, NaN, nested past 64 levels...) is a 400 on every route t
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -136,8 +137,8 @@ class _Routes:
             return faulted(route, guarded(handler))  # faults first, as a gateway's would
 
         def route(path: str, handler: Handler, *, methods: list[str]) -> Route:
-            # a client gone mid-request is one line in the log, never a traceback
-            return Route(path, _tolerant(handler), methods=methods)
+            # one line in the log per request; a client gone mid-request is never a traceback
+            return Route(path, _logged(handler), methods=methods)
 
         return [
             route("/v1/models", api("catalog", self.models), methods=["GET"]),
@@ -395,24 +396,50 @@ def _declared(request: Request) -> int:
     return int(declared) if declared.isdigit() else 0
 
 
-def _tolerant(handler: Handler) -> Handler:
-    """A client that hangs up mid-request is logged in one line; nothing is answered."""
+CLIENT_GONE = 499
+"""The status of an answer never sent: the client hung up mid-request (nginx's word for it)."""
+
+
+def _logged(handler: Handler) -> Handler:
+    """One line per request at ``info`` (method, path, status, time taken: never a header, so
+    never the token); a client that hangs up mid-request is one line too, and nothing is
+    answered."""
 
     async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except ClientDisconnect:
-            host, port = request.client or ("?", 0)
-            log.info(
-                "client %s:%s disconnected during %s %s; nothing answered",
-                host,
-                port,
-                request.method,
-                request.url.path,
-            )
-            return Response(status_code=499)  # never sent: the connection is gone
+        if not log.isEnabledFor(logging.INFO):
+            return await _answer(handler, request)
+        started = time.perf_counter()
+        response = await _answer(handler, request)
+        if response.status_code == CLIENT_GONE:
+            return response  # its one line is said already
+        query = f"?{request.url.query}" if request.url.query else ""
+        log.info(
+            "%s %s%s -> %d (%.1f ms)",
+            request.method,
+            request.url.path,
+            query,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
 
     return endpoint
+
+
+async def _answer(handler: Handler, request: Request) -> Response:
+    """``handler``'s answer; a client gone mid-request is logged and answered with nothing."""
+    try:
+        return await handler(request)
+    except ClientDisconnect:
+        host, port = request.client or ("?", 0)
+        log.info(
+            "client %s:%s disconnected during %s %s; nothing answered",
+            host,
+            port,
+            request.method,
+            request.url.path,
+        )
+        return Response(status_code=CLIENT_GONE)  # never sent: the connection is gone
 
 
 def _unknown_request(request: Request) -> Response:

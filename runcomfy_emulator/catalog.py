@@ -200,13 +200,26 @@ def load(entries: Iterable[Any]) -> Loaded:
 
 
 CatalogSource = Path | str | Mapping[str, Any] | list[Any]
-"""A listing file's path, a decoded listing, or a list of entries."""
+"""A listing file's path, a named catalog (``"sample"``), a decoded listing, or a list of
+entries."""
+
+SAMPLE_CATALOG = Path(__file__).with_name("sample_catalog.json")
+"""25 fictional video, image and audio models, shipped in the wheel: ``--catalog sample``."""
+NAMED_CATALOGS = {"sample": SAMPLE_CATALOG}
+"""Catalogs known by name. Only the plain string is a name: ``./sample`` is a file."""
+
+
+def catalog_file(given: str | Path) -> Path:
+    """The file of a catalog given by name (a ``str`` of :data:`NAMED_CATALOGS`) or path."""
+    if isinstance(given, str) and given in NAMED_CATALOGS:
+        return NAMED_CATALOGS[given]
+    return Path(given)
 
 
 def load_source(source: CatalogSource) -> Loaded:
     """:func:`load` of a file or of decoded entries; ``ValueError`` if it is no listing."""
     if isinstance(source, Path | str):
-        return load(read_listing(Path(source)))
+        return load(read_listing(catalog_file(source)))
     return load(entries_of(source))
 
 

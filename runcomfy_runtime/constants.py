@@ -5,9 +5,7 @@ from __future__ import annotations
 from runcomfy_runtime import __version__
 
 DEFAULT_BASE_URL = "https://model-api.runcomfy.net"
-BASE_URL_ENVS = ("RUNCOMFY_BASE_URL", "RUNCOMFY_MODEL_API_BASE")  # the second: RunComfy's CLI's
-TOKEN_ENVS = ("RUNCOMFY_API_TOKEN", "YOUR_API_TOKEN", "RUNCOMFY_TOKEN")
-"""Ours, the docs' name, and RunComfy's CLI's; then ``<config dir>/token.json``."""
+# Where the token and the base URL come from, in order: the tables of ``sources.py``.
 TOKEN_FILE_NAME = "token.json"
 
 # One HTTP request.

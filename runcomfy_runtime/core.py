@@ -20,6 +20,7 @@ from runcomfy_runtime.lazy import LazyModule
 from runcomfy_runtime.polling import Durations, PollPolicy
 from runcomfy_runtime.retry import RetryPolicy
 from runcomfy_runtime.schema.formats import is_loopback_host
+from runcomfy_runtime.sources import base_url_from_env
 from runcomfy_runtime.surface import ClientSurface
 from runcomfy_runtime.throttle import RateLimiter
 
@@ -57,16 +58,6 @@ def _checked_base_url(given: str) -> str:
     return given.rstrip("/").removesuffix("/v1")  # RunComfy's CLI's bases end in /v1; we add it
 
 
-def _base_url_from(environ: Mapping[str, str]) -> str:
-    """``$RUNCOMFY_BASE_URL``, else RunComfy's CLI's ``$RUNCOMFY_MODEL_API_BASE`` (which ends in
-    ``/v1``, a part this client adds itself), else the service."""
-    for name in constants.BASE_URL_ENVS:
-        value = environ.get(name, "").strip().rstrip("/")
-        if value:
-            return value.removesuffix("/v1")
-    return constants.DEFAULT_BASE_URL
-
-
 class BaseClient(ClientSurface):
     """Configuration, and every decision that is the same for the sync and async clients."""
 
@@ -94,7 +85,7 @@ class BaseClient(ClientSurface):
     ) -> None:
         self._token: Secret = resolve_token(api_token)
         guard_logs(self._token)
-        self.base_url = _checked_base_url(base_url or _base_url_from(os.environ))
+        self.base_url = _checked_base_url(base_url or base_url_from_env(os.environ)[0])
         self.timeout = httpx.Timeout(timeout, connect=constants.CONNECT_TIMEOUT)
         self.retry = retry or RetryPolicy()
         self.poll = poll or PollPolicy()

@@ -18,7 +18,7 @@ import glob
 import os
 from collections.abc import Generator, Mapping
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -27,8 +27,10 @@ from runcomfy_runtime import constants
 from runcomfy_runtime.effects import Fetch, Sink, Sleep
 from runcomfy_runtime.errors import DownloadError
 from runcomfy_runtime.filehost import SEND_OPTIONS, check_sent, file_request
-from runcomfy_runtime.results import ProgressCallback, Result
 from runcomfy_runtime.retry import RetryPolicy, parse_retry_after, retry_delay
+
+if TYPE_CHECKING:  # annotations only: results -> outputs -> output_files -> here, at run time
+    from runcomfy_runtime.results import ProgressCallback, Result
 
 MEDIA_EXTENSIONS: dict[str, str] = {
     "jpg": ".jpg",
@@ -128,6 +130,29 @@ def _content_range_start(value: str | None) -> int | None:
     return int(first) if unit.lower() == "bytes" and first.isdigit() else None
 
 
+KeptT_co = TypeVar("KeptT_co", covariant=True)
+
+
+class Keeper(Protocol[KeptT_co]):
+    """Where the bytes of one output go as they arrive: a ``.part`` file (``client.download``)
+    or memory (``OutputFile.read()``); ``finish`` gives what was kept."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def stem(self) -> str: ...
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def prefix(self) -> bytearray: ...
+    def open(self, *, append: bool) -> None: ...
+    def write(self, chunk: bytes) -> None: ...
+    def finish(self, name: str) -> KeptT_co: ...
+    def discard(self) -> None: ...
+
+
 class _PartFile:
     """The ``.part`` file of one output: written, resumed or restarted, renamed when complete,
     removed otherwise, so no half-written file ever stands under the final name."""
@@ -196,7 +221,7 @@ class Fetching:
     def __init__(
         self,
         url: str,
-        part: _PartFile,
+        part: Keeper[Any],
         *,
         retry: RetryPolicy,
         timeout: Mapping[str, float | None],
@@ -376,14 +401,60 @@ def download_flow(
             on_progress=on_progress,
         )
         try:
-            paths.append((yield from _fetch_one(fetching)))
+            paths.append((yield from _fetch_one(fetching, part)))
         except BaseException:
             part.discard()
             raise
     return paths
 
 
-def _fetch_one(fetching: Fetching) -> Generator[Fetch | Sleep, None, Path]:
+class _Memory:
+    """One output kept in memory: the :class:`Keeper` of ``OutputFile.read()``. A restart
+    (a range refused, a file that changed) forgets what was kept, as a ``.part`` file does."""
+
+    def __init__(self, url: str, request_id: str) -> None:
+        self.url, self.request_id, self.stem = url, request_id, "output"
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.prefix = bytearray()
+
+    def open(self, *, append: bool) -> None:
+        if not append:
+            self.chunks, self.size, self.prefix = [], 0, bytearray()
+
+    def write(self, chunk: bytes) -> None:
+        if self.size < SNIFF_BYTES:
+            self.prefix += chunk[: SNIFF_BYTES - self.size]
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+
+    def finish(self, name: str) -> bytes:
+        return b"".join(self.chunks)
+
+    def discard(self) -> None:
+        self.chunks = []
+
+
+def read_flow(
+    url: str,
+    *,
+    max_bytes: int,
+    retry: RetryPolicy,
+    timeout: Mapping[str, float | None],
+    request_id: str = "",
+) -> Generator[Fetch | Sleep, None, bytes]:
+    """The bytes of one output, fetched as :func:`download_flow` fetches each (the same
+    requests, caps, retries and resumption), kept in memory instead of a file."""
+    memory = _Memory(url, request_id)
+    fetching = Fetching(
+        url, memory, retry=retry, timeout=timeout, max_bytes=max_bytes, on_progress=None
+    )
+    return (yield from _fetch_one(fetching, memory))
+
+
+def _fetch_one(
+    fetching: Fetching, part: Keeper[KeptT_co]
+) -> Generator[Fetch | Sleep, None, KeptT_co]:
     while True:
         try:
             yield Fetch(fetching)
@@ -391,7 +462,7 @@ def _fetch_one(fetching: Fetching) -> Generator[Fetch | Sleep, None, Path]:
             delay = fetching.failed(exc)
         else:
             if fetching.step == "done":
-                return fetching.part.finish(fetching.name())
+                return part.finish(fetching.name())
             if fetching.step == "redirect":
                 continue
             delay = fetching.throttled()
@@ -425,3 +496,45 @@ async def afetch(http: httpx.AsyncClient, sink: Sink) -> None:
             sink.end()
     finally:
         await response.aclose()
+
+
+# -- one output into memory, for ``OutputFile.read()`` -----------------------------------------
+
+_file_host_client: httpx.Client | None = None
+
+
+def file_host_client() -> httpx.Client:
+    """The runtime's own client for file hosts, built on first use and shared: it was never
+    given the token or any credential (and :func:`fetch` would send none of a client's)."""
+    global _file_host_client
+    if _file_host_client is None or _file_host_client.is_closed:
+        _file_host_client = httpx.Client()
+    return _file_host_client
+
+
+def read_bytes(
+    http: httpx.Client | None, url: str, *, max_bytes: int, request_id: str | None
+) -> bytes:
+    """:func:`read_flow` driven with ``http`` (else :func:`file_host_client`), with the
+    client's default retries and timeouts."""
+    import time
+
+    from runcomfy_runtime.effects import Effect, drive
+
+    client = http if http is not None else file_host_client()
+    timeout = httpx.Timeout(constants.READ_TIMEOUT, connect=constants.CONNECT_TIMEOUT)
+
+    def perform(effect: Effect) -> None:
+        if isinstance(effect, Sleep):
+            time.sleep(effect.seconds)
+        elif isinstance(effect, Fetch):
+            fetch(client, effect.sink)
+
+    flow = read_flow(
+        url,
+        max_bytes=max_bytes,
+        retry=RetryPolicy(),
+        timeout=timeout.as_dict(),
+        request_id=request_id or "",
+    )
+    return drive(flow, perform)

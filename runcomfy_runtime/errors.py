@@ -1,7 +1,8 @@
 """Every error the client raises, one tree under :class:`RunComfyError`.
 
 RunComfyError
-├── ConfigurationError            no token, a bad base URL: nothing was sent
+├── ConfigurationError            a bad base URL, an unsendable token: nothing was sent
+│   ├── MissingTokenError         no source gave a token; ``reason``: why token.json was not used
 │   └── CredentialsRefused        the http_client given would add credentials to a request for
 │                                 a file host (a request hook): nothing was sent
 ├── SchemaError                   a model's schema uses what the engine does not know
@@ -80,6 +81,15 @@ class RunComfyError(Exception):
 
 class ConfigurationError(RunComfyError):
     """The client cannot be built as asked (no token, a bad base URL). Nothing was sent."""
+
+
+class MissingTokenError(ConfigurationError):
+    """No source of the token gave one (``sources.TOKEN_SOURCES``). ``reason`` says why the
+    token file was not used when one is there but unusable (a FIFO, too large, not JSON)."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class CredentialsRefused(ConfigurationError):

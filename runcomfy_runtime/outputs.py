@@ -11,7 +11,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from runcomfy_runtime.output_files import OutputFile
 
 _URL_PREFIXES = ("https://", "http://")
 
@@ -49,10 +52,32 @@ def _url_list(value: Any) -> tuple[str, ...]:
 class OutputBase:
     """A job's outputs. Subclasses declare the keys of an output schema as fields: a ``str |
     None`` field holds one URL, a ``tuple[str, ...]`` field a list. ``urls`` lists every URL
-    of the output, declared or not; ``raw`` is the output object as the server sent it."""
+    of the output, declared or not; ``raw`` is the output object as the server sent it.
+
+    ``files`` gives each URL as an :class:`~runcomfy_runtime.output_files.OutputFile`, with
+    its media kind, ``read()`` (its bytes) and ``image()`` (a PIL image); ``output_files.py``
+    says where their HTTP client comes from. In a notebook the outputs show themselves
+    (images, video and audio players, from their URLs: nothing is downloaded to show them)."""
 
     urls: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def files(self) -> tuple[OutputFile, ...]:
+        """Every file of the output, in the order of ``urls``, each with the top-level key of
+        ``raw`` it was found under and the media kind that key (or its URL) says."""
+        from runcomfy_runtime.output_files import OutputFile, kind_of
+
+        keys: dict[str, str] = {}
+        for key, value in self.raw.items():
+            for url in (value,) if isinstance(value, str) else urls_in(value):
+                keys.setdefault(url, str(key))
+        return tuple(OutputFile(u, kind_of(keys.get(u), u), keys.get(u)) for u in self.urls)
+
+    def _repr_html_(self) -> str:
+        from runcomfy_runtime.display import output_html
+
+        return output_html(self.files)
 
     @classmethod
     def from_wire(cls, body: Any) -> Any:

@@ -15,7 +15,14 @@ from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from runcomfy_runtime.outputs import Output, OutputBase, urls_in
-from runcomfy_runtime.statuses import NOT_DONE, Meaning, meaning
+from runcomfy_runtime.statuses import (
+    NOT_DONE,
+    Meaning,
+    StatusWord,
+    UnknownStatus,
+    meaning,
+    status_word,
+)
 
 __all__ = [
     "Cancellation",
@@ -89,16 +96,20 @@ def _timestamp(value: Any) -> datetime | None:
 @dataclass(frozen=True)
 class Result(Generic[OutputT]):
     """A result answer. ``status`` is ``succeeded`` (or ``completed``), ``failed``,
-    ``cancelled`` or, while the job runs, a running state; ``output`` is filled on success."""
+    ``cancelled`` or, while the job runs, a running state: one of the words the runtime knows
+    (``StatusWord``), lower-cased, or a word it does not know carried whole as an
+    ``UnknownStatus`` (which means failure). ``output`` is filled on success; ``model_id`` is
+    the model's when the server names it."""
 
     request_id: str
-    status: str
+    status: StatusWord | UnknownStatus
     output: OutputT
     created_at: datetime | None = None
     finished_at: datetime | None = None
     cost: float | None = None
     error: Any = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    model_id: str | None = None
 
     @property
     def meaning(self) -> Meaning:
@@ -109,20 +120,29 @@ class Result(Generic[OutputT]):
         """Every URL of the output, declared by the schema or not, in order."""
         return self.output.urls
 
+    def _repr_html_(self) -> str:
+        """The result in a notebook: its request id, model, status and cost (when known), then
+        each output file as an image, a video or an audio player (``display.py``)."""
+        from runcomfy_runtime.display import result_html
+
+        return result_html(self)
+
     @classmethod
     def from_wire(cls, request_id: str, body: Any, output: type[OutputT]) -> Result[OutputT]:
         body = body if isinstance(body, Mapping) else {}
         cost = body.get("cost")
         rid = body.get("request_id")
+        model = body.get("model_id")
         return cls(
             request_id=rid if isinstance(rid, str) and rid else request_id,
-            status=str(body.get("status") or "unknown"),
+            status=status_word(str(body.get("status") or "unknown")),
             output=output.from_wire(body.get("output")),
             created_at=_timestamp(body.get("created_at")),
             finished_at=_timestamp(body.get("finished_at")),
             cost=float(cost) if type(cost) in (int, float) else None,
             error=body.get("error"),
             raw=dict(body),
+            model_id=model if isinstance(model, str) and model else None,
         )
 
 

@@ -11,6 +11,7 @@ poll on a state nobody documented.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal, NewType, get_args
 
 
 class Meaning(Enum):
@@ -21,7 +22,30 @@ class Meaning(Enum):
     CANCELLED = "cancelled"
 
 
-MEANINGS: dict[str, Meaning] = {
+StatusWord = Literal[
+    "in_queue",
+    "queued",
+    "pending",
+    "waiting",
+    "in_progress",
+    "starting",
+    "processing",
+    "running",
+    "completed",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "canceled",
+]
+"""Every status word the runtime knows: the keys of :data:`MEANINGS` (a test holds them equal)."""
+
+UnknownStatus = NewType("UnknownStatus", str)
+"""A status word the runtime does not know, carried as the server said it (it means failure:
+never an endless poll). A distinct type, so ``Result.status`` says in its annotation that a
+word outside :data:`StatusWord` can arrive, and code that branches on the known words has to
+decide what to do with one that is not."""
+
+MEANINGS: dict[StatusWord, Meaning] = {
     "in_queue": Meaning.QUEUED,
     "queued": Meaning.QUEUED,
     "pending": Meaning.QUEUED,
@@ -39,14 +63,24 @@ MEANINGS: dict[str, Meaning] = {
 
 NOT_DONE = frozenset({Meaning.QUEUED, Meaning.RUNNING})
 
+_KNOWN: dict[str, StatusWord] = {word: word for word in get_args(StatusWord)}
+
+
+def status_word(text: str) -> StatusWord | UnknownStatus:
+    """The server's word as a :data:`StatusWord` (any case or spacing: ``Succeeded``), else
+    carried whole as an :data:`UnknownStatus`."""
+    known = _KNOWN.get(text.strip().lower())
+    return known if known is not None else UnknownStatus(text)
+
 
 def meaning(word: str) -> Meaning:
     """The meaning of a status word (any case); an unknown word means failure."""
-    return MEANINGS.get(word.strip().lower(), Meaning.FAILED)
+    known = _KNOWN.get(word.strip().lower())
+    return MEANINGS[known] if known is not None else Meaning.FAILED
 
 
 def is_known(word: str) -> bool:
-    return word.strip().lower() in MEANINGS
+    return word.strip().lower() in _KNOWN
 
 
 CANCEL_OUTCOMES = {

@@ -17,6 +17,7 @@ import pytest
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer, ManualClock
 from tests.helpers import InProcess
+from tests.wheel_env import build_wheel, make_user_env, once, shared_folder
 
 # No test reads or writes the user's record of job lengths (runcomfy_runtime/poll_record.py),
 # nor do the processes tests start (they inherit the environment): the record is off, and
@@ -83,3 +84,16 @@ def cli(
     """``runcomfy`` in this process against ``emulator`` (a module may override that fixture
     with faster or slower jobs): ``cli("run", MODEL, ...)`` -> its code, stdout and stderr."""
     return InProcess(monkeypatch, capsys, tmp_path, emulator)
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built wheel: one build for the whole run, whatever the number of workers."""
+    return once(shared_folder(tmp_path_factory) / "dist", build_wheel)
+
+
+@pytest.fixture(scope="session")
+def user_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The python of a fresh virtual environment with the wheel (and nothing of the checkout)
+    installed, outside the checkout; one for the whole run (``tests/wheel_env.py``)."""
+    return once(shared_folder(tmp_path_factory) / "user", lambda home: make_user_env(wheel, home))

@@ -18,11 +18,14 @@ from typing import Any
 import pytest
 
 from runcomfy import REGISTRY
+from runcomfy_cli.config import base_url_precedence
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.main import TOKEN_OPTIONS
 from runcomfy_cli.options import add_field_options, option_name, payload_from
 from runcomfy_cli.parser import build_parser
 from runcomfy_emulator import EmulatorServer
+from runcomfy_runtime.constants import DEFAULT_BASE_URL
+from runcomfy_runtime.sources import BASE_URL_SOURCES, TOKEN_SOURCES, numbered
 from runcomfy_runtime.spec import EndpointSpec, FieldSpec
 from tests.conftest import QUICK_JOBS
 from tests.helpers import (
@@ -138,7 +141,10 @@ def test_help_documents_every_exit_code_and_where_the_token_and_base_url_come_fr
     order = ["--token-file PATH", "$RUNCOMFY_API_TOKEN", "$YOUR_API_TOKEN", "$RUNCOMFY_TOKEN"]
     assert [text.index(name) for name in order] == sorted(text.index(name) for name in order)
     assert "token.json" in text and "runcomfy login" in text and "$RUNCOMFY_CONFIG_DIR" in text
-    assert "$RUNCOMFY_BASE_URL, $RUNCOMFY_MODEL_API_BASE" in text
+    base = ["--base-url URL", "$RUNCOMFY_BASE_URL", "$RUNCOMFY_MODEL_API_BASE", DEFAULT_BASE_URL]
+    assert [text.index(name) for name in base] == sorted(text.index(name) for name in base)
+    for table in (TOKEN_SOURCES, BASE_URL_SOURCES):  # rendered from the tables, whole
+        assert numbered(table) in shown.stdout
 
 
 @pytest.mark.parametrize("model_id", MODEL_IDS)
@@ -648,8 +654,8 @@ def test_a_refused_connection_fails_at_once_in_one_line(cli: InProcess) -> None:
     lines = [line for line in ran.stderr.splitlines() if line.startswith("runcomfy: cannot")]
     assert lines == [
         f"runcomfy: cannot reach {url} (connection refused): check the base URL (from "
-        "$RUNCOMFY_BASE_URL: --base-url, $RUNCOMFY_BASE_URL); for the local emulator, is it "
-        "running (`runcomfy emulator`)?"
+        f"$RUNCOMFY_BASE_URL; first found: {base_url_precedence()}); for the local emulator, "
+        "is it running (`runcomfy emulator`)?"
     ]
     assert "retry" not in ran.stderr  # the first request is not retried: no wait at all
     run = cli("run", TEXT_TO_IMAGE, "--prompt", "x", "--base-url", url)

@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from codegen import slots, source
@@ -190,6 +190,7 @@ FUZZ_TEXT = st.text(
 
 @settings(max_examples=2, deadline=None)
 @given(texts=st.lists(FUZZ_TEXT, min_size=12, max_size=12))
+@example(texts=[" ", "\t x ", *["y"] * 10])  # blank, padded names: no edge spaces
 def test_any_text_in_every_slot_reads_back_as_itself(
     tmp_path_factory: pytest.TempPathFactory, texts: list[str]
 ) -> None:

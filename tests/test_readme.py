@@ -1,6 +1,7 @@
-"""The README as a user meets it: every ```python block runs (in order, in one namespace, a
-block with ``await`` awaited) and every ``runcomfy ...`` line of a ```sh block runs as the
-installed command, against the emulator, started as the README says (its catalog included).
+"""The README as a user meets it: every ```python block runs as pasted, in order, each in a
+fresh interpreter of its own (a block that opens with ``# test_NAME.py`` is a test file, run
+by pytest), and every ``runcomfy ...`` line of a ```sh block runs as the installed command,
+against the emulator, started as the README says (its catalog included).
 
 A shell line is skipped when it starts the emulator itself, sets the environment, or holds a
 ``<placeholder>``; one that must fail says so with a trailing ``# exits N``.
@@ -8,8 +9,6 @@ A shell line is skipped when it starts the emulator itself, sets the environment
 
 from __future__ import annotations
 
-import ast
-import asyncio
 import os
 import re
 import shlex
@@ -17,7 +16,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -59,7 +57,7 @@ def documented_emulator() -> Iterator[EmulatorServer]:
         token=DEV_TOKEN,
         queue_seconds=0.1,
         run_seconds=0.2,
-        catalog=ROOT / "examples/catalog.json",
+        catalog="sample",
     ) as server:
         yield server
 
@@ -68,25 +66,46 @@ def _here(text: str, server: EmulatorServer) -> str:
     return text.replace(f"http://{DOCUMENTED}", server.url)
 
 
-def test_every_python_block_of_the_readme_runs(
-    documented_emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+_TEST_FILE = re.compile(r"^# (test_\w+\.py)\b")
+
+
+def _isolated(server: EmulatorServer, home: Path) -> dict[str, str]:
+    """A user's shell after the two lines the emulator prints: none of the run's settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "YOUR_API"))}
+    env.update(RUNCOMFY_BASE_URL=server.url, RUNCOMFY_API_TOKEN=DEV_TOKEN)
+    env.update(RUNCOMFY_CONFIG_DIR=str(home / "config"), NO_PROXY="127.0.0.1,localhost")
+    env.pop("PYTEST_ADDOPTS", None)
+    env.pop("PYTEST_XDIST_WORKER", None)
+    return env
+
+
+PYTHON_BLOCKS = blocks("python")
+
+
+def test_the_readme_has_python_examples() -> None:
+    assert len(PYTHON_BLOCKS) >= 6
+
+
+@pytest.mark.parametrize("number", range(1, len(PYTHON_BLOCKS) + 1))
+def test_every_python_block_of_the_readme_runs_as_pasted(
+    documented_emulator: EmulatorServer, tmp_path: Path, number: int
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RUNCOMFY_BASE_URL", documented_emulator.url)
-    monkeypatch.setenv("RUNCOMFY_API_TOKEN", DEV_TOKEN)
-    namespace: dict[str, Any] = {"__name__": "readme"}
-    found = blocks("python")
-    assert found, "the README has Python examples"
-    for number, source in enumerate(found, 1):
-        code = compile(
-            _here(source, documented_emulator),
-            f"README python block {number}",
-            "exec",
-            flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
-        )
-        result = eval(code, namespace)
-        if asyncio.iscoroutine(result):
-            asyncio.run(result)
+    source = _here(PYTHON_BLOCKS[number - 1], documented_emulator)
+    named = _TEST_FILE.match(source)
+    script = tmp_path / (named.group(1) if named else f"readme_block_{number}.py")
+    script.write_text(source, encoding="utf-8")
+    command = [sys.executable, str(script)]
+    if named:
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
+                   "no:xdist", str(script)]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=tmp_path, env=_isolated(documented_emulator, tmp_path),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, f"block {number}:\n{source}\n{done.stdout}\n{done.stderr}"
+    if named:
+        tests = len(re.findall(r"^def test_", source, re.M))
+        assert f"{tests} passed" in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize("line", list(shell_lines()))
@@ -95,8 +114,7 @@ def test_every_runcomfy_line_of_the_readme_runs(
 ) -> None:
     wanted = _EXITS.search(line)
     command = shlex.split(_here(line.split(" #", 1)[0], documented_emulator))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "YOUR_API"))}
-    env.update(RUNCOMFY_BASE_URL=documented_emulator.url, RUNCOMFY_API_TOKEN=DEV_TOKEN)
+    env = _isolated(documented_emulator, tmp_path)
     (tmp_path / "prompts.jsonl").write_text('{"prompt": "a boat"}\n{"prompt": "a street"}\n')
     (tmp_path / "job.json").write_text('{"prompt": "A street at dusk"}')
     if "noise.png" in line:  # the uploads section's file, too large to inline

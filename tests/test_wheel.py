@@ -1,56 +1,17 @@
 """The package as a user meets it: the built wheel, installed in a fresh environment outside
-the checkout, its names and its types seen by the user's own ``mypy --strict``."""
+the checkout (the session's ``wheel`` and ``user_env``, ``tests/wheel_env.py``), its names, its
+license and its types seen by the user's own ``mypy --strict``."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(ROOT)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    (found,) = out.glob("runcomfy-*.whl")
-    return found
-
-
-@pytest.fixture(scope="module")
-def user_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with the wheel (and nothing of the checkout) installed.
-
-    Its dependencies come from the test run's own environment through a ``.pth`` line, so
-    the test needs no index; the repository's editable install stays out of sight (a
-    directory added by a ``.pth`` line does not have its own ``.pth`` files run).
-    """
-    home = tmp_path_factory.mktemp("user")
-    env = home / "venv"
-    venv.create(env, with_pip=False)
-    python = env / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
-    ours = subprocess.run(
-        [sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(site)  # a wheel is a zip of site-packages: what pip would unpack
-    Path(site, "zz-deps.pth").write_text(ours + "\n")
-    return python
 
 
 def test_the_wheel_installs_only_runcomfy_prefixed_top_level_names(wheel: Path) -> None:
@@ -61,6 +22,28 @@ def test_the_wheel_installs_only_runcomfy_prefixed_top_level_names(wheel: Path) 
     assert packages == {"runcomfy", "runcomfy_runtime", "runcomfy_cli", "runcomfy_emulator"}
     assert all(t.startswith("runcomfy") for t in tops)  # no generic name such as codegen
     assert {f"{package}/py.typed" for package in packages} <= names
+
+
+def test_the_wheel_carries_its_license(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        text = archive.read(metadata).decode()
+        licenses = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+        assert licenses and archive.read(licenses[0]) == (ROOT / "LICENSE").read_bytes()
+    assert "License-Expression: MIT" in text.splitlines()
+    assert "License-File: LICENSE" in text.splitlines()
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_the_wheel_ships_the_sample_catalog_and_the_pytest_plugin(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        entries = archive.read(entry_points).decode()
+    assert "runcomfy_emulator/sample_catalog.json" in names
+    assert "[pytest11]\nruncomfy = runcomfy.pytest_plugin" in entries
+    assert "runcomfy/pytest_plugin.py" in names
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(user_env: Path) -> None:
@@ -75,6 +58,7 @@ USER_SCRIPT_OK = """
 from pathlib import Path
 from runcomfy import (
     AsyncRunComfy, InputValidationError, Job, Output, PollPolicy, Result, RetryPolicy, RunComfy,
+    StatusWord, UnknownStatus,
 )
 
 def main(client: RunComfy) -> str | None:
@@ -90,6 +74,12 @@ def dynamic(client: RunComfy) -> tuple[str, ...]:
 async def later(client: AsyncRunComfy) -> str | None:
     result = await client.bytedance.seedream_4_0.edit.run(prompt="p", images=[Path("a.png")])
     return result.output.image
+
+def outcome(result: Result[Output]) -> str:
+    status: StatusWord | UnknownStatus = result.status
+    if status == "succeeded":
+        return "ok"
+    return status
 
 configured = RunComfy(poll=PollPolicy(max_interval=2), retry=RetryPolicy(max_retries=8))
 """

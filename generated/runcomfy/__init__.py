@@ -1,7 +1,7 @@
 """Typed client for RunComfy's Model API: 4 endpoints. Generated; do not edit.
 
     from runcomfy import RunComfy
-    client = RunComfy()  # token from RUNCOMFY_API_TOKEN (or YOUR_API_TOKEN, RUNCOMFY_TOKEN)
+    client = RunComfy()  # the token and base URL: see help(RunComfy)
     result = client.bytedance.dreamina_3_0.pro.image_to_video.run(...)
 
 Importing this package is cheap: the clients, the validator and each endpoint load on first use.
@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from runcomfy._client import AsyncRunComfy, RunComfy
     from runcomfy._registry import MODULES, REGISTRY
+    from runcomfy_runtime.auth import (
+        InsecureTokenFileWarning,
+    )
     from runcomfy_runtime.client import (
         AsyncClient,
         Client,
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
         JobCancelled,
         JobError,
         JobFailed,
+        MissingTokenError,
         NoOutputError,
         NotFoundError,
         PermissionDeniedError,
@@ -82,6 +86,10 @@ if TYPE_CHECKING:
         MediaInput,
         VideoInput,
     )
+    from runcomfy_runtime.statuses import (
+        StatusWord,
+        UnknownStatus,
+    )
     from runcomfy_runtime.throttle import (
         RateLimiter,
         Throttle,
@@ -102,6 +110,7 @@ _LAZY = {
     "AsyncRunComfy": "runcomfy._client",
     "MODULES": "runcomfy._registry",
     "REGISTRY": "runcomfy._registry",
+    "InsecureTokenFileWarning": "runcomfy_runtime.auth",
     "AsyncClient": "runcomfy_runtime.client",
     "Client": "runcomfy_runtime.client",
     "ValidationLevel": "runcomfy_runtime.endpoint",
@@ -120,6 +129,7 @@ _LAZY = {
     "JobCancelled": "runcomfy_runtime.errors",
     "JobError": "runcomfy_runtime.errors",
     "JobFailed": "runcomfy_runtime.errors",
+    "MissingTokenError": "runcomfy_runtime.errors",
     "NoOutputError": "runcomfy_runtime.errors",
     "NotFoundError": "runcomfy_runtime.errors",
     "PermissionDeniedError": "runcomfy_runtime.errors",
@@ -147,6 +157,8 @@ _LAZY = {
     "ImageInput": "runcomfy_runtime.spec",
     "MediaInput": "runcomfy_runtime.spec",
     "VideoInput": "runcomfy_runtime.spec",
+    "StatusWord": "runcomfy_runtime.statuses",
+    "UnknownStatus": "runcomfy_runtime.statuses",
     "RateLimiter": "runcomfy_runtime.throttle",
     "Throttle": "runcomfy_runtime.throttle",
     "EmulatorUploader": "runcomfy_runtime.uploaders",
@@ -179,6 +191,7 @@ __all__ = [
     "ImageInput",
     "InputRejectedError",
     "InputValidationError",
+    "InsecureTokenFileWarning",
     "InsufficientBalanceError",
     "InvalidRequestIdError",
     "Job",
@@ -188,6 +201,7 @@ __all__ = [
     "LocalFile",
     "MediaFacts",
     "MediaInput",
+    "MissingTokenError",
     "NoOutputError",
     "NotFoundError",
     "Output",
@@ -207,8 +221,10 @@ __all__ = [
     "SchemaProblem",
     "ServerError",
     "Status",
+    "StatusWord",
     "Throttle",
     "UnknownModelError",
+    "UnknownStatus",
     "UploadError",
     "Uploaded",
     "Uploader",

@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 class RunComfy(Client):
     """Synchronous RunComfy client with a typed method for every documented endpoint.
 
-    Token from ``api_token=``, else ``RUNCOMFY_API_TOKEN``, else ``YOUR_API_TOKEN``.
+    The token, first found: ``api_token=``, ``$RUNCOMFY_API_TOKEN``, ``$YOUR_API_TOKEN``
+    (the name in RunComfy's API docs), ``$RUNCOMFY_TOKEN`` (RunComfy's own CLI's), then
+    ``<config dir>/token.json`` (as `runcomfy login` writes it, here or with RunComfy's CLI;
+    config dir: $RUNCOMFY_CONFIG_DIR, else $XDG_CONFIG_HOME/runcomfy, else
+    ~/.config/runcomfy).
+
+    The base URL, first found: ``base_url=``, ``$RUNCOMFY_BASE_URL``,
+    ``$RUNCOMFY_MODEL_API_BASE`` (RunComfy's CLI's; its trailing /v1 is dropped), then
+    ``https://model-api.runcomfy.net`` (the service).
     """
 
     registry = LazyRegistry("runcomfy._registry")  # loaded by the dynamic path only
@@ -37,7 +45,15 @@ class RunComfy(Client):
 class AsyncRunComfy(AsyncClient):
     """Asynchronous RunComfy client with a typed method for every documented endpoint.
 
-    Token from ``api_token=``, else ``RUNCOMFY_API_TOKEN``, else ``YOUR_API_TOKEN``.
+    The token, first found: ``api_token=``, ``$RUNCOMFY_API_TOKEN``, ``$YOUR_API_TOKEN``
+    (the name in RunComfy's API docs), ``$RUNCOMFY_TOKEN`` (RunComfy's own CLI's), then
+    ``<config dir>/token.json`` (as `runcomfy login` writes it, here or with RunComfy's CLI;
+    config dir: $RUNCOMFY_CONFIG_DIR, else $XDG_CONFIG_HOME/runcomfy, else
+    ~/.config/runcomfy).
+
+    The base URL, first found: ``base_url=``, ``$RUNCOMFY_BASE_URL``,
+    ``$RUNCOMFY_MODEL_API_BASE`` (RunComfy's CLI's; its trailing /v1 is dropped), then
+    ``https://model-api.runcomfy.net`` (the service).
     """
 
     registry = LazyRegistry("runcomfy._registry")  # loaded by the dynamic path only

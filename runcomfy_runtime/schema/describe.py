@@ -192,7 +192,7 @@ def describe_field(
     spoken = limits(schema)
     if spoken:
         facts.append("Limits: " + "; ".join(spoken) + ".")
-    if "default" in schema:
+    if "default" in schema and not field.required:  # a required field's is only an example
         facts.append(f"Default: {shown(schema['default'])}.")
     for rule in field.rules:
         facts.append(f"Rule {rule.metric} {rule.op} {rule.value:g}: {rule.message}")
@@ -220,6 +220,7 @@ def english_summary(model_id: str, kind: str | None, display_name: str | None = 
     """
     task = model_id.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
     makes = f"; makes {_KIND_PHRASE[kind]}" if kind in _KIND_PHRASE else ""
-    if display_name:
-        return f"{display_name} ({model_id}): {task}{makes}."
+    name = " ".join((display_name or "").split())  # one line: a docstring keeps no edge spaces
+    if name:
+        return f"{name} ({model_id}): {task}{makes}."
     return f"RunComfy model {model_id}: {task}{makes}."

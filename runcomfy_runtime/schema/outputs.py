@@ -16,7 +16,7 @@ from runcomfy_runtime.errors import SchemaProblem
 from runcomfy_runtime.schema.formats import MEDIA_KINDS, MediaKind
 from runcomfy_runtime.schema.names import NameTable, identifier
 
-RESERVED = frozenset({"urls", "raw", "from_wire"})
+RESERVED = frozenset({"urls", "raw", "from_wire", "files"})  # OutputBase's own names
 """Attributes every output class has; a key with one of these names gets a trailing ``_``."""
 
 KEY_KINDS: dict[str, MediaKind] = {

@@ -211,9 +211,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -222,7 +219,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -279,9 +275,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -290,7 +283,6 @@ class Edit(SyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -360,9 +352,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -371,7 +360,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -428,9 +416,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 10 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-1-input.jpg",
-                    "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase5-1-2-input.jpg"].
                 Rule file_size_mb <= 15: Each image file must be ≤ 15 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -439,7 +424,6 @@ class AsyncEdit(AsyncEndpoint[EditOutput]):
                 Required.
             prompt: prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is sitting on the boat.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.

@@ -161,7 +161,6 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -212,7 +211,6 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -276,7 +274,6 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.
@@ -327,7 +324,6 @@ class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A beautiful girl is walking on the street.
                 Required.
             width_height: Aspect Ratio (W:H).
                 Sent as 'width×height'.

@@ -163,20 +163,11 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
-                    street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
                 Required.
             image_urls: Upload JPEG or PNG only.
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 1 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -227,20 +218,11 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
-                    street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
                 Required.
             image_urls: Upload JPEG or PNG only.
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 1 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -304,20 +286,11 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
-                    street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
                 Required.
             image_urls: Upload JPEG or PNG only.
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 1 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.
@@ -368,20 +341,11 @@ class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
         Args:
             prompt: Prompt.
                 Limits: at most 800 character(s).
-                Default: A slow, sweeping tracking shot moves through a sun-drenched vintage
-                    street, capturing the golden-hour glow. The lens flares dance as the
-                    sunlight filters through the gaps between historic buildings, casting long,
-                    dramatic shadows. A classic car glides smoothly across the frame, its
-                    polished surface reflecting the warm hues of the setting sun. Dust particles
-                    shimmer in the light as pedestrians move leisurely in the background,
-                    evoking a nostalgic, cinematic atmosphere reminiscent of an old film..
                 Required.
             image_urls: Upload JPEG or PNG only.
                 A list of images, each an https URL, a data: URI or a local file (pathlib.Path,
                     sent inline). Formats: JPEG, PNG.
                 Limits: at least 1 item(s); at most 1 item(s).
-                Default:
-                    ["https://playgrounds-storage-public.runcomfy.net/tools/7013/media-files/usecase2-2-input.jpeg"].
                 Rule file_size_mb < 4.7: File size must be less than 4.7 MB.
                 Rule width_pixels <= 4096: Maximum resolution is 4096x4096.
                 Rule height_pixels <= 4096: Maximum resolution is 4096x4096.

@@ -1,0 +1,102 @@
+"""The package as a user installs it: the wheel, built once per test session, unpacked into a
+fresh virtual environment outside the checkout.
+
+Under xdist every worker is its own process with its own session fixtures; the wheel and the
+environment are made once for the whole run all the same, by the first worker that asks, under
+a file lock in the run's shared temporary folder (the others wait, then reuse them).
+
+The environment's dependencies come from the test run's own through a ``.pth`` line, so no
+index is needed; the repository's editable install stays out of sight (a directory added by a
+``.pth`` line does not have its own ``.pth`` files run).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def shared_folder(factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this run sees (the base temp of the run, not of a worker)."""
+    base = factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return shared / "installed"
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def once(folder: Path, make: Callable[[Path], Path]) -> Path:
+    """``make(folder)``'s result, made by one process of the run; the rest reuse it."""
+    done = folder / "done"
+    with _locked(folder.with_suffix(".lock")):
+        if not done.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            made = make(folder)
+            done.write_text(str(made))
+        return Path(done.read_text())
+
+
+def build_wheel(out: Path) -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(out), str(ROOT)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    (found,) = out.glob("runcomfy-*.whl")
+    return found
+
+
+def _purelib(python: Path | str) -> str:
+    return subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+
+
+def make_user_env(wheel: Path, home: Path) -> Path:
+    """A fresh virtual environment in ``home`` with ``wheel`` installed; its python."""
+    env = home / "venv"
+    venv.create(env, with_pip=False)
+    python = env / "bin" / "python"
+    site = _purelib(python)
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)  # a wheel is a zip of site-packages: what pip would unpack
+    Path(site, "zz-deps.pth").write_text(_purelib(sys.executable) + "\n")
+    return python
+
+
+def run_user_python(
+    python: Path, *args: str, cwd: Path, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python *args`` in the user's project, with none of the run's RunComfy settings and
+    the checkout off its path."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RUNCOMFY_", "YOUR_API", "PYTEST_", "PYTHONPATH"))
+    }
+    clean.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+    return subprocess.run(
+        [str(python), *args], cwd=cwd, env={**clean, **(env or {})}, capture_output=True,
+        text=True, timeout=timeout,
+    )  # fmt: skip
