@@ -99,11 +99,12 @@ def _project(root: Path, files: dict[str, str]) -> Path:
 
 
 def _pytest(python: Path, project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The user's pytest; a record of job lengths would go to the project's ``.cache``, never
-    the real user cache (the plugin keeps it off: ``test_a_users_test_suite_...`` checks)."""
+    """The user's pytest with the record of job lengths on, as a user has it, and in the
+    project's ``.cache`` (never the real user cache): the plugin's fixture is what keeps it off
+    (``test_a_users_test_suite_...`` checks)."""
     return run_user_python(
         python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *args,
-        cwd=project, env={"RUNCOMFY_CACHE_DIR": str(project / ".cache")},
+        cwd=project, env={"RUNCOMFY_NO_POLL_CACHE": "", "RUNCOMFY_CACHE_DIR": f"{project}/.cache"},
     )  # fmt: skip
 
 
