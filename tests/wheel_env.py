@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import RECORD_OFF
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -141,5 +143,5 @@ def user_environ(env: dict[str, str] | None = None) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("RUNCOMFY_", "YOUR_API", "PYTEST_", "PYTHONPATH"))
     }
-    clean.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+    clean.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost", **RECORD_OFF)
     return {**clean, **(env or {})}
