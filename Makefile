@@ -5,7 +5,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # The repository's own package: the generator a user runs, with the repository's schemas/.
-CODEGEN_INTO := --schemas schemas --into generated/runcomfy --distribution
 
 .PHONY: venv demo test generate check lint bench clean
 
@@ -18,10 +17,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 generate: venv
-	$(PY) -m runcomfy_codegen generate $(CODEGEN_INTO)
+	$(PY) -m runcomfy_codegen generate  # options from [tool.runcomfy-codegen] in pyproject.toml
 
 check: venv
-	$(PY) -m runcomfy_codegen check $(CODEGEN_INTO)
+	$(PY) -m runcomfy_codegen check
 
 lint: venv
 	$(PY) -m ruff check runcomfy_codegen runcomfy_runtime runcomfy_cli runcomfy_emulator generated tests bench examples

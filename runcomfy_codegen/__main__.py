@@ -35,6 +35,11 @@ Typed modules for the RunComfy models you use, generated into a package of your 
 and AsyncRunComfy, its registry, one typed module per model, py.typed, and its source, the
 schema files, in DIR/schemas/ (--schemas to keep them elsewhere). It imports only
 runcomfy_runtime at run time. The folder is the generator's: never edit it by hand.
+
+Say it once in ./pyproject.toml and every command needs no option (options given win):
+
+  [tool.runcomfy-codegen]
+  into = "src/mymodels"      # schemas = "...", too
 """
 
 
@@ -44,11 +49,21 @@ def missing_dependencies() -> list[str]:
 
 
 def _target(args: argparse.Namespace) -> Target:
-    from runcomfy_codegen.target import target
+    from runcomfy_codegen.project import defaults
+    from runcomfy_codegen.target import TargetError, target
 
+    given = defaults(Path.cwd())
+    into = args.into or given.into
+    if into is None:
+        raise TargetError(
+            "no package folder: give --into DIR, or set it once in ./pyproject.toml:\n"
+            '    [tool.runcomfy-codegen]\n    into = "src/mymodels"'
+        )
+    schemas = args.schemas or (given.schemas if args.into is None else None)
+    distribution = args.distribution or (given.distribution and args.into is None)
     writing = args.command != "check" and not getattr(args, "dry_run", False)
     writing = writing and not getattr(args, "check", False)
-    return target(args.into, args.schemas, distribution=args.distribution, writing=writing)
+    return target(into, schemas, distribution=distribution, writing=writing)
 
 
 def _generated(found: Target) -> int:
@@ -116,9 +131,9 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--into",
         type=Path,
-        required=True,
         metavar="DIR",
-        help="the package folder; its name is the package's (src/mymodels: import mymodels)",
+        help="the package folder; its name is the package's (src/mymodels: import mymodels); "
+        "default: [tool.runcomfy-codegen] into, in ./pyproject.toml",
     )
     where.add_argument(
         "--schemas",
@@ -181,12 +196,13 @@ def main(argv: list[str] | None = None) -> int:
         return EX_UNAVAILABLE
     args = _parser().parse_args(args_given)
     from runcomfy_codegen.errors import SchemaFileError, SchemaFilesError
+    from runcomfy_codegen.project import ProjectError
     from runcomfy_codegen.target import TargetError
     from runcomfy_runtime.errors import RunComfyError
 
     try:
         code: int = args.run(args)
-    except (SchemaFileError, SchemaFilesError, TargetError) as e:
+    except (SchemaFileError, SchemaFilesError, TargetError, ProjectError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except RunComfyError as e:  # sync: no token, the API unreachable or refusing

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import json
 import re
 import sys
 import tomllib
@@ -123,3 +124,68 @@ def test_the_codegen_extra_is_exactly_what_the_generator_needs() -> None:
     assert {d.lower() for m, d in NEEDS.items() if m != "ruff"} <= needed  # nothing advertised
     # and not used; ruff is run as `python -m ruff` (emit.py), not imported
     assert '"-m", "ruff"' in (ROOT / "runcomfy_codegen/emit.py").read_text()
+
+
+PROJECT_CASES = [
+    # [tool.runcomfy-codegen] body, the defaults read (into, schemas, distribution), or the error
+    ('into = "src/mymodels"', ("src/mymodels", None, False)),
+    ('into = "g/runcomfy"\nschemas = "s"\ndistribution = true', ("g/runcomfy", "s", True)),
+    ("", (None, None, False)),
+    ('into = "x"\nout = "y"', "has no key 'out'"),
+    ("into = 3", "into must be a str"),
+    ('distribution = "yes"', "distribution must be a bool"),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), PROJECT_CASES)
+def test_a_projects_table_gives_the_defaults_or_says_what_it_does_not_know(
+    tmp_path: Path, body: str, expected: tuple[str | None, str | None, bool] | str
+) -> None:
+    from runcomfy_codegen.project import ProjectError, defaults
+
+    (tmp_path / "pyproject.toml").write_text(f"[tool.runcomfy-codegen]\n{body}\n")
+    if isinstance(expected, str):
+        with pytest.raises(ProjectError, match=re.escape(expected)):
+            defaults(tmp_path)
+        return
+    got = defaults(tmp_path)
+    into, schemas, distribution = expected
+    assert got.into == (tmp_path / into if into else None)
+    assert got.schemas == (tmp_path / schemas if schemas else None)
+    assert got.distribution is distribution
+
+
+def test_no_pyproject_or_no_table_means_no_defaults(tmp_path: Path) -> None:
+    from runcomfy_codegen.project import Defaults, defaults
+
+    assert defaults(tmp_path) == Defaults()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "mine"\n')
+    assert defaults(tmp_path) == Defaults()
+
+
+def test_the_commands_take_the_folder_from_the_projects_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from runcomfy_codegen.__main__ import main
+
+    entry = json.loads((ROOT / "runcomfy_emulator/sample_catalog.json").read_text())["models"][0]
+    (tmp_path / "entry.json").write_text(json.dumps(entry))
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 2  # no --into and no table: said, nothing written
+    assert "[tool.runcomfy-codegen]" in capsys.readouterr().err
+    (tmp_path / "pyproject.toml").write_text('[tool.runcomfy-codegen]\ninto = "src/mymodels"\n')
+    assert main(["import", "entry.json"]) == 0
+    assert (tmp_path / "src/mymodels/schemas" / f"{entry['model_id']}.yaml").is_file()
+    assert (tmp_path / "src/mymodels/_registry.py").is_file()
+    assert main(["check"]) == 0
+    # The command line wins: the same schema files into another package.
+    assert main(["generate", "--into", "src/other", "--schemas", "src/mymodels/schemas"]) == 0
+    assert "package other" in capsys.readouterr().out
+    assert (tmp_path / "src/other/_registry.py").is_file()
+
+
+def test_the_repository_generates_itself_with_no_option() -> None:
+    table = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["runcomfy-codegen"]
+    assert table == {"into": "generated/runcomfy", "schemas": "schemas", "distribution": True}
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"runcomfy_codegen generate\b(?! --)", makefile)
