@@ -7,6 +7,8 @@ another test.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +16,16 @@ import pytest
 
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer, ManualClock
-from tests.helpers import InProcess
+from tests.helpers import RECORD_OFF, InProcess
 from tests.wheel_env import build_wheel, make_user_env, once, shared_folder
+
+# No test reads or writes the user's record of job lengths (runcomfy_runtime/poll_record.py),
+# nor do the processes tests start (they inherit the environment): the record is off, and
+# points at a folder of this run's own should a test turn it on without naming one (subprocesses
+# with an isolated environment get RECORD_OFF from tests/helpers.py). A test that wants the
+# record passes poll_cache=tmp_path (or sets both variables for its subprocesses).
+os.environ.update(RECORD_OFF)
+os.environ["RUNCOMFY_CACHE_DIR"] = tempfile.mkdtemp(prefix="runcomfy-test-cache-")
 
 EMULATOR_QUEUE_SECONDS = 0.2
 EMULATOR_RUN_SECONDS = 0.3

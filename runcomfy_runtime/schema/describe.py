@@ -220,6 +220,7 @@ def english_summary(model_id: str, kind: str | None, display_name: str | None = 
     """
     task = model_id.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
     makes = f"; makes {_KIND_PHRASE[kind]}" if kind in _KIND_PHRASE else ""
-    if display_name:
-        return f"{display_name} ({model_id}): {task}{makes}."
+    name = " ".join((display_name or "").split())  # one line: a docstring keeps no edge spaces
+    if name:
+        return f"{name} ({model_id}): {task}{makes}."
     return f"RunComfy model {model_id}: {task}{makes}."
