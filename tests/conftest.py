@@ -7,6 +7,7 @@ another test.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import pytest
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer, ManualClock
 from tests.helpers import InProcess
-from tests.wheel_env import build_wheel, make_user_env, once, shared_folder
+from tests.once import once, shared_folder
+from tests.typecheck import warm_cache
+from tests.wheel_env import build_wheel, make_user_env
 
 EMULATOR_QUEUE_SECONDS = 0.2
 EMULATOR_RUN_SECONDS = 0.3
@@ -88,3 +91,16 @@ def user_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The python of a fresh virtual environment with the wheel (and nothing of the checkout)
     installed, outside the checkout; one for the whole run (``tests/wheel_env.py``)."""
     return once(shared_folder(tmp_path_factory) / "user", lambda home: make_user_env(wheel, home))
+
+
+@pytest.fixture(scope="session")
+def warm_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A mypy cache of the stdlib, the dependencies and the runtime: one for the whole run
+    (``tests/typecheck.py``). Tests take a copy (``mypy_cache``), never this one."""
+    return once(shared_folder(tmp_path_factory) / "mypy", warm_cache)
+
+
+@pytest.fixture
+def mypy_cache(warm_mypy_cache: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the run's warm mypy cache, the ``--cache-dir`` of its mypy runs."""
+    return Path(shutil.copytree(warm_mypy_cache, tmp_path / "mypy-cache"))
