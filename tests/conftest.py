@@ -3,11 +3,18 @@
 The emulator fixtures start a real server on 127.0.0.1 (a free port) in a background thread;
 start-up takes a fraction of a second, so each test gets its own, with nothing left over from
 another test.
+
+The run writes bytecode whatever ``PYTHONDONTWRITEBYTECODE`` says (this machine sets it): without
+it every xdist worker redid pytest's assertion rewriting of every test module (about 3 s of CPU
+each) and each of the suite's hundreds of child processes compiled the project's modules afresh.
+``__pycache__`` is ignored by git, by ``codegen check`` and by the wheel.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +26,9 @@ from tests.helpers import InProcess
 from tests.once import once, shared_folder
 from tests.typecheck import warm_cache
 from tests.wheel_env import build_wheel, make_user_env
+
+sys.dont_write_bytecode = False  # this process: the test modules, imported after this one
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # the workers and every child process
 
 EMULATOR_QUEUE_SECONDS = 0.2
 EMULATOR_RUN_SECONDS = 0.3
