@@ -7,8 +7,8 @@ client's own cost: wall time per job and client CPU per job (``time.process_time
 process; the emulator's CPU is not counted). Sides:
 
 - ``runcomfy`` — ``AsyncRunComfy`` with its defaults (validation, retries, deadlines, polling:
-  the first status is asked 0.3 s after the submit, so its wall time at zero latency carries
-  that floor);
+  the first status is asked 0.7 s after the submit of a model not seen finish yet, 0.3 s once
+  its length is known, so its wall time at zero latency carries that floor);
 - ``raw httpx`` — submit, status until completed (at once, then every 0.25 s), result: no
   validation, no retries;
 - ``runcomfy-mcp`` — RunComfy's MCP client's loop: status at once, then every 3 s, then the

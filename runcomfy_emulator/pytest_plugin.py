@@ -10,7 +10,9 @@ with ``runcomfy[emulator]`` installed has, with no conftest of its own:
   ``submits``, ``requests`` per route, ``faults_fired``), ``put_input(...)`` serves a file;
 - ``runcomfy_client``: a ``runcomfy.RunComfy`` bound to it.
 
-Settings: jobs are quick (0.05 s queued, 0.2 s running); the marker
+Settings: jobs are quick (0.05 s queued, 0.2 s running); while the fixture runs,
+``RUNCOMFY_NO_POLL_CACHE=1`` keeps every client's record of job lengths off (a run's jobs never
+change how the next run polls; a test that wants the record passes ``poll_cache=PATH``); the marker
 ``@pytest.mark.runcomfy_emulator(catalog="sample", run_seconds=2, faults="status:rate_limit")``
 passes any keyword of ``EmulatorServer`` for one test, and the ini option
 ``runcomfy_emulator_catalog`` (a path from the rootdir, or ``sample``) adds a catalog to
@@ -96,5 +98,11 @@ def runcomfy_emulator(
             "installed): pip install 'runcomfy[emulator]'",
             pytrace=False,
         )
-    with EmulatorServer(runcomfy_registry, **emulator_settings(request)) as server:
+    with (
+        pytest.MonkeyPatch.context() as env,
+        EmulatorServer(runcomfy_registry, **emulator_settings(request)) as server,
+    ):
+        # No client of the test keeps a record of job lengths (poll_record.py): one run's jobs
+        # would change how the next run polls. A test that wants one passes poll_cache=PATH.
+        env.setenv("RUNCOMFY_NO_POLL_CACHE", "1")
         yield server

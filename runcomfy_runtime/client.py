@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import httpx
 
 from runcomfy_runtime import constants
-from runcomfy_runtime.core import BaseClient
+from runcomfy_runtime.core import BaseClient, SentClock
 from runcomfy_runtime.effects import (
     Effect,
     Exchange,
@@ -93,6 +93,7 @@ class Client(BaseClient):
         self.close()
 
     def close(self) -> None:
+        self._record.flush()
         if self._owns_pools:
             self._http.close()
             self._submit_http.close()
@@ -186,8 +187,9 @@ class Client(BaseClient):
         spec: EndpointSpec | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> Job[OutputT]:
-        ref = self._run(ops.submit(self, model_id, payload, validate, on_sent, spec, extra_body))
-        return jobs.Job(self, ref, output, submitted_at=time.monotonic(), model_id=model_id)
+        sent = SentClock(on_sent)  # the job's age counts from when the request left
+        ref = self._run(ops.submit(self, model_id, payload, validate, sent, spec, extra_body))
+        return jobs.Job(self, ref, output, submitted_at=sent.at, model_id=model_id)
 
     def run(
         self,
@@ -239,6 +241,7 @@ class AsyncClient(BaseClient):
         await self.aclose()
 
     async def aclose(self) -> None:
+        self._record.flush()
         if self._owns_pools:
             await self._http.aclose()
             await self._submit_http.aclose()
@@ -330,9 +333,9 @@ class AsyncClient(BaseClient):
         spec: EndpointSpec | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> AsyncJob[OutputT]:
-        flow = ops.submit(self, model_id, payload, validate, on_sent, spec, extra_body)
-        ref = await self._run(flow)
-        return jobs.AsyncJob(self, ref, output, submitted_at=time.monotonic(), model_id=model_id)
+        sent = SentClock(on_sent)  # the job's age counts from when the request left
+        ref = await self._run(ops.submit(self, model_id, payload, validate, sent, spec, extra_body))
+        return jobs.AsyncJob(self, ref, output, submitted_at=sent.at, model_id=model_id)
 
     async def run(
         self,

@@ -36,16 +36,24 @@ RATE_LIMIT_GROWTH = 0.25  # the pace grows by a quarter of itself a second (doub
 RATE_LIMIT_ROUND = 1.0  # seconds between two cuts of the pace: a gateway's window
 RATE_LIMIT_RECOVERY = 10.0  # seconds without a 429 that lift the pace
 
-# Waiting for a job (polling.py says how these combine). Cold: a model with no finished job
-# yet; the interval is a fraction of the job's age between the floor and the cap.
-POLL_MIN_INTERVAL = 0.3
-POLL_PROPORTION = 0.2
-POLL_MAX_INTERVAL = 2.5  # a long job costs one request per 2.5 s, noticed ~1.25 s late
-POLL_JITTER = 0.1  # +/- 10 %, so many waiting clients do not poll in step
-# Expected: a typical length known (learned from finished jobs of the model, or given).
+# Waiting for a job (polling.py says how these combine, with the figures behind them). Cold:
+# a model with no finished job known; the interval is a fraction of the job's running age
+# between a floor and the cap, so it reaches the cap 5 s into the run.
+POLL_MIN_INTERVAL = 0.7  # cold: the first ask after a submit, and the shortest wait
+POLL_KNOWN_MIN_INTERVAL = 0.3  # the shortest wait when more is known: a short job, a fast queue
+POLL_PROPORTION = 0.4
+POLL_MAX_INTERVAL = 2.0  # a long job costs one request per 2 s, noticed ~1 s late
+POLL_JITTER = 0.2  # +/- 20 %, so waiting clients (and jobs of one length) do not poll in step
+# Expected: a typical running length known (learned from finished jobs of the model, or given).
 POLL_WINDOW_INTERVAL = 1.0  # dense polling around the likely end
 POLL_WINDOW_MARGIN = 0.15  # the window opens 15 % before the earliest, ends 15 % after the latest
-POLL_LEARNED_JOBS = 32  # finished jobs remembered per model
+POLL_LEARNED_JOBS = 32  # finished jobs remembered per model (in memory and in the record)
+# The record of job lengths kept between processes (poll_record.py).
+POLL_RECORD_MODELS = 64  # models in the file; the least recently updated is dropped
+POLL_RECORD_MAX_SECONDS = 86400.0  # a length above a day is not a job length: refused
+POLL_RECORD_WRITE_EVERY = 1.0  # a client rewrites the file at most once a second; close() the rest
+POLL_RECORD_ENV_OFF = "RUNCOMFY_NO_POLL_CACHE"  # set (not "" or "0"): no record read or written
+POLL_RECORD_ENV_DIR = "RUNCOMFY_CACHE_DIR"  # where it lives, instead of the user cache directory
 WAIT_TIMEOUT = 1800.0  # 30 min: video jobs take minutes; pass timeout= to change
 
 USER_AGENT = f"runcomfy-python/{__version__}"

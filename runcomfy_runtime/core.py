@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import os
+import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Self
 
@@ -26,10 +28,13 @@ if TYPE_CHECKING:
     from runcomfy_runtime import calls, offline
     from runcomfy_runtime.calls import Call, CallKind
     from runcomfy_runtime.catalog import CatalogEntry
+    from runcomfy_runtime.poll_record import PollRecord
+    from runcomfy_runtime.polling import Expected
     from runcomfy_runtime.probe import Prober
     from runcomfy_runtime.results import Result
     from runcomfy_runtime.spec import EndpointSpec
     from runcomfy_runtime.uploads import Uploader
+    from runcomfy_runtime.waiting import Waiter
 else:  # loaded at the first call, not when a client is built (bench/bench_codegen.py)
     calls = LazyModule("runcomfy_runtime.calls")
     offline = LazyModule("runcomfy_runtime.offline")
@@ -76,6 +81,7 @@ class BaseClient(ClientSurface):
         registry: Mapping[str, EndpointSpec] | None = None,
         uploader: Uploader | None = None,
         rate_limiter: RateLimiter | None = None,
+        poll_cache: bool | str | os.PathLike[str] | None = None,
     ) -> None:
         self._token: Secret = resolve_token(api_token)
         guard_logs(self._token)
@@ -90,7 +96,8 @@ class BaseClient(ClientSurface):
         # Specs this client has met: typed endpoints it served (so the typed path never loads
         # the whole registry) and catalog models it fetched (once each).
         self._specs: dict[str, EndpointSpec] = {}
-        self._durations = Durations()  # how long finished jobs took, per model
+        self._durations = Durations()  # how long finished jobs ran, per model
+        self._record = RecordSlot(poll_cache)  # and earlier processes' (poll_record.py)
         # Shared by every call (a 429 slows them all); clients of one account may share one.
         self._limiter = rate_limiter if rate_limiter is not None else RateLimiter()
         self._origin = wire.origin(self.base_url)
@@ -185,16 +192,23 @@ class BaseClient(ClientSurface):
         return self._call("POST", url, kind="submit", content=content, model_id=model_id,
                           on_sent=on_sent)  # fmt: skip
 
-    def _learn(self, model_id: str | None, result: Result[Any], waited: float | None) -> None:
-        """Remember how long a finished job took (the server's clock when it says), so the
-        next wait on the model polls around its likely end."""
+    def _expected(self, model_id: str | None) -> Expected | None:
+        """How long jobs of ``model_id`` run, as far as this client knows: its own finished
+        jobs, and, from its first wait on, the record earlier processes left."""
+        if model_id is None:
+            return None
+        self._record.open(self.base_url, self._durations)
+        return self._durations.expected(model_id)
+
+    def _learn(self, model_id: str | None, result: Result[Any], waiter: Waiter) -> None:
+        """Remember how long a finished job ran (from its observed start, the server's clock
+        where it says), here and in the record, so the next wait on the model (in this process
+        or the next) polls around its likely end."""
         if model_id is None:
             return
-        if result.created_at is not None and result.finished_at is not None:
-            took = (result.finished_at - result.created_at).total_seconds()
-        else:
-            took = waited or 0.0
-        self._durations.record(model_id, took)
+        ran = waiter.ran_for(result)
+        self._durations.record(model_id, ran)
+        self._record.add(model_id, ran)
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -212,3 +226,51 @@ class BaseClient(ClientSurface):
             "follow_redirects": False,  # API redirects are followed by ``Call``, same origin only
             "headers": {"User-Agent": constants.USER_AGENT},
         }
+
+
+class RecordSlot:
+    """The record of job lengths (``poll_record.py``) a client and its ``with_options`` views
+    share: opened once, at the first wait (so neither building a client nor ``import
+    runcomfy`` loads it), off when ``poll_cache=False`` or ``$RUNCOMFY_NO_POLL_CACHE`` says."""
+
+    def __init__(self, setting: bool | str | os.PathLike[str] | None) -> None:
+        self._setting = setting
+        self._lock = threading.Lock()
+        self._tried = False
+        self.record: PollRecord | None = None
+
+    def open(self, base_url: str, durations: Durations) -> None:
+        """Read it into ``durations`` unless that was done."""
+        with self._lock:
+            if self._tried:
+                return
+            self._tried = True
+            from runcomfy_runtime.poll_record import PollRecord
+
+            self.record = PollRecord.opened(self._setting, os.environ, base_url)
+            if self.record is not None:
+                self.record.seed(durations)
+
+    def add(self, model_id: str, seconds: float) -> None:
+        if self.record is not None:
+            self.record.add(model_id, seconds)
+
+    def flush(self) -> None:
+        """Write what is pending (a client's close)."""
+        if self.record is not None:
+            self.record.flush()
+
+
+class SentClock:
+    """When a submit's request left (its headers out, the body next: the moment ``on_sent``
+    is called), or, on a transport that does not say, when the submit began: a job's age
+    counts from it, early rather than late (``polling.py``). Calls the caller's ``on_sent``."""
+
+    def __init__(self, on_sent: Callable[[], None] | None) -> None:
+        self._on_sent = on_sent
+        self.at = time.monotonic()
+
+    def __call__(self) -> None:
+        self.at = time.monotonic()
+        if self._on_sent is not None:
+            self._on_sent()

@@ -270,7 +270,7 @@ def wait(
                 found = yield from result(core, ref, output, include_cost, deadline)
                 done = decide.result_seen(found)
                 if done is not None:
-                    core._learn(model_id, done, decide.age())
+                    core._learn(model_id, done, decide)
                     return done
             delay = decide.next_delay()
             if delay is None:
@@ -364,9 +364,10 @@ def waiter(
     expected: Expected,
     clock: Callable[[], float] = time.monotonic,
 ) -> Waiter:
-    """What decides a wait: its deadline, its polling, and how long jobs of the model take
-    (given, or learnt from this client's finished jobs)."""
+    """What decides a wait: its deadline, its polling, and how long jobs of the model run
+    (given, or learnt from this client's finished jobs and the record of earlier ones)."""
     hint = Range.around(expected) if expected is not None else None
+    learnt = core._expected(model_id)  # the first wait reads the record, with a hint or not
     return Waiter(
         ref.request_id,
         core.wait_timeout if timeout is None else timeout,
@@ -374,5 +375,5 @@ def waiter(
         on_status,
         clock=clock,
         submitted_at=submitted_at,
-        expected=hint or core._durations.expected(model_id),
+        expected=hint or learnt,
     )

@@ -1,7 +1,9 @@
 """What each answer means while waiting for a job, decided once for the sync and async handles.
 
 The handles do the I/O (ask, sleep); a :class:`Waiter` says what to do next: fetch the result,
-poll on, or stop with a typed error. Statuses are read through ``statuses.MEANINGS``.
+poll on, or stop with a typed error. Statuses are read through ``statuses.MEANINGS``. It also
+keeps what the statuses showed of the queue (the last moment the job was seen queued, how fast
+its place moved), so the schedule counts the job's age from its start, not from its submit.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from runcomfy_runtime.errors import JobCancelled, JobFailed, NoOutputError, WaitTimeout
-from runcomfy_runtime.polling import Expected, PollPolicy
+from runcomfy_runtime.polling import Expected, PollPolicy, Queued
 from runcomfy_runtime.results import Cancellation, OutputBase, Result, Status, StatusCallback
 from runcomfy_runtime.statuses import NOT_DONE, Meaning
 
@@ -42,6 +44,9 @@ class Waiter:
         self.origin = submitted_at if submitted_at is not None else self.started
         self.expected = expected
         self.last: Status | None = None
+        self.queued_seen: float | None = None  # the last moment a status said it was queued
+        self._queued: Queued | None = None  # while the last status said queued
+        self._place: tuple[float, int] | None = None  # (when, position) its place was first seen
 
     def first_delay(self) -> float:
         """A job submitted a moment ago cannot be done: wait until the policy's first ask."""
@@ -50,9 +55,23 @@ class Waiter:
         age = self.clock() - self.submitted_at
         return max(0.0, min(self.policy.first(self.expected) - age, self.timeout))
 
+    def started_at(self) -> float:
+        """When the job started running, as far as was seen: the last status that found it
+        queued (it started after that answer was written: late by at most the answer's way
+        back), else its submit (or the wait's start, for a rebuilt one)."""
+        return self.queued_seen if self.queued_seen is not None else self.origin
+
     def age(self) -> float:
-        """Seconds since the job was submitted (or since the wait began, for a rebuilt one)."""
-        return self.clock() - self.origin
+        """Seconds the job has been running, from :meth:`started_at`."""
+        return self.clock() - self.started_at()
+
+    def ran_for(self, result: Result[OutputT]) -> float:
+        """Seconds a finished job ran from its observed start: the server's submit-to-end less
+        the time it was seen queued, or, without the server's timestamps, this clock's."""
+        if result.created_at is None or result.finished_at is None or self.submitted_at is None:
+            return self.age()
+        took = (result.finished_at - result.created_at).total_seconds()
+        return took - (self.started_at() - self.origin)
 
     def remaining(self) -> float:
         """Seconds left before the deadline (never negative)."""
@@ -64,11 +83,23 @@ class Waiter:
             self.on_status(status)
         self.last = status
         found = status.meaning
+        self._queued = self._queue_seen(status.queue_position) if found is Meaning.QUEUED else None
         if found is Meaning.CANCELLED:
             raise JobCancelled(self.request_id)
         # Succeeded: fetch it. Failed, or a word nobody documented: fetch the result for the
         # server's message, then fail with it.
         return found not in NOT_DONE
+
+    def _queue_seen(self, position: int | None) -> Queued:
+        now = self.queued_seen = self.clock()
+        if position is None:
+            return Queued()
+        if self._place is None or position > self._place[1]:  # first seen, or sent back
+            self._place = (now, position)
+            return Queued(position)
+        since, first = self._place
+        moved = first - position
+        return Queued(position, (now - since) / moved if moved else None)
 
     def result_seen(self, result: Result[OutputT]) -> Result[OutputT] | None:
         """The finished result, or None to keep polling; raises when the job did not succeed."""
@@ -93,7 +124,11 @@ class Waiter:
         remaining = self.timeout - (now - self.started)
         if remaining <= 0:
             return None
-        return min(self.policy.interval(now - self.origin, self.expected), remaining)
+        if self._queued is not None:  # it cannot end before it starts: watch the queue
+            wait = self.policy.interval(now - self.origin, self.expected, queued=self._queued)
+        else:
+            wait = self.policy.interval(now - self.started_at(), self.expected)
+        return min(wait, remaining)
 
     def timed_out(self, cancel: Cancellation | Exception | None = None) -> WaitTimeout:
         """The deadline's error; ``cancel``: what ``cancel_on_timeout`` got, when asked."""

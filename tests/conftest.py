@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,13 +23,21 @@ import pytest
 
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer, ManualClock
-from tests.helpers import InProcess
+from tests.helpers import RECORD_OFF, InProcess
 from tests.once import once, shared_folder
 from tests.typecheck import warm_cache
 from tests.wheel_env import build_wheel, make_user_env
 
 sys.dont_write_bytecode = False  # this process: the test modules, imported after this one
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # the workers and every child process
+
+# No test reads or writes the user's record of job lengths (runcomfy_runtime/poll_record.py),
+# nor do the processes tests start (they inherit the environment): the record is off, and
+# points at a folder of this run's own should a test turn it on without naming one (subprocesses
+# with an isolated environment get RECORD_OFF from tests/helpers.py). A test that wants the
+# record passes poll_cache=tmp_path (or sets both variables for its subprocesses).
+os.environ.update(RECORD_OFF)
+os.environ["RUNCOMFY_CACHE_DIR"] = tempfile.mkdtemp(prefix="runcomfy-test-cache-")
 
 EMULATOR_QUEUE_SECONDS = 0.2
 EMULATOR_RUN_SECONDS = 0.3

@@ -41,6 +41,9 @@ EDIT = "bytedance/dreamina-4-0/edit"
 VIDEO = "bytedance/dreamina-3-0/pro/image-to-video"
 SIZE = "1024x1024(1:1)"  # the smallest output: the emulator renders one PNG per download
 _ENV_PREFIXES = ("RUNCOMFY_", "YOUR_API", "XDG_CONFIG_HOME")
+RECORD_OFF = {"RUNCOMFY_NO_POLL_CACHE": "1"}
+"""In every test's environment and every subprocess's, however isolated: no test reads or
+writes the user's record of job lengths (``runcomfy_runtime/poll_record.py``)."""
 
 
 def flat(text: str) -> str:
@@ -91,6 +94,8 @@ class InProcess:
             if name.startswith(_ENV_PREFIXES):
                 monkeypatch.delenv(name)
         monkeypatch.setenv("RUNCOMFY_CONFIG_DIR", str(self.config_dir))
+        for name, value in RECORD_OFF.items():
+            monkeypatch.setenv(name, value)
         monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
         monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
         if base_url or server is not None:
@@ -121,7 +126,7 @@ def isolated_env(
 ) -> dict[str, str]:
     """The environment of a subprocess: the machine's, minus every RunComfy setting."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_PREFIXES)}
-    env.update(NO_PROXY="127.0.0.1,localhost", RUNCOMFY_CONFIG_DIR=str(config_dir))
+    env.update(NO_PROXY="127.0.0.1,localhost", RUNCOMFY_CONFIG_DIR=str(config_dir), **RECORD_OFF)
     if server is not None:
         env["RUNCOMFY_BASE_URL"] = server.url
         if token is not None:

@@ -98,12 +98,16 @@ def test_typed_call_sends_wire_names_and_leaves_out_what_was_not_given(
     }
 
 
+LATER = ("asyncio", "PIL", "jsonschema", "platformdirs", "runcomfy_runtime.poll_record")
+
+
 def test_a_sync_client_loads_no_asyncio_pillow_or_jsonschema_until_it_needs_them() -> None:
+    """Nor the record of job lengths (read at the first wait) and platformdirs."""
     code = (
         "import sys, json\n"
         "from runcomfy import RunComfy\n"
         "RunComfy(api_token='t-123456789').close()\n"
-        "print(json.dumps([m for m in ('asyncio', 'PIL', 'jsonschema') if m in sys.modules]))"
+        f"print(json.dumps([m for m in {LATER!r} if m in sys.modules]))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []

@@ -22,6 +22,7 @@ import pytest
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer
 from tests.bigfiles import MiB, noise_png
+from tests.helpers import RECORD_OFF
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -74,6 +75,7 @@ def _isolated(server: EmulatorServer, home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RUNCOMFY_", "YOUR_API"))}
     env.update(RUNCOMFY_BASE_URL=server.url, RUNCOMFY_API_TOKEN=DEV_TOKEN)
     env.update(RUNCOMFY_CONFIG_DIR=str(home / "config"), NO_PROXY="127.0.0.1,localhost")
+    env.update(RECORD_OFF)  # nor the user's record of job lengths
     env.pop("PYTEST_ADDOPTS", None)
     env.pop("PYTEST_XDIST_WORKER", None)
     return env

@@ -68,6 +68,11 @@ def test_a_catalog_model_from_the_sample_catalog(runcomfy_client):
 def test_without_a_catalog_only_the_packages_models_are_served(runcomfy_client):
     with pytest.raises(UnknownModelError):
         runcomfy_client.run("sonora/voice-1/text-to-speech", {"text": "hi"})
+
+
+def test_no_record_of_job_lengths_outlives_the_test(runcomfy_client):
+    make_picture(runcomfy_client, "a fish")  # a finished job: a record would have its length
+    assert runcomfy_client._record.record is None
 '''
 
 USERS_INI_TEST = """
@@ -94,9 +99,12 @@ def _project(root: Path, files: dict[str, str]) -> Path:
 
 
 def _pytest(python: Path, project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The user's pytest with the record of job lengths on, as a user has it, and in the
+    project's ``.cache`` (never the real user cache): the plugin's fixture is what keeps it off
+    (``test_a_users_test_suite_...`` checks)."""
     return run_user_python(
         python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *args,
-        cwd=project,
+        cwd=project, env={"RUNCOMFY_NO_POLL_CACHE": "", "RUNCOMFY_CACHE_DIR": f"{project}/.cache"},
     )  # fmt: skip
 
 
@@ -109,7 +117,8 @@ def test_a_users_test_suite_runs_on_the_plugins_fixtures_alone(
     )
     done = _pytest(user_env, project, "--rootdir", str(project), "tests")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "6 passed" in done.stdout, done.stdout
+    assert "7 passed" in done.stdout, done.stdout
+    assert not (project / ".cache").exists()  # no client of the suite kept a record
     where = run_user_python(user_env, "-c", "import runcomfy; print(runcomfy.__file__)",
                             cwd=project).stdout  # fmt: skip
     assert str(ROOT) not in where  # the wheel's package ran, not the checkout's

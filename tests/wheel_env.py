@@ -18,6 +18,8 @@ import venv
 import zipfile
 from pathlib import Path
 
+from tests.helpers import RECORD_OFF
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -60,7 +62,7 @@ def run_user_python(
         for k, v in os.environ.items()
         if not k.startswith(("RUNCOMFY_", "YOUR_API", "PYTEST_", "PYTHONPATH"))
     }
-    clean.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+    clean.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost", **RECORD_OFF)
     return subprocess.run(
         [str(python), *args], cwd=cwd, env={**clean, **(env or {})}, capture_output=True,
         text=True, timeout=timeout,
