@@ -23,6 +23,7 @@ import pytest
 
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer, ManualClock
+from tests.bigfiles import BigFiles, make_big_files
 from tests.helpers import RECORD_OFF, InProcess
 from tests.once import once, shared_folder
 from tests.typecheck import warm_cache
@@ -123,3 +124,10 @@ def warm_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def mypy_cache(warm_mypy_cache: Path, tmp_path: Path) -> Path:
     """This test's own copy of the run's warm mypy cache, the ``--cache-dir`` of its mypy runs."""
     return Path(shutil.copytree(warm_mypy_cache, tmp_path / "mypy-cache"))
+
+
+@pytest.fixture(scope="session")
+def big_files(tmp_path_factory: pytest.TempPathFactory) -> BigFiles:
+    """A 20 MiB MP4, a 19 MiB PNG and a 40 MiB MP4 (``tests/bigfiles.py``), made once for the
+    whole run; read them, never change them."""
+    return BigFiles.of(once(shared_folder(tmp_path_factory) / "big", make_big_files))
