@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The repository's own package: the generator a user runs, with the repository's schemas/.
 
 .PHONY: venv demo test generate check lint bench clean
 
@@ -16,13 +17,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 generate: venv
-	$(PY) -m codegen generate
+	$(PY) -m runcomfy_codegen generate  # options from [tool.runcomfy-codegen] in pyproject.toml
 
 check: venv
-	$(PY) -m codegen check
+	$(PY) -m runcomfy_codegen check
 
 lint: venv
-	$(PY) -m ruff check codegen runcomfy_runtime runcomfy_cli runcomfy_emulator generated tests bench examples
+	$(PY) -m ruff check runcomfy_codegen runcomfy_runtime runcomfy_cli runcomfy_emulator generated tests bench examples
 	$(PY) -m mypy --strict
 
 test: venv

@@ -5,7 +5,8 @@ The pipeline a maintainer runs, each stage a whole process, timed (median [min-m
 
 1. the emulator (its own process) serving ``tests/catalog400``'s 452 fictional models with
    ``--catalog`` (structured inputs, nested ids, every media construct);
-2. ``python -m codegen sync --base-url <emulator>`` into a temporary copy of the repository;
+2. ``runcomfy-codegen sync --base-url <emulator>`` into a temporary copy of the repository
+   (which generates the package too);
 3. ``make generate`` and ``make check`` there (the same interpreter: no new virtualenv);
 4. ``mypy --strict`` of the generated package;
 5. one job per model through the freshly generated package (its dynamic path, 64 at once on
@@ -44,7 +45,7 @@ from emulator_process import TOKEN, emulator_process  # noqa: E402
 from tests import catalog400  # noqa: E402
 
 GOAL_SECONDS = 120.0
-COPIED = ("codegen", "schemas", "generated", "Makefile", "pyproject.toml")
+COPIED = ("runcomfy_codegen", "schemas", "generated", "Makefile", "pyproject.toml")
 
 JOBS = textwrap.dedent("""
     import asyncio, json, sys, time
@@ -136,9 +137,9 @@ def one_run(catalog_file: Path, models: list[dict[str, Any]]) -> dict[str, float
         repository_copy() as repo,
     ):  # fmt: skip
         env = {"RUNCOMFY_API_TOKEN": TOKEN, "RUNCOMFY_BASE_URL": url, "PYTHONPATH": str(repo)}
-        figures["sync"], said = timed(
-            process(sys.executable, "-m", "codegen", "sync", "--base-url", url, cwd=repo, env=env)
-        )
+        into = ("--schemas", "schemas", "--into", "generated/runcomfy", "--distribution")
+        sync = ("-m", "runcomfy_codegen", "sync", *into, "--base-url", url)
+        figures["sync"], said = timed(process(sys.executable, *sync, cwd=repo, env=env))
         print("  " + said.strip().splitlines()[-1])
         make = ("make", f"VENV={venv}")
         figures["generate"], _ = timed(process(*make, "generate", cwd=repo, env=env))

@@ -8,7 +8,7 @@ PASS/MISS per goal, asserts nothing):
    prompts with ``maxLength``, ``width×height``-style string enums, a ``float`` scale with
    bounds, booleans, integer enums) with varied limits and enum lists, under model ids one to
    three namespaces deep (``vendor3/model-42-7/pro/image-to-video``).
-2. ``python -m codegen generate`` of that tree as a whole process (what ``make generate``
+2. ``runcomfy-codegen generate`` of that tree as a whole process (what ``make generate``
    runs), 5 times into empty folders; then one run stage by stage, in process, to show where
    the time goes. Goal: < 2 s.
 3. With ``--reference``: datamodel-code-generator making pydantic v2 models from the same
@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from runcomfy_codegen.target import RUNCOMFY
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -248,25 +250,25 @@ def spread(values: list[float], unit: str = "s", factor: float = 1.0) -> str:
 
 def diagnose(tree: Path) -> list[str]:
     """Every file the generator rejects, with its reason (run only when a build fails)."""
-    from codegen.errors import SchemaFileError
-    from codegen.load import load_file
-    from codegen.model import build_endpoint, build_tree
+    from runcomfy_codegen.errors import SchemaFileError
+    from runcomfy_codegen.load import load_file
+    from runcomfy_codegen.model import build_endpoint, build_tree
 
     problems, endpoints = [], []
     for path in sorted(tree.rglob("*.yaml")):
         try:
-            endpoints.append(build_endpoint(load_file(path, tree)))
+            endpoints.append(build_endpoint(load_file(path, tree), RUNCOMFY.name))
         except SchemaFileError as e:
             problems.append(str(e))
     try:
-        build_tree(endpoints)
+        build_tree(endpoints, RUNCOMFY.name)
     except SchemaFileError as e:
         problems.append(str(e))
     return problems
 
 
 def time_our_generation(tree: Path, out_root: Path) -> tuple[list[float], Path, bool]:
-    """``GEN_REPS`` whole-process runs of ``python -m codegen generate``, each into an empty
+    """``GEN_REPS`` whole-process runs of ``runcomfy-codegen generate``, each into an empty
     directory: interpreter start, imports, load, check, normalise, model, render, format, write."""
     times, outputs = [], []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -275,12 +277,13 @@ def time_our_generation(tree: Path, out_root: Path) -> tuple[list[float], Path, 
         command = [
             sys.executable,
             "-m",
-            "codegen",
+            "runcomfy_codegen",
+            "generate",
             "--schemas",
             str(tree),
-            "--out",
+            "--into",
             str(out),
-            "generate",
+            "--distribution",
         ]
         seconds, done = timed(
             functools.partial(
@@ -298,15 +301,15 @@ def time_our_generation(tree: Path, out_root: Path) -> tuple[list[float], Path, 
 
 def stage_breakdown(tree: Path, out: Path) -> list[tuple[str, float]]:
     """One extra run, stage by stage, to show where the time goes."""
-    from codegen.emit import RUFF_FORMAT, _ruff, write
-    from codegen.load import load_tree
-    from codegen.model import build_endpoint, build_tree
-    from codegen.render import render_package
+    from runcomfy_codegen.emit import RUFF_FORMAT, _ruff, write
+    from runcomfy_codegen.load import load_tree
+    from runcomfy_codegen.model import build_endpoint, build_tree
+    from runcomfy_codegen.render import render_package
 
     t_load, loaded = timed(lambda: load_tree(tree))
-    t_model, endpoints = timed(lambda: [build_endpoint(f) for f in loaded])
-    t_tree, root = timed(lambda: build_tree(endpoints))
-    t_render, texts = timed(lambda: render_package(endpoints, root))
+    t_model, endpoints = timed(lambda: [build_endpoint(f, RUNCOMFY.name) for f in loaded])
+    t_tree, root = timed(lambda: build_tree(endpoints, RUNCOMFY.name))
+    t_render, texts = timed(lambda: render_package(endpoints, root, RUNCOMFY))
 
     def format_and_read() -> dict[str, bytes]:
         with tempfile.TemporaryDirectory() as tmp:
@@ -479,7 +482,7 @@ def run_tree(tree: Path) -> list[dict[str, Any]]:
 
 
 def run_generation(tree: Path, tmp: Path) -> tuple[list[float], Path]:
-    title = "2. our generation: python -m codegen generate as a whole process (`make generate`)"
+    title = "2. our generation: runcomfy-codegen generate as a whole process (`make generate`)"
     with section(f"{title}, {GEN_REPS} runs"):
         times, package, identical = time_our_generation(tree, tmp / "out")
         files = [p for p in package.rglob("*") if p.is_file()]
@@ -632,9 +635,9 @@ def main() -> None:
         with section(f"the same tree at {LARGE_TREE:,} endpoints (for the import's flatness)"):
             large_docs = make_tree(tmp / "schemas-large", n=LARGE_TREE)
             large = tmp / "large" / "runcomfy"
-            from codegen.emit import generate
+            from runcomfy_codegen.emit import generate
 
-            seconds, _ = timed(lambda: generate(tmp / "schemas-large", large))
+            seconds, _ = timed(lambda: generate(tmp / "schemas-large", large, RUNCOMFY))
             print(f"  generated in {seconds:.1f} s (in process, once)")
         imports = run_imports({N_ENDPOINTS: (package, docs), LARGE_TREE: (large, large_docs)})
     print_summary(gen, ref, imports)

@@ -12,14 +12,16 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from codegen.emit import build
+from runcomfy_codegen.emit import build
+from runcomfy_codegen.target import RUNCOMFY, Package
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_into(schemas: Path, package: Path) -> Path:
-    """``generate`` of ``schemas`` into ``package`` (a folder named ``runcomfy``)."""
-    for rel, data in build(schemas).items():
+    """``generate`` of ``schemas`` into ``package``, named after its folder (``runcomfy``: the
+    distribution's own package, with its command line)."""
+    for rel, data in build(schemas, Package(package.name, package.name == RUNCOMFY.name)).items():
         (package / rel).parent.mkdir(parents=True, exist_ok=True)
         (package / rel).write_bytes(data)
     return package

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from codegen.catalog_docs import entry_doc
-from codegen.emit import build
-from codegen.sync import sync_entries
+from runcomfy_codegen.catalog_docs import entry_doc
+from runcomfy_codegen.emit import build
+from runcomfy_codegen.sync import sync_entries
+from runcomfy_codegen.target import RUNCOMFY
 from runcomfy_runtime.catalog import CatalogEntry
 from runcomfy_runtime.errors import InputValidationError
 from runcomfy_runtime.schema.compile import compile_spec
@@ -29,7 +30,7 @@ ENTRIES = [CatalogEntry.from_wire(e) for e in LISTING["models"]]
 
 def codegen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "codegen", *args], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-m", "runcomfy_codegen", *args], capture_output=True, text=True, cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
 
@@ -38,10 +39,11 @@ def codegen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture catalog imported (a listing, as ``GET /v1/models`` answers) and generated."""
     root = tmp_path_factory.mktemp("catalog")
-    done = codegen("--schemas", str(root / "schemas"), "import", str(FIXTURE))
+    into = ("--schemas", str(root / "schemas"), "--into", str(root / "runcomfy"), "--distribution")
+    done = codegen("import", str(FIXTURE), *into)  # writes the schema files, then the package
     assert done.returncode == 0, done.stderr
-    done = codegen("--schemas", str(root / "schemas"), "--out", str(root / "runcomfy"), "generate")
-    assert done.returncode == 0, done.stderr
+    done = codegen("check", *into)
+    assert done.returncode == 0, done.stdout + done.stderr
     return root
 
 
@@ -137,7 +139,7 @@ def test_sync_writes_what_it_understands_and_lists_every_reason_of_a_refusal(
     refused = CatalogEntry.from_wire(REFUSED)
     assert refused is not None
     good = [e for e in ENTRIES[:3] if e is not None]
-    report = sync_entries([*good, refused], tmp_path)
+    report = sync_entries([*good, refused], tmp_path, RUNCOMFY.name)
     assert sorted(report.added) == sorted(e.model_id for e in good)
     (error,) = report.refused
     reasons = [p.reason for p in error.problems]
@@ -145,7 +147,7 @@ def test_sync_writes_what_it_understands_and_lists_every_reason_of_a_refusal(
     assert any("unknown type 'text'" in r for r in reasons)
     assert any("applies to images, and this is video" in r for r in reasons)
     assert not (tmp_path / "acme/broken-1/make.yaml").exists()
-    again = sync_entries(good, tmp_path)
+    again = sync_entries(good, tmp_path, RUNCOMFY.name)
     assert again.unchanged == sorted(e.model_id for e in good) and not again.added
 
 
@@ -165,14 +167,14 @@ def test_sync_keeps_a_pages_prose_and_outputs_and_removes_models_gone_from_the_c
         "price_unit": "image", "input_schema": catalog_input,
     })  # fmt: skip
     assert entry is not None
-    first = sync_entries([entry, *[e for e in ENTRIES[:2] if e]], tmp_path)
+    first = sync_entries([entry, *[e for e in ENTRIES[:2] if e]], tmp_path, RUNCOMFY.name)
     assert first.changed == ["bytedance/dreamina-4-0/edit"]
     merged = yaml.safe_load(target.read_text())
     assert merged["input"]["properties"]["prompt"]["maxLength"] == 1000  # the catalog wins
     assert merged["input"]["properties"]["scale"]["description"].startswith("Controls how")
     assert merged["output"] == page_doc["output"] and merged["example"] == page_doc["example"]
     assert merged["source"] == page_doc["source"] and merged["catalog"]["base_price_usd"] == 0.03
-    second = sync_entries([entry], tmp_path)  # the two catalog-only models left the catalog
+    second = sync_entries([entry], tmp_path, RUNCOMFY.name)  # two catalog-only models left
     assert sorted(second.removed) == sorted(e.model_id for e in ENTRIES[:2] if e)
     assert target.exists()  # a page's model is never removed by sync
 
@@ -180,19 +182,19 @@ def test_sync_keeps_a_pages_prose_and_outputs_and_removes_models_gone_from_the_c
 def test_import_takes_one_saved_catalog_entry(tmp_path: Path) -> None:
     entry_file = tmp_path / "entry.json"
     entry_file.write_text(json.dumps(LISTING["models"][0]))
-    done = codegen("--schemas", str(tmp_path / "schemas"), "import", str(entry_file))
+    done = codegen("import", str(entry_file), "--into", str(tmp_path / "mymodels"))
     assert done.returncode == 0, done.stderr
     model_id = LISTING["models"][0]["model_id"]
-    assert (tmp_path / "schemas" / f"{model_id}.yaml").is_file()
+    assert (tmp_path / "mymodels/schemas" / f"{model_id}.yaml").is_file()
 
 
 def test_import_refuses_a_listing_with_a_bad_model_and_writes_nothing(tmp_path: Path) -> None:
     listing = tmp_path / "listing.json"
     listing.write_text(json.dumps({"models": [LISTING["models"][0], REFUSED], "total": 2}))
-    done = codegen("--schemas", str(tmp_path / "schemas"), "import", str(listing))
+    done = codegen("import", str(listing), "--into", str(tmp_path / "mymodels"))
     assert done.returncode == 2
     assert "acme/broken-1/make.yaml" in done.stderr and "hologram_uri" in done.stderr
-    assert not (tmp_path / "schemas").exists()
+    assert not (tmp_path / "mymodels").exists()
 
 
 def test_every_problem_of_every_file_is_reported_at_once(tmp_path: Path) -> None:
@@ -204,7 +206,7 @@ def test_every_problem_of_every_file_is_reported_at_once(tmp_path: Path) -> None
         path = schemas / f"{parsed.model_id}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(doc, allow_unicode=True))
-    done = codegen("--schemas", str(schemas), "--out", str(tmp_path / "out"), "generate")
+    done = codegen("generate", "--schemas", str(schemas), "--into", str(tmp_path / "out"))
     assert done.returncode == 2
     assert "2 schema file(s) refused, 6 problem(s)" in done.stderr, done.stderr
     assert "acme/broken-1/make.yaml" in done.stderr and "acme/broken-2/make.yaml" in done.stderr
@@ -229,4 +231,4 @@ def build_one(entry: CatalogEntry) -> dict[str, bytes]:
         path = Path(tmp, f"{entry.model_id}.yaml")
         path.parent.mkdir(parents=True)
         path.write_text(yaml.safe_dump(entry_doc(entry), allow_unicode=True))
-        return build(Path(tmp))
+        return build(Path(tmp), RUNCOMFY)

@@ -1,5 +1,5 @@
 """The catalog as served, end to end: the emulator serving the structured models of
-``tests/catalog400`` (a subset covering every feature), ``python -m codegen sync`` into a copy
+``tests/catalog400`` (a subset covering every feature), ``runcomfy-codegen sync`` into a copy
 of the repository, ``generate``, ``check``, ``mypy --strict`` on the package and on typed use
 of it (misuse rejected line by line), then one job per model through the freshly generated
 package, its output saved with the kind the categories name. And the whole fixture (452
@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from codegen.emit import build
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer
 from tests import catalog400
@@ -60,11 +59,11 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synced]:
     with EmulatorServer(REGISTRY, catalog=SUBSET, queue_seconds=0.02, run_seconds=0.05,
                         workers=64) as emulator:  # fmt: skip
         env = {"RUNCOMFY_API_TOKEN": emulator.token}
-        sync = run(sys.executable, "-m", "codegen", "--schemas", "schemas", "sync",
+        into = ("--schemas", "schemas", "--into", "generated/runcomfy", "--distribution")
+        sync = run(sys.executable, "-m", "runcomfy_codegen", "sync", *into,
                    "--base-url", emulator.url, cwd=repo, env=env)  # fmt: skip
-        codegen = [sys.executable, "-m", "codegen", "--schemas", "schemas"]
-        out = ["--out", "generated/runcomfy"]
-        verbs = [run(*codegen, *out, verb, cwd=repo) for verb in ("generate", "check")]
+        codegen = [sys.executable, "-m", "runcomfy_codegen"]
+        verbs = [run(*codegen, verb, *into, cwd=repo) for verb in ("generate", "check")]
         yield Synced(repo, emulator, sync, *verbs)
 
 
@@ -155,11 +154,13 @@ def test_one_job_per_model_through_the_generated_package_with_its_output_kind(
 def test_the_whole_fixture_syncs_and_generates(tmp_path: Path) -> None:
     listing = catalog400.listing()
     with EmulatorServer({}, catalog=listing) as emulator:
-        done = run(sys.executable, "-m", "codegen", "--schemas", str(tmp_path / "schemas"),
-                   "sync", "--base-url", emulator.url, cwd=ROOT,
+        done = run(sys.executable, "-m", "runcomfy_codegen", "sync", "--schemas",
+                   str(tmp_path / "schemas"), "--into", str(tmp_path / "catalog"),
+                   "--base-url", emulator.url, cwd=ROOT,
                    env={"RUNCOMFY_API_TOKEN": emulator.token})  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{len(listing['models'])} added" in done.stdout
-    files = build(tmp_path / "schemas")  # what generate writes, in memory
-    modules = [f for f in files if f.startswith("endpoints/") and not f.endswith(".pyi")]
+    assert "generated" in done.stdout  # sync --into generates the package from what it wrote
+    package = tmp_path / "catalog"
+    modules = [p for p in (package / "endpoints").rglob("*.py")]
     assert len(modules) >= len(listing["models"])

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from codegen.emit import build, compare, write
-from codegen.errors import SchemaFilesError
+from runcomfy_codegen.emit import build, compare, write
+from runcomfy_codegen.errors import SchemaFilesError
+from runcomfy_codegen.target import RUNCOMFY
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -20,7 +21,7 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def test_golden_package_matches_the_synthetic_schema() -> None:
-    files = build(GOLDEN / "schemas")
+    files = build(GOLDEN / "schemas", RUNCOMFY)
     expected = GOLDEN / "expected"
     if UPDATE:
         write(files, expected)
@@ -41,25 +42,25 @@ def test_golden_module_maps_quirky_names_and_rules() -> None:
 
 
 def test_generation_is_deterministic_whatever_the_file_order(tmp_path: Path) -> None:
-    first = build(ROOT / "schemas")
+    first = build(ROOT / "schemas", RUNCOMFY)
     shuffled = tmp_path / "schemas"
     # Copy in reverse order so the directory's creation order differs from the original.
     for path in sorted((ROOT / "schemas").rglob("*.yaml"), reverse=True):
         target = shuffled / path.relative_to(ROOT / "schemas")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, target)
-    second = build(shuffled)
+    second = build(shuffled, RUNCOMFY)
     assert first == second
-    assert first == build(ROOT / "schemas")
+    assert first == build(ROOT / "schemas", RUNCOMFY)
 
 
 def test_committed_generated_package_is_up_to_date() -> None:
-    assert not compare(build(ROOT / "schemas"), ROOT / "generated" / "runcomfy")
+    assert not compare(build(ROOT / "schemas", RUNCOMFY), ROOT / "generated" / "runcomfy")
 
 
 def test_check_names_stale_files_and_fails(tmp_path: Path) -> None:
     out = tmp_path / "runcomfy"
-    write(build(GOLDEN / "schemas"), out)
+    write(build(GOLDEN / "schemas", RUNCOMFY), out)
     module = out / "endpoints/acme/widget_2_0/make.py"
     module.write_text(module.read_text() + "# edited by hand\n")
     (out / "stray.py").write_text("")
@@ -67,12 +68,13 @@ def test_check_names_stale_files_and_fails(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "codegen",
+            "runcomfy_codegen",
+            "check",
             "--schemas",
             str(GOLDEN / "schemas"),
-            "--out",
+            "--into",
             str(out),
-            "check",
+            "--distribution",
         ],
         capture_output=True,
         text=True,
@@ -184,7 +186,7 @@ def test_a_keyword_outside_json_schema_is_an_annotation_never_a_refusal(tmp_path
         doc["input"]["properties"]["prompt"].update({"maxWords": 3, "x-order": 1})
         doc["input"]["properties"]["note"] = {"type": "string", "format": "textarea"}
 
-    files = build(_schema_tree(tmp_path, mutate))
+    files = build(_schema_tree(tmp_path, mutate), RUNCOMFY)
     assert "endpoints/acme/widget_2_0/make.py" in files
 
 
@@ -193,7 +195,7 @@ def test_a_bad_schema_file_fails_naming_file_place_and_reason(tmp_path: Path, ca
     mutate, where, reason = BAD_FILES[case]
     tree = _schema_tree(tmp_path, mutate)
     with pytest.raises(SchemaFilesError) as caught:
-        build(tree)
+        build(tree, RUNCOMFY)
     (error,) = caught.value.errors
     message = str(error)
     assert message.startswith("acme/widget-2.0/make.yaml")
@@ -207,12 +209,12 @@ def test_generate_command_reports_a_bad_file_and_exits_non_zero(tmp_path: Path) 
         [
             sys.executable,
             "-m",
-            "codegen",
+            "runcomfy_codegen",
+            "generate",
             "--schemas",
             str(tree),
-            "--out",
+            "--into",
             str(tmp_path / "out"),
-            "generate",
         ],
         capture_output=True,
         text=True,
@@ -249,7 +251,7 @@ def test_names_that_would_shadow_or_break_python_are_renamed(tmp_path: Path) -> 
     mutate(doc)
     (tree / "run/result").mkdir(parents=True)
     (tree / "run/result/job.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
-    files = build(tree)
+    files = build(tree, RUNCOMFY)
     module = files["endpoints/run_/result/job.py"].decode()
     assert "class Job_(SyncEndpoint[Job_Output]):" in module
     assert "class AsyncJob_(AsyncEndpoint[Job_Output]):" in module
@@ -273,13 +275,13 @@ YAML_CASES = [
 
 @pytest.mark.parametrize("text", YAML_CASES)
 def test_fast_yaml_reads_exactly_what_safe_load_reads(text: str) -> None:
-    from codegen.load import parse_yaml
+    from runcomfy_codegen.load import parse_yaml
 
     assert parse_yaml(text) == yaml.safe_load(text)
 
 
 def test_fast_yaml_reads_every_schema_file_like_safe_load() -> None:
-    from codegen.load import parse_yaml
+    from runcomfy_codegen.load import parse_yaml
 
     for path in [*(ROOT / "schemas").rglob("*.yaml"), *(GOLDEN / "schemas").rglob("*.yaml")]:
         text = path.read_text(encoding="utf-8")
@@ -287,23 +289,39 @@ def test_fast_yaml_reads_every_schema_file_like_safe_load() -> None:
 
 
 def test_generate_fills_a_new_folder_then_updates_only_what_changed(tmp_path: Path) -> None:
-    from codegen.emit import generate
+    from runcomfy_codegen.emit import generate
 
     out = tmp_path / "runcomfy"
-    first = generate(GOLDEN / "schemas", out)
-    assert not compare(build(GOLDEN / "schemas"), out)
+    first = generate(GOLDEN / "schemas", out, RUNCOMFY)
+    assert not compare(build(GOLDEN / "schemas", RUNCOMFY), out)
     assert first.missing and not first.changed and not first.extra
-    (out / "stale.py").write_text("")
+    (out / "stale.py").write_text('"""Generated by runcomfy-codegen; do not edit."""\n')
     module = out / "endpoints/acme/widget_2_0/make.py"
     module.write_text("# edited by hand\n")
     kept = out / "_registry.py"
     before = kept.stat().st_mtime_ns
-    second = generate(GOLDEN / "schemas", out)
+    second = generate(GOLDEN / "schemas", out, RUNCOMFY)
     assert (second.missing, second.extra, second.changed) == (
         [],
         ["stale.py"],
         ["endpoints/acme/widget_2_0/make.py"],
     )
-    assert not compare(build(GOLDEN / "schemas"), out)
+    assert not compare(build(GOLDEN / "schemas", RUNCOMFY), out)
     assert kept.stat().st_mtime_ns == before  # an unchanged file is not rewritten
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".runcomfy-codegen-")]
+
+
+def test_generate_never_removes_a_file_it_did_not_write(tmp_path: Path) -> None:
+    from runcomfy_codegen.emit import generate
+    from runcomfy_codegen.target import TargetError
+
+    out = tmp_path / "runcomfy"
+    generate(GOLDEN / "schemas", out, RUNCOMFY)
+    mine = out / "helpers.py"
+    mine.write_text("def mine() -> int:\n    return 1\n")
+    module = out / "endpoints/acme/widget_2_0/make.py"
+    module.write_text("# edited by hand\n")
+    with pytest.raises(TargetError, match=r"helpers\.py"):
+        generate(GOLDEN / "schemas", out, RUNCOMFY)
+    assert mine.read_text().startswith("def mine")  # kept, and nothing else was touched
+    assert module.read_text() == "# edited by hand\n"

@@ -23,9 +23,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from codegen import slots, source
-from codegen.importer import dump_schema_file
-from codegen.load import parse_yaml
+from runcomfy_codegen import slots, source
+from runcomfy_codegen.importer import dump_schema_file
+from runcomfy_codegen.load import parse_yaml
 from runcomfy_runtime.schema.describe import english_summary
 from runcomfy_runtime.schema.normalise import normalise
 from tests.generated_package import ROOT, build_into, import_every_module
@@ -159,7 +159,7 @@ def generate_and_check(tmp_path: Path, texts: list[str], marker: Path) -> None:
     for doc, text in zip(docs, texts, strict=True):
         got = seen[doc["id"]]
         summary = english_summary(doc["id"], "image", text)
-        assert f"(source: {text}) by" in got["module_doc"]
+        assert f"(source: {text}).\nDo not edit" in got["module_doc"]
         assert got["input_schema"] == normalise(doc["input"]).schema
         assert got["example"] == doc["example"]
         assert got["summary"] == summary and got["class_doc"] == summary
@@ -240,12 +240,13 @@ def test_a_poisoned_page_and_catalog_entry_import_and_generate_into_inert_code(
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def codegen(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "codegen", "--schemas", "schemas", *args]
+        command = [sys.executable, "-m", "runcomfy_codegen", *args, "--schemas", "schemas"]
         return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
 
-    imported = codegen("import", "page.txt", "entry.json")
+    into = ("--into", "out/runcomfy", "--distribution")
+    imported = codegen("import", "page.txt", "entry.json", *into)  # then generates
     assert imported.returncode == 0, imported.stderr
-    generated = codegen("--out", "out/runcomfy", "generate")
+    generated = codegen("check", *into)
     assert generated.returncode == 0, generated.stderr
     seen = import_every_module(tmp_path / "out/runcomfy", marker)
     edit = seen["bytedance/dreamina-4-0/edit"]
@@ -365,7 +366,7 @@ def test_a_slot_where_its_escaping_does_not_hold_stops_the_rendering(
 
 
 def test_every_shipped_template_prints_only_through_its_escaping_filters() -> None:
-    from codegen.render import TEMPLATE_NAMES, TEMPLATES, environment
+    from runcomfy_codegen.render import TEMPLATE_NAMES, TEMPLATES, environment
 
     assert sorted(TEMPLATE_NAMES) == sorted(p.name for p in TEMPLATES.glob("*.jinja"))
     env = environment()

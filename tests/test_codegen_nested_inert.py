@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from codegen.importer import dump_schema_file
+from runcomfy_codegen.importer import dump_schema_file
 from tests.generated_package import build_into, child_env, import_every_module
 from tests.test_codegen_inert import hostile
 

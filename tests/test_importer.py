@@ -13,10 +13,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codegen.emit import build
-from codegen.errors import SchemaFileError
-from codegen.import_command import page_to_yaml
-from codegen.importer import parse_page
+from runcomfy_codegen.emit import build
+from runcomfy_codegen.errors import SchemaFileError
+from runcomfy_codegen.import_command import page_to_yaml
+from runcomfy_codegen.importer import parse_page
+from runcomfy_codegen.target import RUNCOMFY
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(__file__).parent / "pages"  # copies of ../shared/seeds
@@ -27,8 +28,10 @@ EDIT_PAGE = PAGES / "000_ebb40fefca647114.txt"  # es: bytedance/dreamina-4-0/edi
 def _import(
     *args: str, stdin: str | None = None, schemas: Path
 ) -> subprocess.CompletedProcess[str]:
+    into = schemas.parent / "mymodels"  # the package it generates (not in --check, --dry-run)
+    command = [sys.executable, "-m", "runcomfy_codegen", "import", *args]
     return subprocess.run(
-        [sys.executable, "-m", "codegen", "--schemas", str(schemas), "import", *args],
+        [*command, "--schemas", str(schemas), "--into", str(into)],
         capture_output=True,
         text=True,
         input=stdin,
@@ -92,7 +95,7 @@ def without_curl(text: str) -> str:
 
 @pytest.mark.parametrize("page", SEEDS, ids=lambda p: p.name)
 def test_each_seed_reproduces_its_committed_schema_file(page: Path) -> None:
-    model_id, rendered = page_to_yaml(page.read_text(encoding="utf-8"), page.name)
+    model_id, rendered = page_to_yaml(page.read_text(encoding="utf-8"), page.name, RUNCOMFY.name)
     assert (ROOT / "schemas" / f"{model_id}.yaml").read_text(encoding="utf-8") == rendered
 
 
@@ -198,7 +201,7 @@ def test_dry_run_prints_and_check_compares(tmp_path: Path) -> None:
 def test_an_imported_page_generates_a_working_package(tmp_path: Path) -> None:
     schemas = tmp_path / "schemas"
     assert _import(*map(str, SEEDS), schemas=schemas).returncode == 0
-    assert build(schemas) == build(ROOT / "schemas")
+    assert build(schemas, RUNCOMFY) == build(ROOT / "schemas", RUNCOMFY)
 
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]
@@ -218,7 +221,7 @@ def test_truncation_or_garbage_never_crashes_the_importer(
     at = int(len(text) * where)
     text = text[:at] + garbage + text[at:]
     try:
-        _, rendered = page_to_yaml(text, "fuzz.txt")
+        _, rendered = page_to_yaml(text, "fuzz.txt", RUNCOMFY.name)
     except SchemaFileError:
         return
     assert yaml.safe_load(rendered)["id"]
@@ -256,7 +259,7 @@ def test_any_schema_file_the_importer_writes_generates_cleanly(
         + json.dumps(output)
     )
     try:
-        model_id, rendered = page_to_yaml(page, "gen.txt")
+        model_id, rendered = page_to_yaml(page, "gen.txt", RUNCOMFY.name)
     except SchemaFileError as e:
         assert "map to the Python name" in str(e) or "no letters or digits" in str(e), e
         return
@@ -264,6 +267,6 @@ def test_any_schema_file_the_importer_writes_generates_cleanly(
     path = root / f"{model_id}.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(rendered, encoding="utf-8")
-    files = build(root)
+    files = build(root, RUNCOMFY)
     assert "endpoints/acme/fuzz_1/edit.py" in files
     compile(files["endpoints/acme/fuzz_1/edit.py"], "edit.py", "exec")

@@ -1,4 +1,4 @@
-"""``python -m codegen sync`` against a served catalog (the emulator's, with a fixture of 28
+"""``runcomfy-codegen sync`` against a served catalog (the emulator's, with a fixture of 28
 models of every kind), then ``generate``, ``check``, ``mypy --strict`` and one job per synced
 model through the freshly generated package, its output saved with the right kind. And a sync
 where one model uses a construct nobody knows: the rest is written, it is listed, exit 1."""
@@ -57,13 +57,14 @@ def test_sync_generate_check_type_check_and_run_every_model(
     with EmulatorServer(REGISTRY, queue_seconds=0.02, run_seconds=0.05, workers=64,
                         catalog=ROOT / "examples/catalog.json") as emulator:  # fmt: skip
         env = {"RUNCOMFY_API_TOKEN": emulator.token, "RUNCOMFY_BASE_URL": emulator.url}
-        synced = run(sys.executable, "-m", "codegen", "--schemas", "schemas", "sync",
+        into = ("--schemas", "schemas", "--into", "generated/runcomfy", "--distribution")
+        synced = run(sys.executable, "-m", "runcomfy_codegen", "sync", *into,
                      "--base-url", emulator.url, cwd=repo, env=env)  # fmt: skip
         assert synced.returncode == 0, synced.stdout + synced.stderr
         assert "28 added, 4 changed" in synced.stdout, synced.stdout
         for verb in ("generate", "check"):
-            done = run(sys.executable, "-m", "codegen", "--schemas", "schemas",
-                       "--out", "generated/runcomfy", verb, cwd=repo)  # fmt: skip
+            done = run(sys.executable, "-m", "runcomfy_codegen", verb, *into,
+                       cwd=repo)  # fmt: skip
             assert done.returncode == 0, done.stdout + done.stderr
         typed = run(sys.executable, "-m", "mypy", "--strict", f"--cache-dir={mypy_cache}",
                     "runcomfy", cwd=repo / "generated",
@@ -107,8 +108,9 @@ def test_a_sync_with_one_model_nobody_understands_writes_the_others_and_exits_1(
         listing = {"models": [*good, UNKNOWN], "total": 4}
         server.routes["/v1/models"] = as_json(200, listing)
         env = {"RUNCOMFY_API_TOKEN": "sk-sync-test-0123456789"}
-        done = run(sys.executable, "-m", "codegen", "--schemas", str(tmp_path / "schemas"),
-                   "sync", "--base-url", server.url, cwd=ROOT, env=env)  # fmt: skip
+        done = run(sys.executable, "-m", "runcomfy_codegen", "sync", "--schemas",
+                   str(tmp_path / "schemas"), "--into", str(tmp_path / "mymodels"),
+                   "--base-url", server.url, cwd=ROOT, env=env)  # fmt: skip
         asked = [r for r in server.requests if r.path == "/v1/models"]
     assert done.returncode == 1, done.stdout + done.stderr
     assert "3 added" in done.stdout and "1 refused" in done.stdout

@@ -15,8 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from codegen.sync import sync_entries
 from runcomfy import REGISTRY
+from runcomfy_codegen.sync import sync_entries
+from runcomfy_codegen.target import RUNCOMFY
 from runcomfy_emulator import EmulatorServer
 from runcomfy_runtime.catalog import CatalogEntry
 from runcomfy_runtime.errors import SchemaError
@@ -82,7 +83,7 @@ def test_a_nul_refuses_the_model_it_is_in_and_is_replaced_in_a_name_so_the_packa
         entry("described", description="What\x00 to draw."),
         entry("enumerated", size="2\x00K"),
         entry("named", name="Na\x00me", category="ima\x00ge"),
-    ), schemas)  # fmt: skip
+    ), schemas, RUNCOMFY.name)  # fmt: skip
     assert report.added == ["acme/named/text-to-image"]
     assert reasons(report) == {
         "acme/described/text-to-image.yaml": [
@@ -109,7 +110,7 @@ def test_a_lone_surrogate_never_reaches_a_schema_file_so_every_later_sync_still_
         entry("named", name="Sur\udfffrogate"),
         entry("plain"),
     ]
-    first = sync_entries(entries(*bodies), tmp_path)
+    first = sync_entries(entries(*bodies), tmp_path, RUNCOMFY.name)
     assert first.added == ["acme/named/text-to-image", "acme/plain/text-to-image"]
     assert reasons(first) == {
         "acme/described/text-to-image.yaml": [
@@ -119,7 +120,7 @@ def test_a_lone_surrogate_never_reaches_a_schema_file_so_every_later_sync_still_
     }
     named = (tmp_path / "acme/named/text-to-image.yaml").read_text(encoding="utf-8")
     assert "display_name: Sur\ufffdrogate" in named
-    again = sync_entries(entries(*bodies[1:]), tmp_path)
+    again = sync_entries(entries(*bodies[1:]), tmp_path, RUNCOMFY.name)
     assert again.unchanged == ["acme/named/text-to-image", "acme/plain/text-to-image"]
 
 
@@ -134,7 +135,7 @@ def test_a_schema_file_written_with_a_surrogate_before_is_refused_by_name_and_th
         "input: {type: object, properties: {prompt: {type: string}}}\n",
         encoding="utf-8",
     )  # fmt: skip
-    report = sync_entries(entries(entry("named"), entry("plain")), tmp_path)
+    report = sync_entries(entries(entry("named"), entry("plain")), tmp_path, RUNCOMFY.name)
     assert report.added == ["acme/plain/text-to-image"]
     (why,) = reasons(report)["acme/named/text-to-image.yaml"]
     assert "the schema file there cannot be read" in why
@@ -152,7 +153,8 @@ def test_generate_refuses_a_nul_in_a_schema_file_and_names_the_file_and_the_fiel
         encoding="utf-8",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "codegen", "--schemas", "schemas", "--out", "out", "generate"],
+        [sys.executable, "-m", "runcomfy_codegen", "generate", "--schemas", "schemas",
+         "--into", "out"],
         capture_output=True, text=True, cwd=tmp_path, env=child_env(ROOT / "generated"),
     )  # fmt: skip
     assert done.returncode != 0 and not (tmp_path / "out").exists()

@@ -231,8 +231,8 @@ def test_no_hand_written_order_is_left_where_the_tables_are_rendered() -> None:
     for path in (
         "runcomfy_cli/parser.py",
         "runcomfy_cli/config.py",
-        "codegen/templates/client.py.jinja",
-        "codegen/templates/package_init.py.jinja",
+        "runcomfy_codegen/templates/client.py.jinja",
+        "runcomfy_codegen/templates/package_init.py.jinja",
     ):
         text = (root / path).read_text()
         assert "YOUR_API_TOKEN" not in text, path  # named only by the table

@@ -19,9 +19,26 @@ def test_the_wheel_installs_only_runcomfy_prefixed_top_level_names(wheel: Path) 
         names = set(archive.namelist())
     tops = {name.split("/")[0] for name in names}
     packages = {t for t in tops if not t.endswith(".dist-info")}
-    assert packages == {"runcomfy", "runcomfy_runtime", "runcomfy_cli", "runcomfy_emulator"}
+    assert packages == {
+        "runcomfy",
+        "runcomfy_runtime",
+        "runcomfy_cli",
+        "runcomfy_emulator",
+        "runcomfy_codegen",
+    }
     assert all(t.startswith("runcomfy") for t in tops)  # no generic name such as codegen
     assert {f"{package}/py.typed" for package in packages} <= names
+
+
+def test_the_wheel_ships_the_generator_with_its_templates_and_meta_schema(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        entries = archive.read(entry_points).decode()
+    templates = {p.name for p in (ROOT / "runcomfy_codegen/templates").glob("*.jinja")}
+    assert templates and {f"runcomfy_codegen/templates/{t}" for t in templates} <= names
+    assert "runcomfy_codegen/schema_file.schema.json" in names
+    assert "runcomfy-codegen = runcomfy_codegen.__main__:main" in entries
 
 
 def test_the_wheel_carries_its_license(wheel: Path) -> None:

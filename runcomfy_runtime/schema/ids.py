@@ -15,7 +15,7 @@ SEGMENT_MAX = 128
 """Characters in one segment (RunComfy's own nodes allow request ids of 128)."""
 ID_MAX = 512
 PATTERN = r"[A-Za-z0-9][A-Za-z0-9._~-]*(?:/[A-Za-z0-9][A-Za-z0-9._~-]*)+"
-"""The whole id, as ``codegen/schema_file.schema.json`` says it too."""
+"""The whole id, as ``runcomfy_codegen/schema_file.schema.json`` says it too."""
 _ID = re.compile(PATTERN)
 
 

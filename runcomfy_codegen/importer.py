@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from codegen.errors import SchemaFileError
+from runcomfy_codegen.errors import SchemaFileError
 
 _ENDPOINT = re.compile(
     r"https?://[^\s\"'\\]+?/v1/models/([A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*)"
@@ -135,9 +135,9 @@ def _distinct(values: Any) -> list[Any]:
     return out
 
 
-PAGE_HEADER = "# Imported from a RunComfy documentation page by `python -m codegen import`.\n"
+PAGE_HEADER = "# Imported from a RunComfy documentation page by `runcomfy-codegen import`.\n"
 CATALOG_HEADER = (
-    "# Written from RunComfy's model catalog by `python -m codegen sync` (or `import`);"
+    "# Written from RunComfy's model catalog by `runcomfy-codegen sync` (or `import`);"
     " prose and outputs from a documentation page are kept.\n"
 )
 

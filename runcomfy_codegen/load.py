@@ -15,7 +15,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from codegen.errors import SchemaFileError
+from runcomfy_codegen.errors import SchemaFileError
 from runcomfy_runtime.errors import SchemaProblem
 from runcomfy_runtime.schema.text import places, text_problems
 

@@ -47,7 +47,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from codegen import source
+from runcomfy_codegen import source
 
 _PLACEHOLDER = re.compile(r"__(expr|doc|name|module)(\d+)__")
 

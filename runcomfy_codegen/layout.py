@@ -22,9 +22,6 @@ from runcomfy_runtime.reserved import ENDPOINT_ATTRIBUTES
 from runcomfy_runtime.schema import names
 from runcomfy_runtime.schema.ids import model_id_problem
 
-PACKAGE = "runcomfy"
-ENDPOINTS_PACKAGE = f"{PACKAGE}.endpoints"
-
 MODULE_NAMES = frozenset(
     {
         "annotations",
@@ -79,13 +76,14 @@ class Node:
 
     path: tuple[str, ...]  # attribute names from the client: ("blackforestlabs", "flux_3")
     wire: str  # the id or id prefix: "blackforestlabs/flux-3"
+    package: str  # the generated package's import name: "runcomfy", "mymodels"
     model_id: str | None = None  # set when a model has exactly this id
     endpoint_class: str = ""
     children: dict[str, Node] = field(default_factory=dict)
 
     @property
     def module(self) -> str:
-        return ".".join((ENDPOINTS_PACKAGE, *self.path))
+        return ".".join((self.package, "endpoints", *self.path))
 
     @property
     def is_package(self) -> bool:
@@ -148,14 +146,15 @@ def endpoint_class(model_id: str) -> str:
     return names.type_name(model_id.rsplit("/", 1)[-1], MODULE_NAMES)
 
 
-def layout(model_ids: Iterable[str]) -> Layout:
-    """The package's tree for ``model_ids``, and every problem of every id."""
+def layout(model_ids: Iterable[str], package: str) -> Layout:
+    """The tree of the package ``package`` for ``model_ids``, and every problem of every id
+    (which depend on the ids alone)."""
     problems: dict[str, list[SchemaProblem]] = {}
 
     def refuse(model_id: str, reason: str) -> None:
         problems.setdefault(model_id, []).append(SchemaProblem("id", reason))
 
-    root = Node((), "")
+    root = Node((), "", package)
     for model_id in sorted(set(model_ids)):
         wrong = model_id_problem(model_id)
         if wrong is not None:
@@ -198,7 +197,7 @@ def _place(
     node = root
     for depth, name in enumerate(path, start=1):
         wire = "/".join(segments[:depth])
-        node = node.children.setdefault(name, Node(path[:depth], wire))
+        node = node.children.setdefault(name, Node(path[:depth], wire, root.package))
         if node.wire != wire:
             where = ".".join(path[:depth])
             refuse(model_id, f"{wire!r} and {node.wire!r} both become the Python path {where!r}")

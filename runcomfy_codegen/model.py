@@ -9,20 +9,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from codegen.errors import SchemaFileError
-from codegen.hints import Hints, Key, TypedDictModel
-from codegen.layout import (
-    ENDPOINTS_PACKAGE,
-    MODULE_NAMES,
-    PACKAGE,
-    Child,
-    Node,
-    Place,
-    layout,
-)
-from codegen.layout import walk as walk_nodes
-from codegen.load import SchemaFile
-from codegen.source import wrap
+from runcomfy_codegen.errors import SchemaFileError
+from runcomfy_codegen.hints import Hints, Key, TypedDictModel
+from runcomfy_codegen.layout import MODULE_NAMES, Child, Node, Place, layout
+from runcomfy_codegen.layout import walk as walk_nodes
+from runcomfy_codegen.load import SchemaFile
+from runcomfy_codegen.source import wrap
 from runcomfy_runtime.errors import SchemaError, SchemaProblem
 from runcomfy_runtime.schema import names, pointers
 from runcomfy_runtime.schema.compile import fields_of
@@ -32,9 +24,7 @@ from runcomfy_runtime.schema.outputs import OutputKey, kind_keys, output_keys, o
 from runcomfy_runtime.spec import FieldSpec, MediaSite, Rule
 
 __all__ = [
-    "ENDPOINTS_PACKAGE",
     "MODULE_NAMES",
-    "PACKAGE",
     "EndpointModel",
     "FieldModel",
     "build_endpoint",
@@ -136,25 +126,28 @@ def _problems(file: str, error: SchemaError) -> SchemaFileError:
     return SchemaFileError(file, problems=error.problems)
 
 
-def place_of(model_id: str) -> Place:
+def place_of(model_id: str, package: str) -> Place:
     """Where a model lives when it is generated alone (``import``/``sync`` check one file);
     ``SchemaFileError`` when its id cannot be placed."""
-    found = layout([model_id])
+    found = layout([model_id], package)
     if model_id in found.problems:
         raise SchemaFileError(f"{model_id}.yaml", problems=found.problems[model_id])
     return found.places[model_id]
 
 
-def build_endpoint(schema_file: SchemaFile, place: Place | None = None) -> EndpointModel:
-    """One schema file -> its model; :class:`SchemaFileError` lists every problem of it.
-    ``place`` comes from the layout of every id being generated (alone, it is worked out)."""
+def build_endpoint(
+    schema_file: SchemaFile, package: str, place: Place | None = None
+) -> EndpointModel:
+    """One schema file -> its model in ``package``; :class:`SchemaFileError` lists every
+    problem of it. ``place`` comes from the layout of every id being generated (alone, it is
+    worked out)."""
     doc, file = schema_file.doc, schema_file.name
     try:
         normal = normalise(doc["input"])
     except SchemaError as e:
         raise _problems(file, e) from None
     if place is None:
-        place = place_of(doc["id"])
+        place = place_of(doc["id"], package)
     problems: list[SchemaProblem] = []
     arguments = names.NameTable("input.properties", problems)
     specs = fields_of(normal, arguments)
@@ -214,10 +207,10 @@ def build_endpoint(schema_file: SchemaFile, place: Place | None = None) -> Endpo
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def build_tree(endpoints: list[EndpointModel]) -> Node:
+def build_tree(endpoints: list[EndpointModel], package: str) -> Node:
     """The attribute tree ``client.<namespace>...<endpoint>``; a clash stops generation, with
     every model it involves named."""
-    found = layout(ep.model_id for ep in endpoints)
+    found = layout((ep.model_id for ep in endpoints), package)
     if found.problems:
         errors = [
             SchemaFileError(f"{model_id}.yaml", problems=problems)
@@ -228,7 +221,7 @@ def build_tree(endpoints: list[EndpointModel]) -> Node:
 
 
 def _many(errors: list[SchemaFileError]) -> Exception:
-    from codegen.errors import SchemaFilesError
+    from runcomfy_codegen.errors import SchemaFilesError
 
     return SchemaFilesError(errors)
 

@@ -1,4 +1,4 @@
-"""``python -m codegen import``: pages or saved catalog answers -> schema files, all or nothing.
+"""``runcomfy-codegen import``: pages or saved catalog answers -> schema files, all or nothing.
 
 Every input is read, checked against the envelope and normalised by the runtime's schema
 engine as generation would before anything is written, so the importer never writes a file the
@@ -19,11 +19,11 @@ from typing import Any
 
 import yaml
 
-from codegen.catalog_docs import entries_in, entry_doc
-from codegen.errors import SchemaFileError, SchemaFilesError
-from codegen.importer import dump_schema_file, parse_page, schema_path
-from codegen.load import check_doc, parse_yaml
-from codegen.model import build_endpoint
+from runcomfy_codegen.catalog_docs import entries_in, entry_doc
+from runcomfy_codegen.errors import SchemaFileError, SchemaFilesError
+from runcomfy_codegen.importer import dump_schema_file, parse_page, schema_path
+from runcomfy_codegen.load import check_doc, parse_yaml
+from runcomfy_codegen.model import build_endpoint
 from runcomfy_runtime.schema.text import display_text
 
 
@@ -37,19 +37,20 @@ def _read(page: str) -> tuple[str, str]:
         raise SchemaFileError(path.name, "", f"cannot read the input: {e}") from None
 
 
-def checked_yaml(doc: dict[str, Any], source: str) -> tuple[str, str]:
-    """(model id, schema-file text) for one document, checked as strictly as generation."""
+def checked_yaml(doc: dict[str, Any], source: str, package: str) -> tuple[str, str]:
+    """(model id, schema-file text) for one document, checked as strictly as generation of
+    the package ``package`` would check it."""
     name = display_text(f"{doc['id']}.yaml")  # as reports print it; check_doc refuses a flaw
-    build_endpoint(check_doc(name, doc))
+    build_endpoint(check_doc(name, doc), package)
     rendered = dump_schema_file(doc)
     if parse_yaml(rendered) != doc:  # what generation reads back must be exactly what was read
         raise SchemaFileError(source, "", "the schema does not survive a YAML round trip")
     return doc["id"], rendered
 
 
-def page_to_yaml(text: str, source: str) -> tuple[str, str]:
+def page_to_yaml(text: str, source: str, package: str) -> tuple[str, str]:
     """(model id, schema-file text) for one documentation page."""
-    return checked_yaml(parse_page(text, source), source)
+    return checked_yaml(parse_page(text, source), source, package)
 
 
 def existing_doc(schemas: Path, model_id: str) -> dict[str, Any] | None:
@@ -76,19 +77,18 @@ def _catalog(text: str) -> Any:
         return None
 
 
-def _documents(text: str, source: str, schemas: Path) -> list[tuple[str, str]]:
+def _documents(text: str, source: str, schemas: Path, package: str) -> list[tuple[str, str]]:
     data = _catalog(text)
     entries = entries_in(data) if data is not None else None
     if entries is None:
-        return [page_to_yaml(text, source)]
+        return [page_to_yaml(text, source, package)]
     if not entries:
         raise SchemaFileError(source, "", "a catalog answer with no model in it")
     out, refused = [], []
     for entry in entries:
         try:
-            out.append(
-                checked_yaml(entry_doc(entry, existing_doc(schemas, entry.model_id)), source)
-            )
+            doc = entry_doc(entry, existing_doc(schemas, entry.model_id))
+            out.append(checked_yaml(doc, source, package))
         except SchemaFileError as e:
             refused.append(e)
     if refused:
@@ -108,13 +108,17 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def run_import(pages: list[str], schemas: Path, *, dry_run: bool, check: bool) -> int:
+def run_import(
+    pages: list[str], schemas: Path, package: str, *, dry_run: bool, check: bool
+) -> int:
+    """Write the schema files of ``pages`` into ``schemas`` (all or none); 1 when ``check``
+    finds a file that differs from its source."""
     outputs: dict[Path, str] = {}
     refused: list[SchemaFileError] = []
     for page in pages:
         try:
             text, source = _read(page)
-            documents = _documents(text, source, schemas)
+            documents = _documents(text, source, schemas, package)
         except SchemaFileError as e:
             refused.append(e)
             continue

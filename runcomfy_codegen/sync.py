@@ -1,4 +1,4 @@
-"""``python -m codegen sync``: every model of RunComfy's catalog -> ``schemas/<model id>.yaml``.
+"""``runcomfy-codegen sync``: every model of RunComfy's catalog -> ``schemas/<model id>.yaml``.
 
 Pages through ``GET /v1/models?include_schema=true`` (token and base URL as the client reads
 them: ``$RUNCOMFY_API_TOKEN``..., ``--base-url`` or ``$RUNCOMFY_BASE_URL``), writes or updates
@@ -20,18 +20,19 @@ maintenance page, JSON too deep to read) is an error before anything is written 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from codegen.catalog_docs import entry_doc
-from codegen.errors import SchemaFileError
-from codegen.import_command import checked_yaml, existing_doc, write_atomically
-from codegen.importer import schema_path
-from codegen.layout import layout
-from codegen.load import read_doc, schema_paths
+from runcomfy_codegen.catalog_docs import entry_doc
+from runcomfy_codegen.errors import SchemaFileError
+from runcomfy_codegen.import_command import checked_yaml, existing_doc, write_atomically
+from runcomfy_codegen.importer import schema_path
+from runcomfy_codegen.layout import layout
+from runcomfy_codegen.load import read_doc, schema_paths
 from runcomfy_runtime.catalog import CatalogEntry
 from runcomfy_runtime.errors import SchemaProblem
 from runcomfy_runtime.schema.ids import model_id_problem
@@ -79,7 +80,7 @@ class _Candidate:
     text: str
 
 
-def _candidate(entry: CatalogEntry, schemas: Path) -> _Candidate | SchemaFileError:
+def _candidate(entry: CatalogEntry, schemas: Path, package: str) -> _Candidate | SchemaFileError:
     """One entry through the pipeline ``generate`` uses; its every problem, or its file."""
     name = f"{entry.model_id}.yaml"
     wrong = model_id_problem(entry.model_id)  # before any path is built from it
@@ -89,7 +90,7 @@ def _candidate(entry: CatalogEntry, schemas: Path) -> _Candidate | SchemaFileErr
         if entry.input_schema is None:
             raise SchemaFileError(name, "input", "the entry has no schema")
         doc = entry_doc(entry, existing_doc(schemas, entry.model_id))
-        _, text = checked_yaml(doc, name)
+        _, text = checked_yaml(doc, name, package)
     except SchemaFileError as e:
         return e
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:  # the file already there
@@ -98,7 +99,7 @@ def _candidate(entry: CatalogEntry, schemas: Path) -> _Candidate | SchemaFileErr
 
 
 def _placeable(
-    candidates: dict[str, _Candidate], on_disk: set[str]
+    candidates: dict[str, _Candidate], on_disk: set[str], package: str
 ) -> dict[str, list[SchemaProblem]]:
     """The candidates the layout of every id (those kept on disk too) refuses, with why.
 
@@ -109,7 +110,7 @@ def _placeable(
     refused: dict[str, list[SchemaProblem]] = {}
     left = dict(candidates)
     while True:
-        problems = layout([*on_disk, *left]).problems
+        problems = layout([*on_disk, *left], package).problems
         clashing = [i for i in problems if i in left]
         if not clashing:
             return refused
@@ -119,18 +120,24 @@ def _placeable(
             del left[model_id]
 
 
+def matches(model_id: str, only: Sequence[str]) -> bool:
+    """Whether ``model_id`` is one ``--only`` asks for (any of its globs; none: every id)."""
+    return not only or any(fnmatch.fnmatchcase(model_id, pattern) for pattern in only)
+
+
 def sync_entries(
-    entries: Iterable[CatalogEntry], schemas: Path, only: str | None = None
+    entries: Iterable[CatalogEntry], schemas: Path, package: str, only: Sequence[str] = ()
 ) -> SyncReport:
-    """Bring ``schemas`` to the catalog's ``entries`` (those matching ``only``, a glob)."""
+    """Bring ``schemas`` (the source of the package ``package``) to the catalog's ``entries``:
+    those matching one of ``only``'s globs, or all of them."""
     report = SyncReport()
     listed: set[str] = set()
     candidates: dict[str, _Candidate] = {}
     for entry in sorted(entries, key=lambda e: e.model_id):
-        if only and not fnmatch.fnmatchcase(entry.model_id, only):
+        if not matches(entry.model_id, only):
             continue
         listed.add(entry.model_id)
-        found = _candidate(entry, schemas)
+        found = _candidate(entry, schemas, package)
         if isinstance(found, SchemaFileError):
             report.refused.append(found)
         else:
@@ -141,12 +148,13 @@ def sync_entries(
         model_id = _from_catalog(path)
         if model_id is None or model_id in listed:
             continue
-        if only and not fnmatch.fnmatchcase(model_id, only):
+        if not matches(model_id, only):
             continue
         leaving[model_id] = path
     on_disk = {p.relative_to(schemas).as_posix().removesuffix(".yaml") for p in files}
     kept = on_disk - set(leaving) - set(candidates)
-    for model_id, problems in _placeable(candidates, kept | (on_disk & set(candidates))).items():
+    placed = _placeable(candidates, kept | (on_disk & set(candidates)), package)
+    for model_id, problems in placed.items():
         del candidates[model_id]
         report.refused.append(SchemaFileError(f"{model_id}.yaml", problems=problems))
     for model_id, candidate in candidates.items():
@@ -169,12 +177,15 @@ def sync_entries(
     return report
 
 
-def run_sync(schemas: Path, base_url: str | None, only: str | None) -> int:
+def run_sync(schemas: Path, package: str, base_url: str | None, only: Sequence[str]) -> int:
+    """Pull the catalog into ``schemas``; 1 when a model was refused (the others are written)."""
     from runcomfy_runtime.client import Client
 
     with Client(base_url=base_url) as client:
         entries = client.models(include_schema=True)  # a listing it cannot read raises
-    report = sync_entries(entries, schemas, only)
+    if only and not any(matches(e.model_id, only) for e in entries):
+        print(f"note: no model of the catalog matches {' or '.join(only)}", file=sys.stderr)
+    report = sync_entries(entries, schemas, package, only)
     for line in report.lines():
         print(line)
     return 1 if report.refused else 0
