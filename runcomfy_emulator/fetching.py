@@ -31,7 +31,6 @@ from typing import Any
 import httpx
 
 from runcomfy_runtime.schema.formats import is_loopback_host
-from runcomfy_runtime.transport import tls_context
 
 OWN_FILES = "/inputs/"
 
@@ -82,9 +81,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, policy: FetchPolicy, inner: httpx.AsyncBaseTransport | None = None) -> None:
         self.policy = policy
-        # The process's one TLS context: a pool of its own would load the CA bundle (~25 ms of
-        # CPU) for every emulator that fetches, nearly always from loopback over http.
-        self._inner = inner or httpx.AsyncHTTPTransport(verify=tls_context())
+        self._inner = inner or httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         reason = self.policy.refusal(request.url)
