@@ -1,12 +1,14 @@
 """Large media files for the upload tests, made in-process in well under a second each: a real
 MP4 (H.264 of noise frames, which no encoder can shrink) and a PNG of noise (incompressible,
-so it stays the size asked for)."""
+so it stays the size asked for). The set the tests share (``BigFiles``) is made once per run
+(conftest's ``big_files``); a test reads them and never changes them."""
 
 from __future__ import annotations
 
 import io
 import os
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -53,3 +55,23 @@ def noise_png(path: Path, at_least: int) -> Path:
     picture.save(buffer, "PNG", compress_level=0)  # noise: nothing to gain
     path.write_bytes(buffer.getvalue())
     return path
+
+
+@dataclass(frozen=True)
+class BigFiles:
+    video: Path  # a real MP4, 20 MiB
+    png: Path  # noise, 19 MiB
+    too_big: Path  # the MP4 grown to 40 MiB by a free box: past the 30 MB rule
+
+    @classmethod
+    def of(cls, folder: Path) -> BigFiles:
+        return cls(folder / "big.mp4", folder / "big.png", folder / "too-big.mp4")
+
+
+def make_big_files(folder: Path) -> Path:
+    """The ``BigFiles`` of ``folder``, made; ``folder`` itself (``tests/once.py`` keeps it)."""
+    files = BigFiles.of(folder)
+    noise_mp4(files.video, 20 * MiB)
+    noise_png(files.png, 19 * MiB)
+    padded_mp4(files.video, files.too_big, 40 * MiB)
+    return folder

@@ -81,23 +81,25 @@ def test_sync_then_generate_and_check_build_every_structured_model(synced: Synce
     assert "multi_prompt: Sequence[MultiPromptItem] | None = None" in module
 
 
-def _mypy(synced: Synced, *targets: str) -> subprocess.CompletedProcess[str]:
+def _mypy(synced: Synced, cache: Path, *targets: str) -> subprocess.CompletedProcess[str]:
     generated = synced.repo / "generated"
-    return run(sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-               "--cache-dir=/dev/null", *targets, cwd=generated,
+    return run(sys.executable, "-m", "mypy", "--strict", f"--cache-dir={cache}", *targets,
+               cwd=generated,
                env={"MYPYPATH": str(generated)})  # fmt: skip
 
 
 @ONE_WORKER
-def test_the_generated_package_and_its_typed_use_pass_mypy_strict(synced: Synced) -> None:
-    done = _mypy(synced, "runcomfy", str(TYPING / "catalog_ok.py"))
+def test_the_generated_package_and_its_typed_use_pass_mypy_strict(
+    synced: Synced, mypy_cache: Path
+) -> None:
+    done = _mypy(synced, mypy_cache, "runcomfy", str(TYPING / "catalog_ok.py"))
     assert done.returncode == 0, done.stdout
 
 
 @ONE_WORKER
-def test_nested_misuse_is_a_mypy_error_on_its_own_line(synced: Synced) -> None:
+def test_nested_misuse_is_a_mypy_error_on_its_own_line(synced: Synced, mypy_cache: Path) -> None:
     path = TYPING / "catalog_misuse.py"
-    done = _mypy(synced, str(path))
+    done = _mypy(synced, mypy_cache, str(path))
     marked = {n for n, line in enumerate(path.read_text().splitlines(), 1) if line.endswith("# E")}
     flagged = {int(m) for m in re.findall(r"catalog_misuse\.py:(\d+): error", done.stdout)}
     assert marked and marked == flagged, done.stdout

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from runcomfy_codegen.__main__ import NEEDS, PIP_LINE
-from tests.wheel_env import ROOT, make_user_env, once, run_user_python, shared_folder, user_environ
+from tests.once import once, shared_folder
+from tests.wheel_env import ROOT, make_user_env, run_user_python, user_environ
 
 pytestmark = pytest.mark.xdist_group("codegen-installed")
 """One worker runs the module (``make test`` distributes by group): one project, one sync."""

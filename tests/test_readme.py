@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ import pytest
 
 from runcomfy import REGISTRY
 from runcomfy_emulator import EmulatorServer
-from tests.bigfiles import MiB, noise_png
+from tests.bigfiles import BigFiles
 from tests.helpers import RECORD_OFF
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,15 +113,16 @@ def test_every_python_block_of_the_readme_runs_as_pasted(
 
 @pytest.mark.parametrize("line", list(shell_lines()))
 def test_every_runcomfy_line_of_the_readme_runs(
-    documented_emulator: EmulatorServer, tmp_path: Path, line: str
+    documented_emulator: EmulatorServer, tmp_path: Path, line: str, request: pytest.FixtureRequest
 ) -> None:
     wanted = _EXITS.search(line)
     command = shlex.split(_here(line.split(" #", 1)[0], documented_emulator))
     env = _isolated(documented_emulator, tmp_path)
     (tmp_path / "prompts.jsonl").write_text('{"prompt": "a boat"}\n{"prompt": "a street"}\n')
     (tmp_path / "job.json").write_text('{"prompt": "A street at dusk"}')
-    if "noise.png" in line:  # the uploads section's file, too large to inline
-        noise_png(tmp_path / "noise.png", 19 * MiB)
+    if "noise.png" in line:  # the uploads section's file, too large to inline: the run's 19 MiB
+        big_files: BigFiles = request.getfixturevalue("big_files")
+        shutil.copyfile(big_files.png, tmp_path / "noise.png")
     done = subprocess.run(
         [str(RUNCOMFY), *command[1:]],
         env=env,

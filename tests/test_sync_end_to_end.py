@@ -49,7 +49,9 @@ JOBS = textwrap.dedent("""
 """)
 
 
-def test_sync_generate_check_type_check_and_run_every_model(tmp_path: Path) -> None:
+def test_sync_generate_check_type_check_and_run_every_model(
+    tmp_path: Path, mypy_cache: Path
+) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "schemas", repo / "schemas")
     with EmulatorServer(REGISTRY, queue_seconds=0.02, run_seconds=0.05, workers=64,
@@ -64,8 +66,8 @@ def test_sync_generate_check_type_check_and_run_every_model(tmp_path: Path) -> N
             done = run(sys.executable, "-m", "runcomfy_codegen", verb, *into,
                        cwd=repo)  # fmt: skip
             assert done.returncode == 0, done.stdout + done.stderr
-        typed = run(sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-                    "--cache-dir=/dev/null", "runcomfy", cwd=repo / "generated",
+        typed = run(sys.executable, "-m", "mypy", "--strict", f"--cache-dir={mypy_cache}",
+                    "runcomfy", cwd=repo / "generated",
                     env={"MYPYPATH": str(repo / "generated")})  # fmt: skip
         assert typed.returncode == 0, typed.stdout
         synced_ids = [*REGISTRY, *(m["model_id"] for m in CATALOG["models"])]

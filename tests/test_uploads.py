@@ -1,14 +1,13 @@
 """Local files too large to inline, end to end: checked on their own bytes, uploaded to a real S3
 protocol server on loopback (moto's server mode, started here) or to the emulator's own input
 route, sent as the URL, fetched by the emulator, job done. The big files are made once per
-session; a few tests use them."""
+run, whatever the number of workers; a few tests use them."""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -29,7 +28,7 @@ from runcomfy import (
 )
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_emulator import EmulatorServer
-from tests.bigfiles import MiB, noise_mp4, noise_png, padded_mp4
+from tests.bigfiles import BigFiles, MiB
 from tests.helpers import InProcess, run_installed
 from tests.s3server import CREDENTIALS, RecordingMotoServer, running_moto
 
@@ -67,19 +66,10 @@ VIDEO_ENTRY: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class BigFiles:
-    video: Path  # a real MP4, 20 MiB
-    png: Path  # noise, 19 MiB
-    too_big: Path  # the MP4 grown to 40 MiB by a free box: past the 30 MB rule
-
-
-@pytest.fixture(scope="session")
-def big(tmp_path_factory: pytest.TempPathFactory) -> BigFiles:
-    folder = tmp_path_factory.mktemp("big")
-    video = noise_mp4(folder / "big.mp4", 20 * MiB)
-    png = noise_png(folder / "big.png", 19 * MiB)
-    return BigFiles(video, png, padded_mp4(video, folder / "too-big.mp4", 40 * MiB))
+@pytest.fixture
+def big(big_files: BigFiles) -> BigFiles:
+    """The run's big files, made once for every worker (``tests/bigfiles.py``)."""
+    return big_files
 
 
 @pytest.fixture

@@ -110,30 +110,29 @@ USER_SCRIPT_BAD = {
 }
 
 
-def _mypy(python: Path, folder: Path, source: str) -> subprocess.CompletedProcess[str]:
+def _mypy(python: Path, folder: Path, source: str, cache: Path) -> subprocess.CompletedProcess[str]:
     script = folder / "user_code.py"
     script.write_text(source)
     return subprocess.run(
-        [str(python), "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null",
-         str(script)],
+        [str(python), "-m", "mypy", "--strict", f"--cache-dir={cache}", str(script)],
         capture_output=True, text=True, cwd=folder,
     )  # fmt: skip
 
 
 def test_a_users_correct_code_type_checks_against_the_installed_wheel(
-    user_env: Path, tmp_path: Path
+    user_env: Path, tmp_path: Path, mypy_cache: Path
 ) -> None:
-    done = _mypy(user_env, tmp_path, USER_SCRIPT_OK)
+    done = _mypy(user_env, tmp_path, USER_SCRIPT_OK, mypy_cache)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("case", sorted(USER_SCRIPT_BAD))
 def test_a_users_misuse_is_rejected_by_mypy_against_the_installed_wheel(
-    user_env: Path, tmp_path: Path, case: str
+    user_env: Path, tmp_path: Path, mypy_cache: Path, case: str
 ) -> None:
     prelude = "from runcomfy import RunComfy\n\ndef f(client: RunComfy) -> None:\n"
     setup = "    result = client.bytedance.dreamina_4_0.text_to_image.run(prompt='p')\n"
     source = prelude + setup + textwrap.indent(USER_SCRIPT_BAD[case], "    ") + "\n"
-    done = _mypy(user_env, tmp_path, source)
+    done = _mypy(user_env, tmp_path, source, mypy_cache)
     assert done.returncode == 1, done.stdout
     assert "user_code.py:5: error" in done.stdout, done.stdout

@@ -1,9 +1,8 @@
 """The package as a user installs it: the wheel, built once per test session, unpacked into a
 fresh virtual environment outside the checkout.
 
-Under xdist every worker is its own process with its own session fixtures; the wheel and the
-environment are made once for the whole run all the same, by the first worker that asks, under
-a file lock in the run's shared temporary folder (the others wait, then reuse them).
+Under xdist the wheel and the environment are made once for the whole run all the same
+(``tests/once.py``).
 
 The environment's dependencies come from the test run's own through a ``.pth`` line, so no
 index is needed; the repository's editable install stays out of sight (a directory added by a
@@ -13,51 +12,18 @@ index is needed; the repository's editable install stays out of sight (a directo
 from __future__ import annotations
 
 import configparser
-import fcntl
 import importlib.metadata
 import os
 import subprocess
 import sys
 import venv
 import zipfile
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from pathlib import Path
-
-import pytest
 
 from tests.helpers import RECORD_OFF
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def shared_folder(factory: pytest.TempPathFactory) -> Path:
-    """A folder every worker of this run sees (the base temp of the run, not of a worker)."""
-    base = factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    return shared / "installed"
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def once(folder: Path, make: Callable[[Path], Path]) -> Path:
-    """``make(folder)``'s result, made by one process of the run; the rest reuse it."""
-    done = folder / "done"
-    with _locked(folder.with_suffix(".lock")):
-        if not done.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            made = make(folder)
-            done.write_text(str(made))
-        return Path(done.read_text())
 
 
 def build_wheel(out: Path) -> Path:
