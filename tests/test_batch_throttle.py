@@ -8,6 +8,7 @@ assertions."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,3 +56,28 @@ def test_map_throttles_too_and_says_so_in_its_totals(emulator: EmulatorServer) -
     throttling = run.totals.throttling
     assert throttling.throttled and throttling.lowest < 32
     assert "were refused with 429" in throttling.text()
+
+
+def test_a_run_closed_under_429s_drops_the_submits_not_in_the_air_and_loses_no_id() -> None:
+    # Every other submit refused with Retry-After 3 s: when the run is closed, most submits
+    # are waiting out a 429 or for a slot, not in the air. Those are dropped at once (before,
+    # close() waited them out, 429 after 429, and each then made a job the caller never saw).
+    with EmulatorServer(REGISTRY, queue_seconds=0.05, run_seconds=0.1, workers=64) as server:
+        server.add_faults("submit:rate_limit=3x100000%2")
+        payloads = [{"prompt": f"p{n}", "width×height": "1024x1024(1:1)"} for n in range(60)]
+        with RunComfy(api_token=server.token, base_url=server.url) as client:
+            run = client.map(TEXT_TO_IMAGE, payloads, concurrency=32)
+            taken = [next(iter(run))]
+            started = time.monotonic()
+            run.close()
+            closing = time.monotonic() - started
+            closed = server.stats()
+            time.sleep(4.0)  # past the Retry-After: a submit still held would have gone now
+            later = server.stats()
+        assert closing < 3.0, f"close() waited {closing:.1f} s: it waited out a 429"
+        assert later.submits == closed.submits and later.jobs_created == closed.jobs_created
+        left = run.left
+        assert {o.index for o in [*taken, *left]} == set(range(60))  # every payload accounted
+        known = {o.request_id for o in [*taken, *left] if o.request_id}
+        assert len(known) == closed.jobs_created  # every job made has its id in the outcomes
+        assert closed.jobs_created < 60

@@ -17,8 +17,9 @@ It is written once, async, on the async client's public calls (``spec``, ``model
 
 Limits: submits wait for room in the throttle window (``throttle``), and for the budget
 (``budget``): a payload that would pass ``max_cost`` is not sent, nor is any after it.
-A stop (``stop()``: SIGINT/SIGTERM in the CLI, closing a ``map``) sends nothing more, lets
-submits in flight finish so their ids are recorded, and abandons the waits (a rerun resumes).
+A stop (``stop()``: SIGINT/SIGTERM in the CLI, closing a ``map``) sends nothing more: it lets
+submits in the air finish so their ids are recorded, drops those still waiting to leave (for
+room, a slot, out a 429), and abandons the waits (a rerun resumes).
 """
 
 from __future__ import annotations
@@ -129,6 +130,9 @@ class Engine(Generic[OutputT]):
         self._gate = Gate(self.window)
         self._tasks: list[asyncio.Future[Any]] = []
         self._sending: set[asyncio.Future[Any]] = set()
+        # Sends whose next request has not left: waiting for room, for a slot of the rate
+        # limiter, or out a 429. A stop cancels these at once; the rest have their answer due.
+        self._grounded: set[asyncio.Future[Any]] = set()
         self._over = False
 
     # -- the face's side -------------------------------------------------------------------------
@@ -145,13 +149,24 @@ class Engine(Generic[OutputT]):
         outcome: Outcome[Any, OutputT] = found
         return outcome
 
+    def unread(self) -> list[Outcome[Any, OutputT]]:
+        """The outcomes made but not yet taken with :meth:`next` (after a stop: what became of
+        the payloads not finished, request ids of the jobs left running included)."""
+        found: list[Outcome[Any, OutputT]] = []
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if isinstance(item, Outcome):
+                found.append(item)
+        self._queue.put_nowait(_END)
+        return found
+
     def stop(self) -> None:
         """Send nothing more; submits in flight finish (their ids are recorded), waits are
         abandoned. Safe to call at any time, more than once; nothing once the run is over."""
         if self._over:
             return
         self.interrupted = True
-        for task in self._tasks:
+        for task in [*self._tasks, *self._grounded]:
             task.cancel()
 
     async def run(self) -> None:
@@ -187,6 +202,10 @@ class Engine(Generic[OutputT]):
         def refused(state: Throttle) -> None:
             with contextlib.suppress(RuntimeError):  # the loop is closed: the run is over
                 loop.call_soon_threadsafe(self.window.refused)
+            with contextlib.suppress(RuntimeError):  # another thread: not a send of ours
+                task = asyncio.current_task()
+                if task in self._sending:
+                    self._grounded.add(task)  # its 429 is in: the next try has not left
 
         return self.client.rate_limiter.subscribe(refused)
 
@@ -430,18 +449,34 @@ class Engine(Generic[OutputT]):
         return found
 
     async def _send(self, item: Item, body: dict[str, Any]) -> Entry | Outcome[Any, OutputT]:
-        while True:
-            async with self._gate:
-                found = await self._send_once(item, body)
-            if found is not None:
-                return found
-            await asyncio.sleep(RATE_LIMIT_PAUSE * (0.5 + random.random()))
-            if self.interrupted or self.fatal is not None:
-                self._release(item.line, None, created=False)
-                return Outcome(item.index, "not_started", item.payload)
+        task = asyncio.current_task()
+        assert task is not None
+        self._grounded.add(task)
+        submitting = False  # the record says "submitting" (or "sent", then refused with 429)
+        try:
+            while True:
+                async with self._gate:
+                    if self.interrupted or self.fatal is not None:
+                        break
+                    submitting = True
+                    found = await self._send_once(item, body, task)
+                    submitting = False
+                if found is not None:
+                    return found
+                self._grounded.add(task)
+                await asyncio.sleep(RATE_LIMIT_PAUSE * (0.5 + random.random()))
+        except asyncio.CancelledError:
+            if task not in self._grounded:
+                raise  # cancelled in the air (not by a stop): the record says "sent"
+            if submitting:
+                self.ledger.unsent(item.line)  # it never left, or its answer was a 429
+        finally:
+            self._grounded.discard(task)
+        self._release(item.line, None, created=False)
+        return Outcome(item.index, "not_started", item.payload)
 
     async def _send_once(
-        self, item: Item, body: dict[str, Any]
+        self, item: Item, body: dict[str, Any], task: asyncio.Future[Any]
     ) -> Entry | Outcome[Any, OutputT] | None:
         """One submit; None when it was refused with 429 (no job: it is sent again)."""
         line = item.line
@@ -451,6 +486,7 @@ class Engine(Generic[OutputT]):
         def on_sent() -> None:  # before the body's first byte: see the journal's note
             nonlocal attempts
             attempts += 1
+            self._grounded.discard(task)  # in the air: a stop waits for its answer
             self.ledger.sent(line)
 
         try:

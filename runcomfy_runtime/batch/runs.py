@@ -7,8 +7,9 @@ client: same token, base URL, policies, registry and learned job lengths, its ow
 connections. Nothing starts until the first outcome is asked for; a run is iterated once.
 
 Stopping early (``break`` then ``close()``/``aclose()``, the end of a ``with`` block, Ctrl-C in
-the sync run) sends nothing more: submits in flight finish and their ids are recorded (with
-``out=``, a rerun resumes), waits are abandoned (their jobs go on).
+the sync run) sends nothing more: submits in the air finish and their ids are recorded (with
+``out=``, a rerun resumes), those still waiting to leave are dropped, waits are abandoned
+(their jobs go on); ``left`` then holds the outcome of every payload not finished.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class AsyncMapRun(Generic[PayloadT, OutputT]):
         )
         self._task: asyncio.Future[None] | None = None
         self._ended = False
+        self._left: list[Outcome[PayloadT, OutputT]] = []
 
     @property
     def totals(self) -> Totals:
@@ -66,6 +68,12 @@ class AsyncMapRun(Generic[PayloadT, OutputT]):
     def stopped_by(self) -> BaseException | None:
         """The error no payload could escape that stopped the taking of new ones, if any."""
         return self.engine.fatal
+
+    @property
+    def left(self) -> list[Outcome[PayloadT, OutputT]]:
+        """After stopping early: the outcomes not taken, one per payload not finished
+        (``pending`` with the request id of a job left running, ``not_started``...)."""
+        return list(self._left)
 
     def __aiter__(self) -> AsyncMapRun[PayloadT, OutputT]:
         return self
@@ -97,6 +105,7 @@ class AsyncMapRun(Generic[PayloadT, OutputT]):
             return
         self.engine.stop()
         await asyncio.wait({self._task})  # its errors were handed to the iteration
+        self._left.extend(self.engine.unread())
 
     async def __aenter__(self) -> AsyncMapRun[PayloadT, OutputT]:
         return self
@@ -135,6 +144,11 @@ class MapRun(Generic[PayloadT, OutputT]):
     @property
     def stopped_by(self) -> BaseException | None:
         return self._run.stopped_by if self._run is not None else None
+
+    @property
+    def left(self) -> list[Outcome[PayloadT, OutputT]]:
+        """After stopping early: the outcomes not taken (see :attr:`AsyncMapRun.left`)."""
+        return self._run.left if self._run is not None else []
 
     def __iter__(self) -> Iterator[Outcome[PayloadT, OutputT]]:
         if self._started:
