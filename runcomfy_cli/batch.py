@@ -1,84 +1,35 @@
-"""``runcomfy batch``: one job per JSONL line, a bounded number at a time, resumable after a kill.
+"""``runcomfy batch``: one job per JSONL line, a face of the batch engine ``client.map`` runs.
 
-First the whole file is checked, offline (the schema stage, as ``--validate schema``): the
-invalid lines are listed, with their numbers, before anything is submitted, and skipped. Then a
-fixed pool of ``concurrency`` workers takes the valid lines from a small queue, so memory does
-not grow with the file. Each line goes as far as its journal entry allows and no further back:
-
-- no entry, or ``submitting`` (a submit that never left): validate (``--validate``, media
-  rules included), record ``submitting``, submit, record ``sent`` before the body leaves and the
-  request id the moment it is known;
-- ``submitted``: wait (never submit again), record the outputs;
-- ``finished``: download what is not on disk yet, record the paths;
-- ``downloaded``: nothing; ``failed``/``sent``/``ambiguous``: reported, and only sent again
-  with ``--retry-failed``/``--resubmit-ambiguous``.
-
-A line fails alone, whatever it holds: any error of one line is that line's outcome. Errors no
-line can escape (a refused token, an unreachable API, a journal that cannot be written) stop the
-run from taking new lines; jobs already submitted are still waited on and saved.
+The engine (``runcomfy_runtime.batch``) does the work: the check of the whole file first (in a
+thread of its own, so Ctrl-C is seen at once), the invalid lines listed and skipped, then
+``concurrency`` jobs at a time, each line as far as its journal entry allows, within the
+budget, exactly once across kills. What a journal state means is decided once, in
+``runcomfy_runtime.batch.plan``. This module only reads the file (each line bounded, decoded
+alone, parsed as the ``run`` command parses ``--input``), shows progress, and stops the engine
+on SIGINT/SIGTERM.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runcomfy_cli.inputs import MAX_INPUT_BYTES, json_object, local_files, wire_keys
-from runcomfy_cli.journal import Entry, Journal, JournalFailure
 from runcomfy_cli.progress import BatchBar
-from runcomfy_cli.summary import Outcome, Summary, same_reason
-from runcomfy_runtime.errors import (
-    AmbiguousSubmitError,
-    APIConnectionError,
-    APIError,
-    AuthenticationError,
-    ConfigurationError,
-    DownloadError,
-    InputRejectedError,
-    InputValidationError,
-    InsufficientBalanceError,
-    JobCancelled,
-    JobFailed,
-    NoOutputError,
-    NotFoundError,
-    PermissionDeniedError,
-    RunComfyError,
-    UploadError,
-    WaitTimeout,
-)
+from runcomfy_cli.summary import Summary, same_reason
+from runcomfy_runtime.batch.records import payload_digest, text_digest
+from runcomfy_runtime.batch.settings import BatchSettings, Item
 
 if TYPE_CHECKING:
+    from runcomfy_runtime.batch.outcomes import Outcome
+    from runcomfy_runtime.catalog import CatalogEntry
     from runcomfy_runtime.client import AsyncClient
-    from runcomfy_runtime.endpoint import ValidationLevel
     from runcomfy_runtime.spec import EndpointSpec
-
-FATAL = (
-    AuthenticationError,
-    PermissionDeniedError,
-    InsufficientBalanceError,
-    ConfigurationError,
-    APIConnectionError,
-)
-"""Errors no other line can escape: stop taking new lines (jobs already running are still
-waited on and downloaded: they are paid for)."""
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    model_id: str
-    inputs: Path
-    out: Path
-    concurrency: int = 8
-    validate: ValidationLevel = "full"
-    timeout: float | None = None
-    resubmit_ambiguous: bool = False
-    retry_failed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,17 +62,27 @@ def read_lines(path: Path) -> Iterator[Line]:
                 yield Line(number, text)
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+class Lines:
+    """The engine's source: each line of the file as the payload it holds. A line is known in
+    the journal by its payload's digest (as ``map`` knows a dict), or by its text's (what
+    journal version 2 recorded)."""
 
+    def __init__(self, path: Path, spec: EndpointSpec) -> None:
+        self.path = path
+        self.spec = spec
 
-def line_dir(out: Path, line: int) -> Path:
-    return out / f"{line:06d}"
-
-
-def _reason(exc: BaseException) -> str:
-    problems = getattr(exc, "problems", None)
-    return "; ".join(map(str, problems)) if problems else str(exc)
+    def items(self) -> Iterator[Item]:
+        for line in read_lines(self.path):
+            index = line.number - 1
+            if line.problem is not None:
+                yield Item(index, None, line.problem)
+                continue
+            try:
+                payload = local_files(self.spec, wire_keys(self.spec, json_object(line.text)))
+            except ValueError as exc:  # not JSON, not an object, a field given twice
+                yield Item(index, None, str(exc))
+                continue
+            yield Item(index, payload, digests=(payload_digest(payload), text_digest(line.text)))
 
 
 @contextlib.contextmanager
@@ -143,311 +104,86 @@ def _stopped_by_signals(stop: Callable[[], None]) -> Iterator[None]:
             loop.remove_signal_handler(signum)
 
 
-class BatchRunner:
-    """Runs one batch on an async client; the journal makes every step restartable."""
+class _Shown:
+    """The engine's watcher: the bar's counts, its notes, and each line's outcome noted once
+    per distinct reason (the summary lists every line of it)."""
 
-    def __init__(
-        self,
-        client: AsyncClient,
-        journal: Journal,
-        options: BatchOptions,
-        bar: BatchBar,
-        *,
-        spec: EndpointSpec | None = None,
-        explain: Callable[[BaseException], str] = str,
-    ) -> None:
-        self.client = client
-        self.journal = journal
-        self.options = options
+    def __init__(self, bar: BatchBar) -> None:
         self.bar = bar
         self.counts = bar.counts
-        self.spec = spec
-        self.explain = explain
-        self.summary = Summary(options.model_id)
-        self.numbers: list[int] = []
-        self.invalid: dict[int, str] = {}
-        self._sending: set[asyncio.Future[Entry | Outcome]] = set()
-        self._noted: set[tuple[str, str]] = set()
-        self._tasks: list[asyncio.Task[None]] = []
+        self.noted: set[tuple[str, str]] = set()
+        self.fatal: str | None = None
+        self.drawn = False  # the bar is shown once the check is done
 
-    async def run(self) -> Summary:
-        """Check every line, then run the valid ones, ``concurrency`` at a time. SIGINT/SIGTERM
-        stop it cleanly: submits in flight are finished and their ids committed, waits are
-        abandoned (a rerun resumes)."""
-        with _stopped_by_signals(self._interrupt):
-            try:
-                if self.spec is None:
-                    self.spec = await self.client.spec(self.options.model_id)
-                await self._check_all()
-                if not self.summary.interrupted:
-                    await self._run_valid()
-            finally:
-                self._finalize()
-        return self.summary
-
-    def _interrupt(self) -> None:
-        self.summary.interrupted = True
-        for task in self._tasks:
-            task.cancel()
-
-    # -- the check of the whole file ------------------------------------------------------------
-
-    def _payload(self, text: str) -> dict[str, Any]:
-        assert self.spec is not None
-        return local_files(self.spec, wire_keys(self.spec, json_object(text)))
-
-    async def _check_all(self) -> None:
-        """Every line not yet in the journal, checked offline; the invalid ones listed first."""
-        level: ValidationLevel = "off" if self.options.validate == "off" else "schema"
-        for line in read_lines(self.options.inputs):
-            if self.summary.interrupted:
-                return
-            self.numbers.append(line.number)
-            reason = line.problem
-            if reason is None and self.journal.entry(line.number) is None:
-                reason = await self._invalid(line.text, level)
-            if reason is not None:
-                self.invalid[line.number] = reason
-            await asyncio.sleep(0)  # let a Ctrl-C in
-        self.counts.total = len(self.numbers)
-        self.counts.queued = len(self.numbers) - len(self.invalid)
-        if self.invalid:
-            self.bar.note(f"{len(self.invalid)} invalid lines, skipped (nothing was sent):")
-        for number, reason in sorted(self.invalid.items()):
-            self._record(Outcome(number, "skipped", reason), note=f"  line {number}: {reason}")
-
-    async def _invalid(self, text: str, level: ValidationLevel) -> str | None:
-        try:
-            await self.client.validate(self.options.model_id, self._payload(text), level=level)
-        except ValueError as exc:  # not JSON, not an object, invalid (InputValidationError)
-            return _reason(exc)
-        except RunComfyError:
-            raise  # not this line's: the spec cannot be had
-        except Exception as exc:  # whatever it holds, a line fails alone
-            return f"cannot be checked: {type(exc).__name__}: {exc}"
-        return None
-
-    # -- the run ------------------------------------------------------------------------------
-
-    async def _run_valid(self) -> None:
-        workers = self.options.concurrency
-        queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(workers)
-        self._tasks = [asyncio.create_task(self._worker(queue)) for _ in range(workers)]
-        self._tasks.append(asyncio.create_task(self._feed(queue, workers)))
+    def checked(self, total: int, invalid: Mapping[int, str]) -> None:
+        self.counts.total = total
+        self.counts.queued = total - len(invalid)
+        if invalid:
+            self.bar.note(f"{len(invalid)} invalid lines, skipped (nothing was sent):")
+        for index, reason in sorted(invalid.items()):
+            self.bar.note(f"  line {index + 1}: {reason}")
         self.bar.start()
-        try:
-            await asyncio.gather(*self._tasks)
-        except asyncio.CancelledError:
-            if not self.summary.interrupted:
-                raise
-        finally:
-            for task in self._tasks:
-                task.cancel()
-            await asyncio.gather(*self._sending, return_exceptions=True)
-            await self.bar.stop()
+        self.drawn = True
 
-    async def _feed(self, queue: asyncio.Queue[tuple[int, str] | None], workers: int) -> None:
-        for line in read_lines(self.options.inputs):
-            if self.summary.fatal is not None:
-                break
-            if line.number not in self.invalid and line.problem is None:
-                await queue.put((line.number, line.text))
-        for _ in range(workers):
-            await queue.put(None)
+    def started(self, index: int) -> None:
+        self.counts.queued -= 1
+        self.counts.running += 1
 
-    async def _worker(self, queue: asyncio.Queue[tuple[int, str] | None]) -> None:
-        while (item := await queue.get()) is not None:
-            number, text = item
-            if self.summary.fatal is not None:
-                continue  # drain: lines not started stay unjournaled, a rerun takes them
-            self.counts.queued -= 1
-            self.counts.running += 1
-            try:
-                outcome: Outcome | None = await self._line(number, text)
-            except JournalFailure as exc:
-                self._fatal(exc)
-                outcome = None  # the journal says what became of it, if it can
-            except Exception as exc:  # whatever it holds, a line fails alone
-                outcome = self._unexpected(number, exc)
-            self.counts.running -= 1
-            if outcome is not None:
-                self._record(outcome)
+    def ended(self, index: int) -> None:
+        self.counts.running -= 1
 
-    def _unexpected(self, number: int, exc: Exception) -> Outcome:
-        reason = f"unexpected error: {type(exc).__name__}: {exc}"
-        try:
-            entry = self.journal.entry(number)
-        except JournalFailure:
-            entry = None
-        if entry is not None and entry.request_id:
-            return Outcome(number, "pending", reason, entry.request_id)
-        return Outcome(number, "failed", reason)
+    def note(self, text: str) -> None:
+        self.bar.note(text)
 
-    def _fatal(self, exc: BaseException) -> None:
-        if self.summary.fatal is None:
-            self.summary.fatal = exc
-            self.summary.fatal_message = (
-                str(exc) if isinstance(exc, JournalFailure) else (self.explain(exc))
-            )
-
-    def _record(self, outcome: Outcome, note: str | None = None) -> None:
-        """Count ``outcome``; a line that did not succeed is noted, once per distinct reason
-        (the summary lists every line of it)."""
-        self.summary.outcomes.append(outcome)
+    def outcome(self, outcome: Outcome[Any, Any], listed: bool) -> None:
         self.counts.end(outcome.kind)
         if outcome.kind == "succeeded":
             return
         key = (outcome.kind, same_reason(outcome.reason))
-        fatal = self.summary.fatal_message
-        if key in self._noted or (fatal and fatal in (outcome.reason or "")):
-            return  # said once: here, or at the end for what stopped the run
-        self._noted.add(key)
-        self.bar.note(note or f"line {outcome.line}: {outcome.kind}: {outcome.reason}")
+        if listed or key in self.noted or (self.fatal and self.fatal in (outcome.reason or "")):
+            return  # said once: here, under the check's heading, or at the end
+        self.noted.add(key)
+        self.bar.note(f"line {outcome.line}: {outcome.kind}: {outcome.reason}")
 
-    def _finalize(self) -> None:
-        """What the journal holds of every line this run did not finish: pending, ambiguous,
-        not started. The counts then add up to the lines of the file."""
-        done = {o.line for o in self.summary.outcomes}
-        for number in self.numbers:
-            if number in done:
-                continue
-            try:
-                entry = self.journal.entry(number)
-            except JournalFailure:
-                entry = None
-            self.summary.outcomes.append(_left(number, entry))
 
-    async def _line(self, number: int, text: str) -> Outcome:
-        entry = self.journal.entry(number)
-        if entry is not None and entry.digest != digest(text) and entry.state != "submitting":
-            what = f"request id {entry.request_id}" if entry.request_id else f"{entry.state}"
-            return Outcome(
-                number,
-                "changed",
-                f"changed since it was submitted ({what}); use a new --out for new input",
-                entry.request_id,
-            )
-        if entry is None or self._send_again(entry):
-            sent = await self._submit(number, text)
-            if isinstance(sent, Outcome):
-                return sent
-            entry = sent
-        if entry.state in ("sent", "ambiguous"):
-            reason = entry.error or "the run stopped during its submit: a job may exist"
-            return Outcome(number, "ambiguous", reason)
-        if entry.state == "failed":
-            return Outcome(number, "failed", entry.error, entry.request_id)
-        return await self._complete(entry)
+async def run_batch(
+    client: AsyncClient,
+    model_id: str,
+    inputs: Path,
+    settings: BatchSettings,
+    bar: BatchBar,
+    *,
+    spec: EndpointSpec | None = None,
+    entry: CatalogEntry | None = None,
+    explain: Callable[[BaseException], str] = str,
+) -> Summary:
+    """Run the batch of ``inputs``; the summary counts what the journal holds of every line.
+    SIGINT/SIGTERM stop it cleanly: submits in flight are finished and their ids committed,
+    waits are abandoned (a rerun resumes)."""
+    from runcomfy_runtime.batch.engine import Engine
+    from runcomfy_runtime.results import Output
 
-    def _send_again(self, entry: Entry) -> bool:
-        if entry.state == "submitting":
-            return True  # its body never left: no job exists
-        if entry.state in ("sent", "ambiguous"):
-            return self.options.resubmit_ambiguous
-        return entry.state == "failed" and self.options.retry_failed
-
-    async def _submit(self, number: int, text: str) -> Entry | Outcome:
-        """Validate, then send; the request id is committed the moment it is known."""
-        model_id = self.options.model_id
+    if spec is None:
+        spec = await client.spec(model_id)
+    shown = _Shown(bar)
+    engine = Engine(
+        client, model_id, Lines(inputs, spec), settings,
+        output=Output, spec=spec, entry=entry, watcher=shown, explain=explain,
+    )  # fmt: skip
+    summary = Summary(model_id, totals=engine.totals, dry_run=settings.dry_run)
+    with _stopped_by_signals(engine.stop):
+        task = asyncio.ensure_future(engine.run())
         try:
-            body = await self.client.validate(
-                model_id, self._payload(text), level=self.options.validate
-            )
-        except ValueError as exc:  # InputValidationError is a ValueError too
-            return Outcome(number, "skipped", _reason(exc))
-        sending = asyncio.ensure_future(self._send(number, text, body))
-        self._sending.add(sending)
-        sending.add_done_callback(self._sending.discard)
-        return await asyncio.shield(sending)  # a stop waits for it: no id is ever dropped
-
-    async def _send(self, number: int, text: str, body: dict[str, Any]) -> Entry | Outcome:
-        self.journal.submitting(number, digest(text))
-        sent = False
-
-        def on_sent() -> None:  # before the body's first byte: see the journal's note
-            nonlocal sent
-            self.journal.sent(number)
-            sent = True
-
-        try:
-            job = await self.client.submit(
-                self.options.model_id, body, validate="off", on_sent=on_sent
-            )
-        except AmbiguousSubmitError as exc:
-            self.journal.ambiguous(number, str(exc))
-            return Outcome(number, "ambiguous", str(exc))
-        except (APIError, APIConnectionError, InputValidationError, UploadError) as exc:
-            self.journal.unsent(number)  # refused, or never sent: no job exists
-            if isinstance(exc, FATAL):
-                self._fatal(exc)
-            if isinstance(exc, InputRejectedError):
-                return Outcome(number, "skipped", f"refused by the server: {exc}")
-            return Outcome(number, "failed", f"not submitted: {self.explain(exc)}")
-        except JournalFailure:
-            raise
-        except Exception as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-            if sent:
-                self.journal.ambiguous(
-                    number, f"unexpected error after the submit was sent: {reason}"
-                )
-                return Outcome(number, "ambiguous", f"unexpected error after the send: {reason}")
-            self.journal.unsent(number)
-            return Outcome(number, "failed", f"not submitted: unexpected error: {reason}")
-        self.journal.submitted(number, job.request_id)
-        found = self.journal.entry(number)
-        assert found is not None
-        return found
-
-    async def _complete(self, entry: Entry) -> Outcome:
-        """Wait for a submitted line, then download a finished one."""
-        number, request_id = entry.line, entry.request_id
-        assert request_id is not None
-        output = entry.output
-        if entry.state == "submitted":
-            try:
-                result = await self.client.job(request_id).wait(self.options.timeout)
-            except (JobFailed, JobCancelled, NotFoundError, NoOutputError) as exc:
-                self.journal.failed(number, str(exc))
-                return Outcome(number, "failed", str(exc), request_id)
-            except (WaitTimeout, APIError, APIConnectionError) as exc:
-                if isinstance(exc, FATAL):
-                    self._fatal(exc)
-                return Outcome(number, "pending", self.explain(exc), request_id)
-            output = dict(result.raw.get("output") or {})
-            self.journal.finished(number, output)
-        if entry.state == "downloaded" and entry.paths is not None:
-            return Outcome(number, "succeeded", None, request_id, tuple(entry.paths))
-        try:
-            paths = await self._download(number, request_id, output or {})
-        except (APIError, APIConnectionError, DownloadError, OSError) as exc:
-            why = exc.reason if isinstance(exc, DownloadError) else self.explain(exc)
-            return Outcome(number, "pending", f"download failed: {why}", request_id)
-        self.journal.downloaded(number, paths)
-        return Outcome(number, "succeeded", None, request_id, tuple(map(str, paths)))
-
-    async def _download(self, number: int, request_id: str, output: dict[str, Any]) -> list[Path]:
-        """Every output not already saved: a file completed before a kill is never fetched
-        (or written) again."""
-        from runcomfy_runtime.results import Output, Result
-
-        result = Result.from_wire(request_id, {"status": "succeeded", "output": output}, Output)
-        return await self.client.download(
-            result, line_dir(self.options.out, number), skip_existing=True
-        )
-
-
-def _left(number: int, entry: Entry | None) -> Outcome:
-    """The outcome of a line this run did not finish, from what the journal holds."""
-    if entry is None:
-        return Outcome(number, "not_started")
-    if entry.state == "submitting":
-        return Outcome(number, "not_started", "its submit never left; the next run sends it")
-    if entry.state in ("sent", "ambiguous"):
-        reason = entry.error or "the run stopped during its submit: a job may exist"
-        return Outcome(number, "ambiguous", reason)
-    if entry.state == "failed":
-        return Outcome(number, "failed", entry.error, entry.request_id)
-    if entry.state == "downloaded":
-        return Outcome(number, "succeeded", None, entry.request_id, tuple(entry.paths or ()))
-    return Outcome(number, "pending", None, entry.request_id)
+            while (outcome := await engine.next()) is not None:
+                summary.outcomes.append(outcome)
+                shown.fatal = engine.fatal_message
+                if not (settings.dry_run and outcome.kind == "not_started"):
+                    shown.outcome(outcome, listed=engine.was_invalid(outcome.index))
+        finally:
+            engine.stop()
+            await asyncio.wait({task})
+            if shown.drawn:
+                await bar.stop()
+    summary.fatal, summary.fatal_message = engine.fatal, engine.fatal_message
+    summary.interrupted = engine.interrupted
+    return summary

@@ -225,50 +225,40 @@ def batch(args: argparse.Namespace) -> ExitCode:
             "of every line first, then the run), so it cannot be a pipe or a device"
         )
     resolve_secret(args)  # no token: said before a folder is made
-    out = out_dir(args.out)
+    out = out_dir(args.out, create=not args.dry_run)  # a dry run makes nothing
     import asyncio  # only the batch runs a loop
 
     return asyncio.run(_batch(args, inputs, out))
 
 
 async def _batch(args: argparse.Namespace, inputs: Path, out: Path) -> ExitCode:
-    from runcomfy_cli.batch import BatchOptions, BatchRunner
-    from runcomfy_cli.journal import Journal
-    from runcomfy_cli.lock import holding
+    from runcomfy_cli.batch import run_batch
     from runcomfy_cli.messages import explain
     from runcomfy_cli.printing import report_error
     from runcomfy_cli.progress import BatchBar, Counts
+    from runcomfy_runtime.batch.settings import BatchSettings
 
-    options = BatchOptions(
-        model_id=args.model,
-        inputs=inputs,
-        out=out,
+    settings = BatchSettings(
         concurrency=args.concurrency,
+        out=out,
+        max_cost=args.max_cost,
         validate=args.validate,
         timeout=args.timeout,
         resubmit_ambiguous=args.resubmit_ambiguous,
         retry_failed=args.retry_failed,
+        dry_run=args.dry_run,
+        option="--out",
     )
     session = args.session
     bar = BatchBar(sys.stderr, Counts(), live=sys.stderr.isatty(), quiet=args.quiet)
     async with session.async_client() as client:
         attach_uploader(client, args)
-        price = await _preflight(client, args)
-        with holding(out):  # one batch per folder: two would submit the same lines
-            journal = Journal.open(out, options.model_id)
-            try:
-                runner = BatchRunner(
-                    client,
-                    journal,
-                    options,
-                    bar,
-                    spec=args.spec,
-                    explain=lambda exc: explain(exc, session.context),
-                )
-                runner.summary.price = price
-                summary = await runner.run()
-            finally:
-                journal.close()
+        entry = await _preflight(client, args)
+        summary = await run_batch(
+            client, args.model, inputs, settings, bar,
+            spec=args.spec, entry=entry, explain=lambda exc: explain(exc, session.context),
+        )  # fmt: skip
+    summary.price = entry.price if entry is not None else None
     code = summary.exit_code()
     if summary.fatal is not None:
         report_error(False, summary.fatal, code, summary.fatal_message)
@@ -276,7 +266,7 @@ async def _batch(args: argparse.Namespace, inputs: Path, out: Path) -> ExitCode:
     return code
 
 
-async def _preflight(client: AsyncClient, args: argparse.Namespace) -> str | None:
+async def _preflight(client: AsyncClient, args: argparse.Namespace) -> CatalogEntry | None:
     """The batch's first request: the model's catalog entry (its price), failing fast when the
     API cannot be reached, and stopping before any submit when it refuses the token."""
     from runcomfy_cli.config import afirst_request
@@ -290,4 +280,4 @@ async def _preflight(client: AsyncClient, args: argparse.Namespace) -> str | Non
         return None
     if entry.price and not args.quiet:
         print(f"{args.model}: {entry.price} (base price, per job)", file=sys.stderr)
-    return entry.price
+    return entry

@@ -24,6 +24,7 @@ class ExitCode(IntEnum):
     CANCELLED = 7
     AMBIGUOUS = 9
     INCOMPLETE = 10
+    OVER_BUDGET = 11
     USAGE = 64  # EX_USAGE
     INVALID_INPUT = 65  # EX_DATAERR
     UNAVAILABLE = 69  # EX_UNAVAILABLE
@@ -48,6 +49,10 @@ TABLE: tuple[tuple[ExitCode, str], ...] = (
     (
         ExitCode.INCOMPLETE,
         "batch: some lines did not succeed (invalid, failed, ambiguous or not finished)",
+    ),
+    (
+        ExitCode.OVER_BUDGET,
+        "run --max-cost: the job's estimate is above the cap; nothing was sent",
     ),
     (
         ExitCode.USAGE,

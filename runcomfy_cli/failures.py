@@ -67,12 +67,25 @@ def not_the_api(error: BaseException) -> bool:
     return 400 <= error.status_code < 500 and error.status_code not in RETRYABLE_STATUSES
 
 
+FOLDER_CODES: dict[str, ExitCode] = {
+    "locked": ExitCode.RETRYABLE,  # another batch runs there: try again when it is done
+    "busy": ExitCode.RETRYABLE,  # another program holds the journal
+    "unusable": ExitCode.USAGE,
+    "lost": ExitCode.USAGE,
+    "planted": ExitCode.USAGE,
+    "unwritable": ExitCode.ERROR,  # a full disk
+}
+"""The exit code of each reason a batch folder cannot be used (``BatchFolderError``)."""
+
+
 def exit_code_for(error: BaseException) -> ExitCode:
     """The exit code an error means. A pure function of the error's type and HTTP status."""
     from runcomfy_runtime import errors as e
 
     if isinstance(error, CliFailure):
         return error.code
+    if isinstance(error, e.BatchFolderError):
+        return FOLDER_CODES[error.reason]
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
     usage = e.UnknownModelError | e.ConfigurationError | e.InvalidRequestIdError

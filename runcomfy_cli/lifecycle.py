@@ -28,8 +28,10 @@ from runcomfy_runtime.errors import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from runcomfy_runtime.catalog import CatalogEntry
     from runcomfy_runtime.client import Client
     from runcomfy_runtime.jobs import Job
+    from runcomfy_runtime.pricing import Estimate
     from runcomfy_runtime.results import Output, Result
 
 
@@ -94,7 +96,17 @@ def run(args: argparse.Namespace) -> ExitCode:
         price = entry.price if entry is not None else None
         if price:
             line.note(f"{args.model}: {price} (base price)")
-        priced = {"price": price} if price else {}
+        priced: dict[str, Any] = {"price": price} if price else {}
+        if args.dry_run or args.max_cost is not None:
+            found = _estimate(client, args, payload, entry)
+            priced["estimate_usd"] = found.usd
+            if args.dry_run:
+                line.close()
+                record = {"model_id": args.model, "dry_run": True, "basis": found.basis, **priced}
+                emit(args.json, record, f"{args.model}: {found}; dry run: nothing was sent")
+                return ExitCode.OK
+            _within(args.max_cost, found, line)
+            args.cost = True  # the confirmed cost, against the cap
         job = _submit(client, args.model, body)
         try:
             if args.no_wait:
@@ -105,6 +117,31 @@ def run(args: argparse.Namespace) -> ExitCode:
             return _finish(args, job, line, download=not args.no_download, extra=priced)
         except KeyboardInterrupt:  # from the moment the job exists, whenever Ctrl-C lands
             raise _goes_on(job.request_id) from None
+
+
+def _estimate(
+    client: Client, args: argparse.Namespace, payload: dict[str, Any], entry: CatalogEntry | None
+) -> Estimate:
+    from runcomfy_runtime.pricing import Estimate, estimate
+
+    spec = client.spec(args.model)
+    if entry is None:
+        return Estimate(args.model, None, "the catalog does not list this model")
+    return estimate(spec, payload, entry.base_price_usd, entry.price_unit)
+
+
+def _within(cap: float, found: Estimate, line: StatusLine) -> None:
+    """The job may go: its estimate fits ``cap`` (one of unknown cost goes, alone, as in a
+    batch, and says so); ``OverBudget`` otherwise, before anything is sent."""
+    if found.usd is None:
+        line.note(f"no estimate ({found.basis}): --max-cost ${cap:.2f} cannot be checked first")
+        return
+    if found.usd > cap + 1e-9:
+        raise CliFailure(
+            f"the job is estimated at ${found.usd:.2f} ({found.basis}), above --max-cost "
+            f"${cap:.2f}: nothing was sent",
+            code=ExitCode.OVER_BUDGET,
+        )
 
 
 def _goes_on(rid: str) -> Interrupted:

@@ -163,6 +163,31 @@ def _waiting(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--cost", action="store_true", help="ask for the job's cost in USD")
 
 
+def _usd(text: str) -> float:
+    try:
+        value = float(text.strip().removeprefix("$"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an amount of USD: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError("must be an amount of USD, 0 or more")
+    return value
+
+
+def _budget(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--max-cost",
+        type=_usd,
+        metavar="USD",
+        help=f"the most {what} may cost: confirmed costs plus the estimates of jobs in flight "
+        "never pass it; what would is not sent",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate and print the estimated cost from the catalog's price; submit nothing",
+    )
+
+
 def _validation(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--validate",
@@ -289,6 +314,7 @@ def _run_command(command: Command, spec: EndpointSpec | None) -> None:
     )
     p.add_argument("--no-wait", action="store_true", help="print the request id and return")
     p.add_argument("--no-download", action="store_true", help="print output URLs, save nothing")
+    _budget(p, "the job")
     _validation(p)
     _uploads(p)
     _waiting(p)
@@ -380,5 +406,6 @@ def _batch_command(command: Command) -> None:
         "exist: this may pay twice)",
     )
     p.add_argument("--retry-failed", action="store_true", help="submit failed lines again")
+    _budget(p, "the batch")
     _validation(p)
     _uploads(p)

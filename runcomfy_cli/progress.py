@@ -119,6 +119,7 @@ ENDED_AS: dict[str, str] = {
     "pending": "pending",
     "not_started": "not started",
     "skipped": "skipped",
+    "over_budget": "over budget",
 }
 """A line's outcome (the summary's kind) -> the word the bar counts it under: the bar and the
 summary say the same thing of each line (``ambiguous`` is never shown as ``failed``)."""

@@ -11,15 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from runcomfy_cli.exitcodes import ExitCode
 from runcomfy_cli.failures import exit_code_for
-
-Kind = Literal["succeeded", "failed", "skipped", "changed", "ambiguous", "pending", "not_started"]
-KINDS: tuple[Kind, ...] = (
-    "succeeded", "failed", "skipped", "changed", "ambiguous", "pending", "not_started",
-)  # fmt: skip
+from runcomfy_runtime.batch.outcomes import KINDS, Kind, Outcome, Totals
 
 HEADINGS: dict[Kind, str] = {
     "skipped": "invalid input, skipped (nothing was sent)",
@@ -35,26 +31,24 @@ HEADINGS: dict[Kind, str] = {
     "pending": "pending: a job exists but is not finished or saved yet (run the same command "
     "to resume)",
     "not_started": "not started (run the same command to resume)",
+    "over_budget": "not sent: over the budget (--max-cost); a rerun with a higher cap sends them",
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    line: int
-    kind: Kind
-    reason: str | None = None
-    request_id: str | None = None
-    paths: tuple[str, ...] = ()
-
-    def record(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"line": self.line}
-        if self.request_id:
-            out["request_id"] = self.request_id
-        if self.reason:
-            out["reason"] = self.reason
-        if self.paths:
-            out["paths"] = list(self.paths)
-        return out
+def line_record(outcome: Outcome[Any, Any]) -> dict[str, Any]:
+    """One line's outcome as JSON."""
+    out: dict[str, Any] = {"line": outcome.line}
+    if outcome.request_id:
+        out["request_id"] = outcome.request_id
+    if outcome.reason:
+        out["reason"] = outcome.reason
+    if outcome.paths:
+        out["paths"] = [str(p) for p in outcome.paths]
+    if outcome.cost is not None:
+        out["cost_usd"] = outcome.cost
+    if outcome.estimate is not None:
+        out["estimate_usd"] = round(outcome.estimate, 6)
+    return out
 
 
 def numbers(lines: Iterable[int]) -> str:
@@ -78,11 +72,11 @@ def same_reason(reason: str | None) -> str:
 
 
 def grouped(
-    outcomes: Iterable[Outcome], fatal: str | None = None
-) -> list[tuple[str, list[Outcome]]]:
+    outcomes: Iterable[Outcome[Any, Any]], fatal: str | None = None
+) -> list[tuple[str, list[Outcome[Any, Any]]]]:
     """Outcomes by reason (request ids aside), in order of their first line; the reason the run
     stopped is named once, at the end, not for each line it stopped."""
-    groups: dict[str, list[Outcome]] = {}
+    groups: dict[str, list[Outcome[Any, Any]]] = {}
     for outcome in sorted(outcomes, key=lambda o: o.line):
         reason = same_reason(outcome.reason)
         if fatal and fatal in reason:
@@ -94,13 +88,15 @@ def grouped(
 @dataclass
 class Summary:
     model_id: str
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[Outcome[Any, Any]] = field(default_factory=list)
     fatal: BaseException | None = None
     fatal_message: str | None = None
     interrupted: bool = False
     price: str | None = None
+    totals: Totals = field(default_factory=Totals)
+    dry_run: bool = False
 
-    def of(self, kind: Kind) -> list[Outcome]:
+    def of(self, kind: Kind) -> list[Outcome[Any, Any]]:
         return sorted((o for o in self.outcomes if o.kind == kind), key=lambda o: o.line)
 
     def counts(self) -> dict[str, int]:
@@ -111,6 +107,8 @@ class Summary:
             return ExitCode.INTERRUPTED
         if self.fatal is not None:
             return exit_code_for(self.fatal)
+        if self.dry_run:
+            return ExitCode.OK if not self.of("skipped") else ExitCode.INCOMPLETE
         counts = self.counts()
         return ExitCode.OK if counts["succeeded"] == len(self.outcomes) else ExitCode.INCOMPLETE
 
@@ -122,13 +120,29 @@ class Summary:
         }
         if self.price:
             record["price"] = self.price
+        record.update(self.totals.record())
+        if self.dry_run:
+            record["dry_run"] = True
         for kind in KINDS:
-            record[f"{kind}_lines"] = [o.record() for o in self.of(kind)]
+            record[f"{kind}_lines"] = [line_record(o) for o in self.of(kind)]
         if self.fatal is not None:
             record["fatal"] = self.fatal_message or str(self.fatal)
         record["interrupted"] = self.interrupted
         record["exit_code"] = int(self.exit_code())
         return record
+
+    def _estimates(self) -> list[str]:
+        """A dry run's figures: each line to send, and the total."""
+        found = self.of("not_started")
+        lines = ["dry run: nothing was sent; the lines to send would cost:"]
+        for outcome in found:
+            cost = f"${outcome.estimate:.2f}" if outcome.estimate is not None else "no estimate"
+            basis = (outcome.reason or "").partition("; ")[2]
+            lines.append(f"  line {outcome.line}: {cost}{f' ({basis})' if basis else ''}")
+        unknown = self.totals.unpriced
+        rest = f" ({unknown} lines without an estimate)" if unknown else ""
+        lines.append(f"estimated total: ${self.totals.estimated:.2f} for {len(found)} lines{rest}")
+        return lines
 
     def _said(self, reason: str | None) -> str:
         fatal = self.fatal_message
@@ -140,7 +154,15 @@ class Summary:
         counts = self.counts()
         shown = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items() if n)
         lines = [f"{self.model_id}: {len(self.outcomes)} lines: {shown or 'none'}"]
+        if self.dry_run:
+            lines.extend(self._estimates())
+        elif self.totals.charged or self.totals.estimated or self.totals.max_cost is not None:
+            lines.append(f"cost: {self.totals.text()}")
+        if self.totals.throttling.throttled:
+            lines.append(self.totals.throttling.text())
         for kind, heading in HEADINGS.items():
+            if self.dry_run and kind == "not_started":
+                continue
             found = self.of(kind)
             if not found:
                 continue

@@ -249,7 +249,7 @@ class _Routes:
         def body(snap: Snapshot) -> Response:
             if answers.result_too_early(snap, dialect):
                 return answers.not_ready()
-            price = self.emulator.price(snap.job.model_id, snap.job.output.kind)
+            price = self.emulator.cost(snap.job)
             found = answers.result(
                 _base_url(request),
                 snap,

@@ -302,12 +302,13 @@ class Catalog:
         spec = self.spec(model_id)
         return output_kind(spec) if spec is not None else None
 
-    def price(self, model_id: str) -> float | None:
+    def price(self, model_id: str) -> tuple[float | None, str | None]:
+        """(base_price_usd, price_unit) of the model's entry; None where it gives none."""
         entry = self._entries.get(model_id)
         price = entry.get("base_price_usd") if entry is not None else None
-        return (
-            float(price) if isinstance(price, int | float) and not isinstance(price, bool) else None
-        )
+        unit = entry.get("price_unit") if entry is not None else None
+        found = float(price) if isinstance(price, int | float) and type(price) is not bool else None
+        return found, (unit if isinstance(unit, str) else None)
 
     def categories(self) -> list[str]:
         found = {

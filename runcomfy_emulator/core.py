@@ -28,6 +28,7 @@ from runcomfy_emulator.stats import Counters, Stats
 from runcomfy_runtime.errors import Problem
 from runcomfy_runtime.fetch import AsyncFetcher
 from runcomfy_runtime.media import check_media, media_values
+from runcomfy_runtime.pricing import estimate
 from runcomfy_runtime.probe import ProbeFailure, Prober
 from runcomfy_runtime.spec import EndpointSpec
 from runcomfy_runtime.validation import schema_problems
@@ -98,11 +99,17 @@ class Emulator:
         """The spec of a model the emulator serves (registry or catalog), or None."""
         return self.catalog.spec(model_id)
 
-    def price(self, model_id: str, kind: str) -> float:
-        """What a successful job costs: its catalog entry's price (made up for the registry's
-        models, as their entries say)."""
-        found = self.catalog.price(model_id)
-        return found if found is not None else PRICES[kind][0]
+    def cost(self, job: Job) -> float:
+        """What a successful job costs, as the catalog prices it (``pricing.estimate``: the
+        price times the payload's duration for ``second``, times its outputs for ``output``);
+        the registry's models have made-up prices, as their entries say. A job the price
+        cannot be computed for costs the base price once."""
+        price, unit = self.catalog.price(job.model_id)
+        if price is None:
+            price, unit = PRICES[job.output.kind]
+        spec = self.spec(job.model_id)
+        found = estimate(spec, job.payload, price, unit).usd if spec is not None else None
+        return round(found if found is not None else price, 10)
 
     def create_job(
         self, spec: EndpointSpec, payload: Mapping[str, Any], plan: OutputPlan, lora: Any = None

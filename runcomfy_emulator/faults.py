@@ -2,7 +2,9 @@
 
 A client's retry and recovery code is only as good as the failures it has met, so the
 emulator produces them on demand. A fault names its ``kind``, the ``route`` it hits and a
-``count`` of how many times it fires; then it is spent. Faults fire in the order they were
+``count`` of how many times it fires; then it is spent. With ``every`` N it fires on one request
+in N of those it would hit (the first, then the (N+1)th...), letting the others through:
+``every: 2`` answers half the submits, whatever their rate. Faults fire in the order they were
 added, at most one per request, before anything else is checked (authentication included), as
 a gateway in front of the real service would.
 
@@ -39,11 +41,11 @@ route is ``submit`` (``*`` is accepted and means the same).
 
 Written as JSON, a fault is ``{"kind": "server_error", "route": "submit", "count": 2, "status":
 503}``; a list of them is accepted too. The command line also takes a short form, items
-separated by commas, each ``[route:]kind[=value][xCOUNT]`` (a kind of two parameters takes
-both as ``value/value``)::
+separated by commas, each ``[route:]kind[=value][xCOUNT][%EVERY]`` (a kind of two parameters
+takes both as ``value/value``)::
 
     submit:drop_after, status:server_error=503x2, *:rate_limit=0.5, result:delay=2x3,
-    *:quota=50/1x100000
+    *:quota=50/1x100000, submit:rate_limit=1x100%2
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ class Fault:
     kind: FaultKind
     route: str = ANY_ROUTE
     count: int = 1
+    every: int = 1
     status: int = 500
     retry_after: float = 1.0
     per_second: float = 10.0
@@ -119,6 +122,8 @@ class Fault:
             raise ValueError(f"a {self.kind} fault is taken when a job is created: route submit")
         if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
             raise ValueError(f"count must be an integer >= 1, got {self.count!r}")
+        if isinstance(self.every, bool) or not isinstance(self.every, int) or self.every < 1:
+            raise ValueError(f"every must be an integer >= 1, got {self.every!r}")
         if not 500 <= self.status <= 599:
             raise ValueError(f"a server_error status must be 5xx, got {self.status}")
         if self.retry_after < 0 or self.seconds < 0:
@@ -139,7 +144,7 @@ class Fault:
         kind = data.get("kind")
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(KINDS)}")
-        accepted = {"kind", "route", "count", *PARAMETERS[kind]}
+        accepted = {"kind", "route", "count", "every", *PARAMETERS[kind]}
         unknown = sorted(set(data) - accepted)
         if unknown:
             raise ValueError(
@@ -152,6 +157,8 @@ class Fault:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "route": self.route, "count": self.count}
+        if self.every != 1:
+            out["every"] = self.every
         for parameter in PARAMETERS[self.kind]:
             out[parameter] = getattr(self, parameter)
         return out
@@ -160,6 +167,7 @@ class Fault:
 _TYPES: dict[str, tuple[type, ...]] = {
     "route": (str,),
     "count": (int,),
+    "every": (int,),
     "status": (int,),
     "retry_after": (int, float),
     "per_second": (int, float),
@@ -176,7 +184,8 @@ def _check_types(values: dict[str, Any]) -> None:
 
 
 _SHORT = re.compile(
-    r"^(?:(?P<route>[\w*]+):)?(?P<kind>\w+?)(?:=(?P<value>.*?))?(?:x(?P<count>\d+))?$"
+    r"^(?:(?P<route>[\w*]+):)?(?P<kind>\w+?)(?:=(?P<value>.*?))?(?:x(?P<count>\d+))?"
+    r"(?:%(?P<every>\d+))?$"
 )
 
 
@@ -192,6 +201,8 @@ def _short_fault(item: str) -> Fault:
         data["route"] = match["route"]
     if match["count"]:
         data["count"] = int(match["count"])
+    if match["every"]:
+        data["every"] = int(match["every"])
     if match["value"] is not None:
         parameters = PARAMETERS[kind]
         if not parameters:
@@ -237,6 +248,7 @@ class _Armed:
     fault: Fault
     remaining: int
     admitted: deque[float] = field(default_factory=deque)  # a quota's window
+    hit: int = 0  # requests it matched, fired or let through (``every``)
 
     def fires(self, now: float) -> bool:
         """A quota fires only on a request beyond its rate; every other fault always does."""
@@ -282,6 +294,9 @@ class FaultBook:
             now = self._clock()
             for armed in self._armed:
                 if wanted(armed.fault) and armed.fires(now):
+                    armed.hit += 1
+                    if (armed.hit - 1) % armed.fault.every:
+                        continue  # one in ``every`` fires; this one passes
                     armed.remaining -= 1
                     if armed.remaining == 0:
                         self._armed.remove(armed)

@@ -17,6 +17,7 @@ _ERRORS = (
     "APIError",
     "AmbiguousSubmitError",
     "AuthenticationError",
+    "BatchFolderError",
     "CancelRefused",
     "ConfigurationError",
     "CredentialsRefused",
@@ -74,6 +75,12 @@ PUBLIC: dict[str, str] = {
     "PendingUpload": "runcomfy_runtime.uploads",
     "S3Uploader": "runcomfy_runtime.uploaders",
     "EmulatorUploader": "runcomfy_runtime.uploaders",
+    "Outcome": "runcomfy_runtime.batch.outcomes",
+    "Totals": "runcomfy_runtime.batch.outcomes",
+    "MapRun": "runcomfy_runtime.batch.runs",
+    "AsyncMapRun": "runcomfy_runtime.batch.runs",
+    "MapOptions": "runcomfy_runtime.batch.settings",
+    "Estimate": "runcomfy_runtime.pricing",
 }
 """Public name -> the module that defines it: the package's whole surface, in one place."""
 

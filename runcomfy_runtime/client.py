@@ -15,9 +15,9 @@ policies without touching it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
@@ -50,10 +50,14 @@ if TYPE_CHECKING:
 
     from runcomfy_runtime import calls, download, fetch, jobs, media, probe, uploads
     from runcomfy_runtime import operations as ops
+    from runcomfy_runtime.batch import runs
+    from runcomfy_runtime.batch.runs import AsyncMapRun, MapRun
+    from runcomfy_runtime.batch.settings import MapOptions
     from runcomfy_runtime.calls import Call
     from runcomfy_runtime.catalog import CatalogEntry
     from runcomfy_runtime.endpoint import ValidationLevel
     from runcomfy_runtime.jobs import AsyncJob, Job
+    from runcomfy_runtime.pricing import Estimate
     from runcomfy_runtime.results import ProgressCallback, Result, StatusCallback
     from runcomfy_runtime.spec import EndpointSpec
 else:
@@ -65,6 +69,7 @@ else:
     media = LazyModule("runcomfy_runtime.media")  # the probes: Pillow, filetype
     probe = LazyModule("runcomfy_runtime.probe")
     fetch = LazyModule("runcomfy_runtime.fetch")
+    runs = LazyModule("runcomfy_runtime.batch.runs")  # map: the batch engine
     portals = LazyModule("anyio.from_thread")  # a sync client's probes only
     asyncio = LazyModule("asyncio")  # an async client's I/O only
 
@@ -205,6 +210,33 @@ class Client(BaseClient):
     ) -> Result[Output]:
         job = self.submit(model_id, payload, validate=validate, extra_body=extra_body)
         return job.wait(timeout, on_status=on_status, include_cost=include_cost, expected=expected)
+
+    def map(
+        self, model_id: str, payloads: Iterable[Mapping[str, Any]], **options: Unpack[MapOptions]
+    ) -> MapRun[Mapping[str, Any], Output]:
+        return runs.MapRun(self, model_id, list(payloads), runs.map_settings(options), Output)
+
+    def _async_twin(self) -> AsyncClient:
+        """The async client a sync ``map`` drives the batch engine with, on a loop of its own:
+        configured as this one (token, base URL, policies, registry, uploader), sharing what it
+        learned (specs, job lengths) and its rate limiter (one account's limit), with its own
+        connections."""
+        twin = AsyncClient(
+            api_token=self._token.reveal(),
+            base_url=self.base_url,
+            timeout=self.timeout.read or constants.READ_TIMEOUT,
+            retry=self.retry,
+            poll=self.poll,
+            wait_timeout=self.wait_timeout,
+            registry=self.registry,
+            uploader=self.uploader,
+            rate_limiter=self.rate_limiter,
+        )
+        twin._specs, twin._durations = self._specs, self._durations
+        return twin
+
+    def estimate(self, model_id: str, payload: Mapping[str, Any]) -> Estimate:
+        return self._run(ops.estimate(self, model_id, payload))
 
     def job(self, request_id: str) -> Job[Output]:
         return jobs.Job(self, ops.job_ref(self, request_id), Output)
@@ -353,6 +385,14 @@ class AsyncClient(BaseClient):
         return await job.wait(
             timeout, on_status=on_status, include_cost=include_cost, expected=expected
         )
+
+    def map(
+        self, model_id: str, payloads: Iterable[Mapping[str, Any]], **options: Unpack[MapOptions]
+    ) -> AsyncMapRun[Mapping[str, Any], Output]:
+        return runs.AsyncMapRun(self, model_id, list(payloads), runs.map_settings(options), Output)
+
+    async def estimate(self, model_id: str, payload: Mapping[str, Any]) -> Estimate:
+        return await self._run(ops.estimate(self, model_id, payload))
 
     def job(self, request_id: str) -> AsyncJob[Output]:
         return jobs.AsyncJob(self, ops.job_ref(self, request_id), Output)

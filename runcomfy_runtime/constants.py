@@ -34,6 +34,7 @@ RATE_LIMIT_MIN_RATE = 1.0  # requests a second the pace never falls below
 RATE_LIMIT_GROWTH = 0.25  # the pace grows by a quarter of itself a second (double in 4 s) and
 # halves on a 429: it settles around three quarters of the server's limit
 RATE_LIMIT_ROUND = 1.0  # seconds between two cuts of the pace: a gateway's window
+RATE_LIMIT_CUT_HELPS = 0.75  # a cut after which fewer than this share got through did not help
 RATE_LIMIT_RECOVERY = 10.0  # seconds without a 429 that lift the pace
 
 # Waiting for a job (polling.py says how these combine, with the figures behind them). Cold:

@@ -98,6 +98,7 @@ class BaseClient(ClientSurface):
         self._specs: dict[str, EndpointSpec] = {}
         self._durations = Durations()  # how long finished jobs ran, per model
         self._record = RecordSlot(poll_cache)  # and earlier processes' (poll_record.py)
+        self._prices: dict[str, CatalogEntry | None] = {}  # catalog entries, for estimates
         # Shared by every call (a 429 slows them all); clients of one account may share one.
         self._limiter = rate_limiter if rate_limiter is not None else RateLimiter()
         self._origin = wire.origin(self.base_url)

@@ -14,6 +14,7 @@ guarded by ``If-Range``: a file that changed is fetched whole again).
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 from collections.abc import Generator, Mapping
@@ -153,6 +154,22 @@ class Keeper(Protocol[KeptT_co]):
     def discard(self) -> None: ...
 
 
+_PART_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_part(path: Path) -> IO[bytes]:
+    """A ``.part`` file, created or emptied, never through a link: one planted under its name
+    (in a folder others can write, a batch's) would have its target truncated and overwritten.
+    The final name needs no such care: a rename replaces a link, it does not follow it."""
+    flags = _PART_FLAGS | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        return os.fdopen(os.open(path, flags, 0o666), "wb")
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise OSError(e.errno, "a symbolic link is in its place: not written through") from e
+        raise
+
+
 class _PartFile:
     """The ``.part`` file of one output: written, resumed or restarted, renamed when complete,
     removed otherwise, so no half-written file ever stands under the final name."""
@@ -172,7 +189,7 @@ class _PartFile:
         try:
             if self.handle is None:
                 self.directory.mkdir(parents=True, exist_ok=True)
-                self.handle = self.part.open("wb")
+                self.handle = open_part(self.part)
             if not append:
                 self.handle.seek(0)
                 self.handle.truncate()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, TypeVar, Unpack
 
 from runcomfy_runtime.outputs import OutputBase
 from runcomfy_runtime.spec import EndpointSpec
 
 if TYPE_CHECKING:
+    from runcomfy_runtime.batch.runs import AsyncMapRun, MapRun
+    from runcomfy_runtime.batch.settings import MapOptions
     from runcomfy_runtime.client import AsyncClient, Client
     from runcomfy_runtime.jobs import AsyncJob, Job
+    from runcomfy_runtime.pricing import Estimate
     from runcomfy_runtime.results import Result, StatusCallback
 
 ValidationLevel = Literal["full", "schema", "off"]
@@ -21,6 +24,9 @@ ExtraBody: TypeAlias = Mapping[str, Any] | None
 documented fields are validated; a key the schema lists is validated as usual."""
 
 OutputT = TypeVar("OutputT", bound=OutputBase)
+InputT = TypeVar("InputT", bound=Mapping[str, Any])
+"""An endpoint's whole input (its generated ``TypedDict``, wire names as keys): what ``map``
+and ``estimate`` take, so mypy checks each payload of a batch."""
 
 
 def wire_payload(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -33,7 +39,7 @@ def wire_payload(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class SyncEndpoint(Generic[OutputT]):
+class SyncEndpoint(Generic[InputT, OutputT]):
     spec: ClassVar[EndpointSpec]
     output: type[OutputT]
 
@@ -66,8 +72,27 @@ class SyncEndpoint(Generic[OutputT]):
         job = self._submit(values, validate, extra_body)
         return job.wait(timeout, on_status=on_status, include_cost=include_cost, expected=expected)
 
+    def map(
+        self, payloads: Iterable[InputT], **options: Unpack[MapOptions]
+    ) -> MapRun[InputT, OutputT]:
+        """One job per payload (wire names as keys), ``concurrency`` at a time: an ``Outcome``
+        per payload as each ends, with this endpoint's typed result. See ``Client.map``."""
+        from runcomfy_runtime.batch.runs import MapRun
+        from runcomfy_runtime.batch.settings import map_settings
 
-class AsyncEndpoint(Generic[OutputT]):
+        settings = map_settings(options)
+        return MapRun(
+            self._client, self.spec.model_id, list(payloads), settings, self.output, self.spec
+        )
+
+    def estimate(self, payload: InputT) -> Estimate:
+        """What a job of ``payload`` would cost, from the catalog's price. See
+        ``Client.estimate``."""
+        self._client._specs.setdefault(self.spec.model_id, self.spec)
+        return self._client.estimate(self.spec.model_id, payload)
+
+
+class AsyncEndpoint(Generic[InputT, OutputT]):
     spec: ClassVar[EndpointSpec]
     output: type[OutputT]
 
@@ -101,3 +126,19 @@ class AsyncEndpoint(Generic[OutputT]):
         return await job.wait(
             timeout, on_status=on_status, include_cost=include_cost, expected=expected
         )
+
+    def map(
+        self, payloads: Iterable[InputT], **options: Unpack[MapOptions]
+    ) -> AsyncMapRun[InputT, OutputT]:
+        """``async for outcome in endpoint.map(...)``: see ``SyncEndpoint.map``."""
+        from runcomfy_runtime.batch.runs import AsyncMapRun
+        from runcomfy_runtime.batch.settings import map_settings
+
+        settings = map_settings(options)
+        return AsyncMapRun(
+            self._client, self.spec.model_id, list(payloads), settings, self.output, self.spec
+        )
+
+    async def estimate(self, payload: InputT) -> Estimate:
+        self._client._specs.setdefault(self.spec.model_id, self.spec)
+        return await self._client.estimate(self.spec.model_id, payload)

@@ -28,7 +28,8 @@ RunComfyError
 │   ├── JobFailed                 the job ended in failure; ``error`` holds the server's message
 │   ├── NoOutputError             the job succeeded but its result names no file; ``result``
 │   └── JobCancelled              the job was cancelled
-└── CancelRefused                 cancel answered ``not_cancellable`` (running or finished)
+├── CancelRefused                 cancel answered ``not_cancellable`` (running or finished)
+└── BatchFolderError              a batch's folder (``out=``) cannot be used; ``reason`` says why
 
 Every error raised once a job exists carries its ``request_id``. No error ever holds the token.
 """
@@ -37,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from runcomfy_runtime.jsonpath import json_path
 
@@ -355,3 +356,20 @@ class CancelRefused(RunComfyError):
         super().__init__(
             f"job {request_id} cannot be cancelled (status {status}): only queued jobs can"
         )
+
+
+BatchFolderReason = Literal["locked", "busy", "unusable", "lost", "planted", "unwritable"]
+"""Why a batch's folder cannot be used: another batch holds it (``locked``), another program
+holds its journal (``busy``), the journal is not one or is another model's or version's
+(``unusable``), the journal is gone beside saved outputs (``lost``), a name the batch writes
+is a link (``planted``), or a journal write failed (``unwritable``: a full disk)."""
+
+
+class BatchFolderError(RunComfyError):
+    """A batch's folder cannot be used. Raised before any line is taken, except
+    ``unwritable``: a journal write failed mid-run; what was recorded before is kept, and jobs
+    already submitted are still waited on."""
+
+    def __init__(self, message: str, reason: BatchFolderReason) -> None:
+        self.reason: BatchFolderReason = reason
+        super().__init__(message)

@@ -46,12 +46,14 @@ from runcomfy_runtime.statuses import CANCEL_OUTCOMES
 from runcomfy_runtime.waiting import Waiter
 
 if TYPE_CHECKING:
-    from runcomfy_runtime import local_files, media, validation
+    from runcomfy_runtime import local_files, media, pricing, validation
     from runcomfy_runtime.core import BaseClient
     from runcomfy_runtime.endpoint import ValidationLevel
     from runcomfy_runtime.local_files import Inlined
+    from runcomfy_runtime.pricing import Estimate
     from runcomfy_runtime.spec import EndpointSpec
 else:  # what only some flows need, loaded when first used
+    pricing = LazyModule("runcomfy_runtime.pricing")
     validation = LazyModule("runcomfy_runtime.validation")  # jsonschema
     local_files = LazyModule("runcomfy_runtime.local_files")  # Pillow
     media = LazyModule("runcomfy_runtime.media")  # the probes: Pillow, filetype
@@ -129,6 +131,22 @@ def validate(
     if problems:
         raise InputValidationError(found.model_id, validation.sort_problems(found, problems))
     return {**inlined.payload, **unlisted}
+
+
+def estimate(core: BaseClient, model_id: str, payload: Mapping[str, Any]) -> Flow[Estimate]:
+    """What a job of ``payload`` would cost, from the catalog's price (fetched once per model):
+    the payload checked offline first (an invalid one has no price), nothing submitted."""
+    found = yield from spec(core, model_id)
+    yield from validate(core, model_id, payload, "schema")
+    if model_id not in core._prices:
+        try:
+            core._prices[model_id] = yield from model(core, model_id)
+        except NotFoundError:
+            core._prices[model_id] = None
+    entry = core._prices[model_id]
+    if entry is None:
+        return pricing.Estimate(model_id, None, "the catalog does not list this model")
+    return pricing.estimate(found, payload, entry.base_price_usd, entry.price_unit)
 
 
 def split_extra(

@@ -60,6 +60,31 @@ class ClientSurface:
         """
         raise NotImplementedError
 
+    def map(self, *args: Any, **kwargs: Any) -> Any:
+        """Run one job per payload, ``concurrency`` at a time; iterate the run for an
+        ``Outcome`` per payload as each job ends (``outcome.index`` says which payload).
+
+        Options (``MapOptions``): ``concurrency`` (8), ``out`` (a folder: None), ``max_cost``
+        (USD: None), ``validate`` ("full"), ``timeout`` (per job), ``resubmit_ambiguous``,
+        ``retry_failed``. Every payload is checked offline first: nothing is sent for one that
+        fails. One payload's failure is its outcome, with the typed error, never an exception
+        out of the loop. With ``out``, the batch is journaled there exactly as ``runcomfy batch
+        --out`` journals a file (a rerun after any crash waits on what was submitted and sends
+        only what never left) and outputs are saved beside it; without it, nothing touches the
+        disk. ``max_cost`` is a cap the confirmed costs plus the estimates of jobs in flight
+        never pass. ``run.totals`` says what was charged and estimated, and whether rate
+        limits lowered the concurrency.
+        """
+        raise NotImplementedError
+
+    def estimate(self, *args: Any, **kwargs: Any) -> Any:
+        """What a job of ``payload`` would cost, from the catalog's price (``Estimate.usd``;
+        None, with the reason in ``basis``, when it cannot be priced): ``second`` times the
+        payload's duration or its default, ``output``/``image``/``request`` times the outputs
+        it asks for. The payload is checked offline first (``InputValidationError``); nothing
+        is submitted."""
+        raise NotImplementedError
+
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Validate, queue a job and wait for its result: ``submit`` then ``wait`` (see
         ``Job.wait`` for ``expected``, ``submit`` for ``extra_body``)."""

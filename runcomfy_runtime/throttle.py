@@ -16,6 +16,15 @@ alike), and a 429 changes what every call gets:
   per round (a request sent after the last cut, ``RATE_LIMIT_ROUND`` seconds after it: until
   then the server still counts the requests that caused the cut); ``RATE_LIMIT_RECOVERY``
   seconds without a 429 lift the pace.
+- **Cut only while cutting helps**: a server may refuse a share of requests whatever their
+  pace (a busy queue, a per-request lottery). Halving the pace then halves what gets through,
+  round after round, down to ``RATE_LIMIT_MIN_RATE`` for every call, status polls of paid jobs
+  included (200 submits at concurrency 64 against every other one refused: 0.3 jobs a second
+  after the first 10 s). Under a quota, what gets through stays the quota as the pace falls.
+  So each cut of a paced round is judged at the next: if what got through in the last second
+  (sent less refused) fell below ``RATE_LIMIT_CUT_HELPS`` of what did before, the refusals are
+  not about the pace; the pace is lifted and not cut again until the limit lifts
+  (``RATE_LIMIT_RECOVERY``). The gate (each ``Retry-After``) still holds every call.
 
 What a batch engine needs to lower its own concurrency is :meth:`RateLimiter.state` (a
 :class:`Throttle`: whether the client is being limited now, at what pace) and
@@ -33,6 +42,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from runcomfy_runtime import constants
+
+HELPS = constants.RATE_LIMIT_CUT_HELPS
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +93,9 @@ class RateLimiter:
         self._refused_at = float("-inf")
         self._refusals = 0
         self._sent: deque[float] = deque()  # send times of the last second: the rate asked
+        self._refusals_at: deque[float] = deque()  # and the 429s met in it
+        self._through_at_cut: float | None = None  # requests through in the second before it
+        self._blind = False  # the last cut did not help: the refusals are not about the pace
         self._callbacks: list[ThrottleCallback] = []
 
     # -- what a call asks ------------------------------------------------------------------------
@@ -95,8 +109,8 @@ class RateLimiter:
             if rate is not None:
                 at = max(at, self._next_slot)
                 self._next_slot = at + 1.0 / rate
-            self._sent.append(at)
-            while self._sent and self._sent[0] < at - 1.0:
+            self._sent.append(at)  # a slot may lie ahead of now: the call waits for it
+            while self._sent and self._sent[0] < now - 1.0:
                 self._sent.popleft()
             return at - now, at
 
@@ -108,16 +122,22 @@ class RateLimiter:
             now = self._clock()
             base = max(self.floor, retry_after if retry_after is not None else backoff)
             self._open_at = max(self._open_at, now + base)
+            if now - self._refused_at > self.recovery:
+                self._blind = False  # the limit had lifted: this is a new one
             self._refusals += 1
             self._refused_at = now
+            self._refusals_at.append(now)
+            while self._refusals_at[0] < now - 1.0:
+                self._refusals_at.popleft()
             # One cut per round, not one per 429: the request was sent after the last cut, and
             # a gateway's window (about a second) has passed since, or it still counts the
             # requests that caused that cut.
-            if sent_at > self._cut_at and now - self._cut_at >= constants.RATE_LIMIT_ROUND:
-                asked = sum(1 for t in self._sent if t >= now - 1.0)
-                current = self._rate_at(now)
-                self._rate = max(self.min_rate, (current or float(asked)) / 2)
-                self._cut_at = now
+            if (
+                not self._blind
+                and sent_at > self._cut_at
+                and now - self._cut_at >= constants.RATE_LIMIT_ROUND
+            ):
+                self._cut(now)
             self._next_slot = max(self._next_slot, self._open_at)  # paced from the gate on
             state = self._state(now)
             callbacks = list(self._callbacks)
@@ -125,6 +145,22 @@ class RateLimiter:
         for callback in callbacks:
             callback(state)
         return delay
+
+    def _cut(self, now: float) -> None:
+        """Halve the pace, unless the last cut lowered what got through with it."""
+        asked = sum(1 for t in self._sent if now - 1.0 <= t <= now)
+        through = float(max(0, asked - len(self._refusals_at)))
+        current = self._rate_at(now)
+        before = self._through_at_cut
+        if current is not None and before is not None and through < HELPS * before:
+            self._blind = True  # refused whatever the pace: lift it, the gate still holds
+            self._rate = self._through_at_cut = None
+            return
+        self._rate = max(self.min_rate, (current or float(asked)) / 2)
+        # What got through is judged between paced rounds only: when an unpaced burst is cut,
+        # the refusals of most of its requests are still on their way.
+        self._through_at_cut = through if current is not None else None
+        self._cut_at = now
 
     def _rate_at(self, now: float) -> float | None:
         """The pace now: the rate set at the last cut, grown since; None once lifted."""

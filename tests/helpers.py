@@ -28,10 +28,10 @@ from typing import Any
 import pytest
 
 from runcomfy import REGISTRY
-from runcomfy_cli.journal import FILENAME
 from runcomfy_cli.main import main
 from runcomfy_emulator import EmulatorServer
 from runcomfy_emulator.server import bind
+from runcomfy_runtime.batch.journal import FILENAME
 
 RUNCOMFY = Path(sys.executable).with_name("runcomfy")
 SUBPROCESS_LIMIT = 120.0  # seconds; a hang fails the test instead of the whole run

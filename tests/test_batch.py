@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from runcomfy_cli.exitcodes import ExitCode
-from runcomfy_cli.journal import FILENAME
 from runcomfy_emulator import EmulatorServer
 from runcomfy_emulator.inputs import DEFAULT_SAMPLE
+from runcomfy_runtime.batch.journal import FILENAME
 from tests.conftest import QUICK_JOBS
 from tests.helpers import (
     SIZE,
@@ -113,16 +113,16 @@ def test_a_line_fails_alone_whatever_it_holds(
 def test_an_unexpected_error_of_one_line_leaves_the_others_alone(
     cli: InProcess, emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from runcomfy_runtime.client import AsyncClient
+    from runcomfy_runtime import validation
 
-    validate = AsyncClient.validate
+    schema_problems = validation.schema_problems
 
-    async def fragile(self: AsyncClient, model_id: str, payload: Any, **kw: Any) -> Any:
+    def fragile(spec: Any, payload: Any) -> Any:
         if payload.get("prompt") == "prompt 3":
             raise RuntimeError("a bug only line 3 meets")
-        return await validate(self, model_id, payload, **kw)
+        return schema_problems(spec, payload)
 
-    monkeypatch.setattr(AsyncClient, "validate", fragile)
+    monkeypatch.setattr(validation, "schema_problems", fragile)
     ran = batch(cli, write_lines(tmp_path / "in.jsonl", 5), tmp_path / "out")
     assert ran.code == ExitCode.INCOMPLETE
     assert lines_of(ran.json(), "succeeded") == [1, 2, 4, 5]
@@ -329,7 +329,7 @@ def test_a_journal_held_by_another_program_is_said_and_retryable(
 def test_a_journal_of_the_first_version_is_upgraded_and_its_unsure_lines_stay_ambiguous(
     cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
-    from runcomfy_cli.batch import digest
+    from runcomfy_runtime.batch.records import text_digest as digest
 
     inputs = write_lines(tmp_path / "in.jsonl", 3)
     texts = inputs.read_text().splitlines()
@@ -359,7 +359,7 @@ def test_a_journal_of_the_first_version_is_upgraded_and_its_unsure_lines_stay_am
     assert lines_of(ran.json(), "succeeded") == [2, 3]
     assert emulator.stats().submits == 2
     with sqlite3.connect(out / FILENAME) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() == ("2",)
+        assert db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() == ("3",)
     newer = tmp_path / "newer"
     newer.mkdir()
     with sqlite3.connect(newer / FILENAME) as db:
@@ -375,18 +375,120 @@ def test_a_line_left_unsent_is_submitted_again_by_itself(
     cli: InProcess, emulator: EmulatorServer, tmp_path: Path
 ) -> None:
     """``submitting`` without ``sent``: the body never left, so no job can exist."""
-    from runcomfy_cli.batch import digest
-    from runcomfy_cli.journal import Journal
+    from runcomfy_runtime.batch.journal import Journal
+    from runcomfy_runtime.batch.records import text_digest as digest
 
     inputs = write_lines(tmp_path / "in.jsonl", 2)
     out = tmp_path / "out"
     out.mkdir()
     first = Journal.open(out, MODEL)
-    first.submitting(1, digest(inputs.read_text().splitlines()[0]))
-    first.submitting(2, digest(inputs.read_text().splitlines()[1]))
+    first.submitting(1, digest(inputs.read_text().splitlines()[0]), None)
+    first.submitting(2, digest(inputs.read_text().splitlines()[1]), None)
     first.sent(2)
     first.close()
     ran = batch(cli, inputs, out)
     assert lines_of(ran.json(), "succeeded") == [1]
     assert lines_of(ran.json(), "ambiguous") == [2]
     assert emulator.stats().submits == 1
+
+
+# -- names planted in the folder (issue 18, finding 8) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("link", "said"), [("symlink", "is a symbolic link"), ("hard", "hard link")]
+)
+def test_a_lock_file_planted_as_a_link_is_refused_and_its_target_left_whole(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path, link: str, said: str
+) -> None:
+    from runcomfy_runtime.batch.lock import FILENAME as LOCK
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    if link == "symlink":
+        (out / LOCK).symlink_to(victim)
+    else:
+        (out / LOCK).hardlink_to(victim)
+    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 2), out)
+    assert ran.code == ExitCode.USAGE, ran.stderr
+    assert said in ran.stderr and "Traceback" not in ran.stderr
+    assert victim.read_text() == "precious\n"
+    assert emulator.stats().submits == 0
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_a_journal_planted_as_a_link_is_refused_and_its_target_left_whole(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path, suffix: str
+) -> None:
+    victim = tmp_path / "victim.db"
+    victim.write_bytes(b"")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / (FILENAME + suffix)).symlink_to(victim)
+    ran = batch(cli, write_lines(tmp_path / "in.jsonl", 2), out)
+    assert ran.code == ExitCode.USAGE, ran.stderr
+    assert "is a symbolic link" in ran.stderr
+    assert victim.read_bytes() == b""
+    assert emulator.stats().submits == 0
+
+
+def test_an_output_folder_planted_as_a_link_gets_no_output_and_its_line_stays_pending(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "000003").symlink_to(elsewhere, target_is_directory=True)
+    inputs = write_lines(tmp_path / "in.jsonl", 4)
+    ran = batch(cli, inputs, out)
+    assert ran.code == ExitCode.INCOMPLETE, ran.stderr
+    assert lines_of(ran.json(), "succeeded") == [1, 2, 4]
+    assert lines_of(ran.json(), "pending") == [3]
+    assert "symbolic link" in ran.json()["pending_lines"][0]["reason"]
+    assert list(elsewhere.iterdir()) == []
+    (out / "000003").unlink()  # the user removes the link: the rerun saves line 3, no new job
+    again = batch(cli, inputs, out)
+    assert again.code == ExitCode.OK, again.stderr
+    assert emulator.stats().jobs_created == 4
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_a_journal_gone_beside_saved_outputs_is_refused_not_taken_as_a_new_batch(
+    cli: InProcess, emulator: EmulatorServer, tmp_path: Path, how: str
+) -> None:
+    inputs = write_lines(tmp_path / "in.jsonl", 5)
+    out = tmp_path / "out"
+    assert batch(cli, inputs, out).code == ExitCode.OK
+    for suffix in ("", "-wal", "-shm"):
+        (out / (FILENAME + suffix)).unlink(missing_ok=True)
+    if how == "emptied":
+        (out / FILENAME).write_bytes(b"")
+    files = saved_files(out)
+    ran = batch(cli, inputs, out)
+    assert ran.code == ExitCode.USAGE, ran.stderr
+    assert "holds the outputs of an earlier batch" in ran.stderr
+    assert "restore the journal, or use another --out" in ran.stderr
+    assert emulator.stats().jobs_created == 5  # none again
+    assert saved_files(out) == files  # each folder still holds its one file
+
+
+def test_a_part_file_planted_as_a_link_is_not_written_through(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    from runcomfy import RunComfy
+    from runcomfy_runtime.errors import DownloadError
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    folder = tmp_path / "000001"
+    folder.mkdir()
+    with RunComfy(api_token=emulator.token, base_url=emulator.url) as client:
+        result = client.run(MODEL, {"prompt": "x", "width×height": SIZE})
+        (folder / f".{result.request_id}.part").symlink_to(victim)
+        with pytest.raises(DownloadError, match="a symbolic link is in its place"):
+            client.download(result, folder)
+    assert victim.read_text() == "precious\n"
+    assert not (folder / f"{result.request_id}.png").exists()

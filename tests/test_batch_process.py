@@ -200,3 +200,55 @@ def test_a_journal_the_disk_refuses_is_one_line_not_a_traceback(
     assert "cannot write the batch journal" in ran.stderr and "disk" in ran.stderr
     assert "Traceback" not in ran.stderr
     assert slow_emulator.stats().submits == 0
+
+
+_SLOW_CHECK = """
+import sys, pathlib
+import runcomfy_runtime.validation as validation
+
+schema_problems = validation.schema_problems
+started = pathlib.Path(sys.argv.pop(1))
+
+def slow(spec, payload):
+    if payload.get("prompt") == "slow to check":  # a check that runs long, in Python code
+        started.touch()
+        while True:
+            pass
+    return schema_problems(spec, payload)
+
+validation.schema_problems = slow
+from runcomfy.__main__ import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_during_the_check_of_the_file_ends_the_run_at_once_with_nothing_sent(
+    slow_emulator: EmulatorServer, cli: InProcess, tmp_path: Path, signum: signal.Signals
+) -> None:
+    """Issue 18, finding 4: one line's check that never returns (a catastrophic pattern did)
+    must not keep the batch from seeing SIGINT/SIGTERM: the check runs off the event loop."""
+    import sys
+
+    from tests.helpers import isolated_env
+
+    inputs = write_lines(tmp_path / "in.jsonl", 5, {3: json.dumps({"prompt": "slow to check"})})
+    out, started = tmp_path / "out", tmp_path / "check-started"
+    process = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_CHECK, str(started), "batch", MODEL, str(inputs),
+         "--out", str(out), "--json"],
+        env=isolated_env(slow_emulator, cli.config_dir),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    wait_for(lambda: started.exists() or process.poll() is not None, "the slow check")
+    process.send_signal(signum)
+    try:
+        stdout, stderr = process.communicate(timeout=15)  # not a timing test: a hang's bound
+    finally:
+        process.kill()
+    assert process.returncode == ExitCode.INTERRUPTED, stderr
+    record = json.loads(stdout)
+    assert record["interrupted"] is True
+    assert (record["lines"], record["not_started"]) == (5, 5)
+    assert slow_emulator.stats().submits == 0
+    assert journal(out) == {}

@@ -96,6 +96,7 @@ SITUATIONS: dict[ExitCode, tuple[str, Situation]] = {
     ExitCode.CANCELLED: ("a wait on a cancelled job", queued_then_cancelled),
     ExitCode.AMBIGUOUS: ("a submit's answer lost", with_fault("submit:drop_after", run)),
     ExitCode.INCOMPLETE: ("a batch with an invalid line", batch_with_an_invalid_line),
+    ExitCode.OVER_BUDGET: ("a job above --max-cost", lambda c, s, p: run(c, "--max-cost", "0.01")),
     ExitCode.USAGE: ("an unknown option", lambda c, s, p: run(c, "--no-such-option")),
     ExitCode.INVALID_INPUT: ("a value the schema refuses", lambda c, s, p: run(c, "--scale", "9")),
     ExitCode.UNAVAILABLE: ("a submit answered 503", with_fault("submit:server_error=503", run)),

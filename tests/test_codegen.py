@@ -253,8 +253,8 @@ def test_names_that_would_shadow_or_break_python_are_renamed(tmp_path: Path) -> 
     (tree / "run/result/job.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
     files = build(tree, RUNCOMFY)
     module = files["endpoints/run_/result/job.py"].decode()
-    assert "class Job_(SyncEndpoint[Job_Output]):" in module
-    assert "class AsyncJob_(AsyncEndpoint[Job_Output]):" in module
+    assert "class Job_(SyncEndpoint[Job_Input, Job_Output]):" in module
+    assert "class AsyncJob_(AsyncEndpoint[Job_Input, Job_Output]):" in module
     assert "False_: TypeAlias = Literal[0]" in module
     assert (
         "Sequence_: TypeAlias = Literal['a']" in module

@@ -600,6 +600,15 @@ def test_a_star_fault_hits_every_api_route_but_not_the_files(
     assert api.get("/v1/requests/x/status").status_code == 404
 
 
+def test_a_fault_with_every_two_answers_every_other_request_until_spent(
+    emulator: EmulatorServer, api: httpx.Client
+) -> None:
+    emulator.add_faults("status:rate_limit=0x3%2")
+    codes = [api.get("/v1/requests/x/status").status_code for _ in range(8)]
+    assert codes == [429, 404, 429, 404, 429, 404, 404, 404]
+    assert emulator.stats().faults_fired == {"rate_limit": 3}
+
+
 def test_faults_and_stats_over_http(emulator: EmulatorServer, api: httpx.Client) -> None:
     armed = api.post(
         "/_emulator/faults",

@@ -99,6 +99,28 @@ def test_every_fixture_entry_loads_and_is_served_as_given(
         assert answer(api.get(f"/v1/models/{entry['model_id']}"), 200) == entry
 
 
+def charged_as_priced(entry: dict[str, Any], payload: dict[str, Any]) -> float:
+    """The entry's price times the payload's seconds (``second``) or outputs (``output``,
+    ``image``, ``request``), the payload's value or the field's default; once when the payload
+    says nothing of either (or ``"auto"``)."""
+    properties = entry["input_schema"]["properties"]
+    field = "duration" if entry["price_unit"] == "second" else "num_images"
+    given = payload.get(field, properties.get(field, {}).get("default"))
+    if isinstance(given, str):
+        given = float(given) if given.isdigit() else None
+    return float(entry["base_price_usd"]) * (given if given is not None else 1)
+
+
+def test_the_emulator_charges_a_per_second_model_for_the_seconds_asked(
+    server: EmulatorServer, api: httpx.Client
+) -> None:
+    model_id = "acme/clipper-1/image-to-video"  # $0.35 / second
+    payload = {**server.example_payload(model_id), "duration": 10}
+    rid = submit(api, model_id, payload)["request_id"]
+    status_of(api, rid)
+    assert result_of(api, rid, include_cost="true")["cost"] == 3.5
+
+
 @pytest.mark.parametrize("model_id", CATALOG_IDS)
 def test_a_job_of_every_catalog_model_runs_and_makes_its_kind(
     server: EmulatorServer, api: httpx.Client, model_id: str
@@ -112,7 +134,7 @@ def test_a_job_of_every_catalog_model_runs_and_makes_its_kind(
     if kind == "model":  # as RunComfy serves it: the category names the kind, text-to-video
         kind = entry["categories"][0].rsplit("-", 1)[-1]
     assert list(result["output"]) == [kind]
-    assert result["cost"] == entry["base_price_usd"]
+    assert result["cost"] == pytest.approx(charged_as_priced(entry, payload))
     assert SIGNATURES[kind](download(result["output"][kind]).content)
 
 

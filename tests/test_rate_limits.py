@@ -12,7 +12,7 @@ import asyncio
 import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -109,6 +109,53 @@ def test_the_pace_is_cut_once_per_round_of_requests() -> None:
     shared.refused(0.0, sent_at=later, backoff=0.1)
     grown = 20.0 * (1 + constants.RATE_LIMIT_GROWTH * constants.RATE_LIMIT_ROUND)
     assert shared.state().rate == pytest.approx(grown / 2)
+
+
+def demand(
+    shared: RateLimiter, clock: FakeClock, seconds: float, refuse: Callable[[int], bool]
+) -> int:
+    """Calls asking 80 times a second for ``seconds``, each sent at its slot and answered at
+    once, refused with 429 (``Retry-After: 0``) where ``refuse(n)`` says; the number sent."""
+    end, sent = clock.now + seconds, 0
+    while clock.now < end:
+        _, at = shared.admit()
+        clock.now = max(clock.now, at)  # the call waits for its slot
+        if refuse(sent):
+            shared.refused(0.0, sent_at=at, backoff=0.1)
+        sent += 1
+        clock.now += 1 / 80
+    return sent
+
+
+def test_under_a_quota_the_pace_is_cut_until_it_fits() -> None:
+    clock = FakeClock()
+    shared = RateLimiter(floor=0.01, jitter=0.0, min_rate=1.0, clock=clock)
+    window: list[float] = []
+
+    def quota(_: int) -> bool:  # 12 a second through, in a sliding second
+        while window and window[0] <= clock.now - 1.0:
+            window.pop(0)
+        if len(window) >= 12:
+            return True
+        window.append(clock.now)
+        return False
+
+    demand(shared, clock, 1.0, lambda n: False)
+    sent = [demand(shared, clock, 1.0, quota) for _ in range(8)]
+    assert shared.state().limited and shared.state().rate is not None  # paced, never lifted
+    assert sent[-1] < 30 < sent[0]  # the pace fell towards the quota
+
+
+def test_a_server_refusing_a_share_whatever_the_pace_is_not_paced_into_a_crawl() -> None:
+    clock = FakeClock()
+    shared = RateLimiter(floor=0.01, jitter=0.0, min_rate=1.0, clock=clock)
+    demand(shared, clock, 1.0, lambda n: False)
+    sent = [demand(shared, clock, 1.0, lambda n: n % 2 == 1) for _ in range(8)]
+    assert shared.state().rate is None  # cut, judged no help, lifted; the gate still holds
+    assert min(sent) < 60 and sent[-1] >= 70  # back to what the calls ask (80 a second)
+    clock.now += constants.RATE_LIMIT_RECOVERY + 1  # the limit lifted; a new one is judged anew
+    demand(shared, clock, 1.0, lambda n: n % 2 == 1)
+    assert shared.state().rate is not None
 
 
 def test_the_pace_grows_with_time_and_quiet_lifts_it() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from mypy import api
 
 HERE = Path(__file__).parent / "typing"
@@ -25,12 +26,13 @@ def test_correct_usage_type_checks_under_strict(mypy_cache: Path) -> None:
     assert status == 0, out
 
 
-def test_each_misuse_is_rejected_on_its_own_line(mypy_cache: Path) -> None:
-    path = HERE / "misuse.py"
+@pytest.mark.parametrize("name", ["misuse.py", "map_payloads.py"])
+def test_each_misuse_is_rejected_on_its_own_line(name: str, mypy_cache: Path) -> None:
+    path = HERE / name
     out, status = _mypy(path, mypy_cache)
     assert status == 1, out
     marked = {n for n, line in enumerate(path.read_text().splitlines(), 1) if line.endswith("# E")}
-    flagged = {int(m) for m in re.findall(r"misuse\.py:(\d+): error", out)}
+    flagged = {int(m) for m in re.findall(rf"{re.escape(name)}:(\d+): error", out)}
     assert marked, "the misuse file marks its bad lines"
     assert marked <= flagged, f"not rejected: lines {sorted(marked - flagged)}\n{out}"
     assert flagged <= marked, f"errors on lines not marked: {sorted(flagged - marked)}\n{out}"

@@ -19,3 +19,7 @@ def misuse(client: RunComfy) -> None:
     count: int = client.bytedance.dreamina_4_0.text_to_image.run(prompt="p")  # E
     result.download("out/")  # E
     client.download(result)  # E
+    client.map("bytedance/dreamina-4-0/text-to-image", [], concurency=4)  # E
+    client.map("bytedance/dreamina-4-0/text-to-image", [], validate="all")  # E
+    for outcome in client.map("bytedance/dreamina-4-0/text-to-image", []):
+        outcome.result.urls  # E

@@ -7,6 +7,7 @@ from pathlib import Path
 from runcomfy import (
     AsyncRunComfy,
     Cancellation,
+    Estimate,
     Job,
     Output,
     PollPolicy,
@@ -64,3 +65,18 @@ async def in_an_async_with_block() -> str | None:
     async with AsyncRunComfy() as client:
         result = await client.bytedance.dreamina_4_0.text_to_image.run(prompt="p")
         return result.output.image
+
+
+def mapped(client: RunComfy) -> list[str | None]:
+    run = client.bytedance.dreamina_4_0.text_to_image.map(
+        [{"prompt": "p"}, {"prompt": "q"}], concurrency=4, out="runs/", max_cost=1.5
+    )
+    images = [o.result.output.image for o in run if o.result is not None]  # typed outputs
+    estimate: Estimate = client.estimate("bytedance/dreamina-4-0/text-to-image", {"prompt": "p"})
+    spent: float = run.totals.charged + (estimate.usd or 0.0)
+    return [*images, str(spent)]
+
+
+async def mapped_async(client: AsyncRunComfy) -> list[int]:
+    run = client.map("bytedance/dreamina-4-0/text-to-image", [{"prompt": "p"}], validate="schema")
+    return [outcome.index async for outcome in run if outcome.ok]

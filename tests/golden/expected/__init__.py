@@ -20,6 +20,17 @@ if TYPE_CHECKING:
     from runcomfy_runtime.auth import (
         InsecureTokenFileWarning,
     )
+    from runcomfy_runtime.batch.outcomes import (
+        Outcome,
+        Totals,
+    )
+    from runcomfy_runtime.batch.runs import (
+        AsyncMapRun,
+        MapRun,
+    )
+    from runcomfy_runtime.batch.settings import (
+        MapOptions,
+    )
     from runcomfy_runtime.client import (
         AsyncClient,
         Client,
@@ -32,6 +43,7 @@ if TYPE_CHECKING:
         APIConnectionError,
         APIError,
         AuthenticationError,
+        BatchFolderError,
         CancelRefused,
         ConfigurationError,
         CredentialsRefused,
@@ -67,6 +79,9 @@ if TYPE_CHECKING:
     )
     from runcomfy_runtime.polling import (
         PollPolicy,
+    )
+    from runcomfy_runtime.pricing import (
+        Estimate,
     )
     from runcomfy_runtime.results import (
         Cancellation,
@@ -111,6 +126,11 @@ _LAZY = {
     "MODULES": "runcomfy._registry",
     "REGISTRY": "runcomfy._registry",
     "InsecureTokenFileWarning": "runcomfy_runtime.auth",
+    "Outcome": "runcomfy_runtime.batch.outcomes",
+    "Totals": "runcomfy_runtime.batch.outcomes",
+    "AsyncMapRun": "runcomfy_runtime.batch.runs",
+    "MapRun": "runcomfy_runtime.batch.runs",
+    "MapOptions": "runcomfy_runtime.batch.settings",
     "AsyncClient": "runcomfy_runtime.client",
     "Client": "runcomfy_runtime.client",
     "ValidationLevel": "runcomfy_runtime.endpoint",
@@ -118,6 +138,7 @@ _LAZY = {
     "APIConnectionError": "runcomfy_runtime.errors",
     "APIError": "runcomfy_runtime.errors",
     "AuthenticationError": "runcomfy_runtime.errors",
+    "BatchFolderError": "runcomfy_runtime.errors",
     "CancelRefused": "runcomfy_runtime.errors",
     "ConfigurationError": "runcomfy_runtime.errors",
     "CredentialsRefused": "runcomfy_runtime.errors",
@@ -147,6 +168,7 @@ _LAZY = {
     "Output": "runcomfy_runtime.outputs",
     "OutputBase": "runcomfy_runtime.outputs",
     "PollPolicy": "runcomfy_runtime.polling",
+    "Estimate": "runcomfy_runtime.pricing",
     "Cancellation": "runcomfy_runtime.results",
     "Result": "runcomfy_runtime.results",
     "Status": "runcomfy_runtime.results",
@@ -177,9 +199,11 @@ __all__ = [
     "AmbiguousSubmitError",
     "AsyncClient",
     "AsyncJob",
+    "AsyncMapRun",
     "AsyncRunComfy",
     "AudioInput",
     "AuthenticationError",
+    "BatchFolderError",
     "CancelRefused",
     "Cancellation",
     "Client",
@@ -188,6 +212,7 @@ __all__ = [
     "DownloadError",
     "EmulatorUploader",
     "EndpointSpec",
+    "Estimate",
     "ImageInput",
     "InputRejectedError",
     "InputValidationError",
@@ -199,11 +224,14 @@ __all__ = [
     "JobError",
     "JobFailed",
     "LocalFile",
+    "MapOptions",
+    "MapRun",
     "MediaFacts",
     "MediaInput",
     "MissingTokenError",
     "NoOutputError",
     "NotFoundError",
+    "Outcome",
     "Output",
     "OutputBase",
     "PendingUpload",
@@ -223,6 +251,7 @@ __all__ = [
     "Status",
     "StatusWord",
     "Throttle",
+    "Totals",
     "UnknownModelError",
     "UnknownStatus",
     "UploadError",

@@ -185,7 +185,7 @@ class EditOutput(OutputBase):
     """URLs under ``videos``."""
 
 
-class Edit(SyncEndpoint[EditOutput]):
+class Edit(SyncEndpoint[EditInput, EditOutput]):
     """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
 
     spec = SPEC
@@ -326,7 +326,7 @@ class Edit(SyncEndpoint[EditOutput]):
         )
 
 
-class AsyncEdit(AsyncEndpoint[EditOutput]):
+class AsyncEdit(AsyncEndpoint[EditInput, EditOutput]):
     """RunComfy model bytedance/dreamina-4-0/edit: edit; makes images."""
 
     spec = SPEC

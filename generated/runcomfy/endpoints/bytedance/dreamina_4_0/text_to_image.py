@@ -140,7 +140,7 @@ class TextToImageOutput(OutputBase):
     """URLs under ``videos``."""
 
 
-class TextToImage(SyncEndpoint[TextToImageOutput]):
+class TextToImage(SyncEndpoint[TextToImageInput, TextToImageOutput]):
     """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
 
     spec = SPEC
@@ -253,7 +253,7 @@ class TextToImage(SyncEndpoint[TextToImageOutput]):
         )
 
 
-class AsyncTextToImage(AsyncEndpoint[TextToImageOutput]):
+class AsyncTextToImage(AsyncEndpoint[TextToImageInput, TextToImageOutput]):
     """RunComfy model bytedance/dreamina-4-0/text-to-image: text to image; makes images."""
 
     spec = SPEC

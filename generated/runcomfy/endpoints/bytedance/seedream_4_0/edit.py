@@ -141,7 +141,7 @@ class EditOutput(OutputBase):
     """URLs under ``videos``."""
 
 
-class Edit(SyncEndpoint[EditOutput]):
+class Edit(SyncEndpoint[EditInput, EditOutput]):
     """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
 
     spec = SPEC
@@ -256,7 +256,7 @@ class Edit(SyncEndpoint[EditOutput]):
         )
 
 
-class AsyncEdit(AsyncEndpoint[EditOutput]):
+class AsyncEdit(AsyncEndpoint[EditInput, EditOutput]):
     """RunComfy model bytedance/seedream-4-0/edit: edit; makes images."""
 
     spec = SPEC

@@ -142,7 +142,7 @@ class ImageToVideoOutput(OutputBase):
     """URLs under ``videos``."""
 
 
-class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
+class ImageToVideo(SyncEndpoint[ImageToVideoInput, ImageToVideoOutput]):
     """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
 
     spec = SPEC
@@ -265,7 +265,7 @@ class ImageToVideo(SyncEndpoint[ImageToVideoOutput]):
         )
 
 
-class AsyncImageToVideo(AsyncEndpoint[ImageToVideoOutput]):
+class AsyncImageToVideo(AsyncEndpoint[ImageToVideoInput, ImageToVideoOutput]):
     """RunComfy model bytedance/dreamina-3-0/pro/image-to-video: image to video; makes videos."""
 
     spec = SPEC

@@ -115,7 +115,7 @@ class MakeOutput(OutputBase):
     """A URL under ``image``."""
 
 
-class Make(SyncEndpoint[MakeOutput]):
+class Make(SyncEndpoint[MakeInput, MakeOutput]):
     """RunComfy model acme/widget-2.0/make: make; makes images."""
 
     spec = SPEC
@@ -236,7 +236,7 @@ class Make(SyncEndpoint[MakeOutput]):
         )
 
 
-class AsyncMake(AsyncEndpoint[MakeOutput]):
+class AsyncMake(AsyncEndpoint[MakeInput, MakeOutput]):
     """RunComfy model acme/widget-2.0/make: make; makes images."""
 
     spec = SPEC

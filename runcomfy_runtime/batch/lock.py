@@ -3,7 +3,9 @@
 Two runs on one ``--out`` would each read the journal, find a line unsent, and each submit it:
 two paid jobs for one line. The lock is the operating system's (``flock``), so it is released
 when the holder exits, however it exits (``kill -9`` included); a stale lock file never blocks
-a later run. The file also names its holder, so the refused run can say who it is.
+a later run. The file also names its holder, so the refused run can say who it is. It is
+opened without following a link (``folder.open_nofollow``): a lock file planted as a link to
+another file would have that file truncated.
 """
 
 from __future__ import annotations
@@ -18,16 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from runcomfy_cli.exitcodes import ExitCode
-from runcomfy_cli.failures import CliFailure
+from runcomfy_runtime.batch.folder import checked_file, open_nofollow
+from runcomfy_runtime.errors import BatchFolderError
 
 FILENAME = ".runcomfy-batch.lock"
-
-
-class BatchLocked(CliFailure):
-    """Another batch holds the output folder: try again when it has finished (exit 75)."""
-
-    code = ExitCode.RETRYABLE
 
 
 def _describe(holder: str) -> str:
@@ -56,17 +52,19 @@ def _try_lock(handle: IO[str]) -> bool:
 
 
 @contextlib.contextmanager
-def holding(out_dir: Path) -> Iterator[None]:
-    """Hold ``out_dir``'s batch lock while inside; :class:`BatchLocked` if another run has it."""
-    path = out_dir / FILENAME
-    handle = path.open("a+", encoding="utf-8")
+def holding(out_dir: Path, option: str = "folder") -> Iterator[None]:
+    """Hold ``out_dir``'s batch lock while inside; ``BatchFolderError("locked")`` if another
+    run has it (``option`` names the folder's setting in the message: ``--out``, ``out=``)."""
+    path = checked_file(out_dir, FILENAME)
+    handle = os.fdopen(open_nofollow(path), "r+", encoding="utf-8")
     try:
         if not _try_lock(handle):
             handle.seek(0)
             holder = _describe(handle.read())
-            raise BatchLocked(
+            raise BatchFolderError(
                 f"another batch is running on {out_dir} ({holder}); wait for it to finish, "
-                "or use another --out"
+                f"or use another {option}",
+                "locked",
             )
         handle.seek(0)
         handle.truncate()
