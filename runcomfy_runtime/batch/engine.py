@@ -206,6 +206,8 @@ class Engine(Generic[OutputT]):
                 task = asyncio.current_task()
                 if task in self._sending:
                     self._grounded.add(task)  # its 429 is in: the next try has not left
+                    if self.interrupted:
+                        task.cancel()  # stopped while it was in the air: not sent again
 
         return self.client.rate_limiter.subscribe(refused)
 
