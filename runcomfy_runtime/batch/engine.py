@@ -161,8 +161,9 @@ class Engine(Generic[OutputT]):
         return found
 
     def stop(self) -> None:
-        """Send nothing more; submits in flight finish (their ids are recorded), waits are
-        abandoned. Safe to call at any time, more than once; nothing once the run is over."""
+        """Send nothing more: submits in the air finish (their ids are recorded), those still
+        waiting to leave are dropped, waits are abandoned. Safe to call at any time, more than
+        once; nothing once the run is over."""
         if self._over:
             return
         self.interrupted = True
